@@ -1,0 +1,27 @@
+//! Jimu's rules engine: bundle JSON in, validated model, outcome out — with no IO and no clock.
+//!
+//! Every host (the configurator, the portal package, the sync server and the CLI) calls this
+//! crate and nothing else for rules, so all of them give byte-for-byte the same answers.
+//! Input never panics the engine: each problem comes back as a [`Problem`] with a JSON pointer,
+//! a stable code and a message in zh-CN and en, and a caller gets all of them at once.
+
+#![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+
+mod bundle;
+mod money;
+mod problem;
+mod quote;
+mod reader;
+
+pub use bundle::{Bundle, CatalogItem, ItemKind, SCHEMA_VERSION};
+pub use money::{Currency, Rounding};
+pub use problem::{Localized, Problem, ProblemCode, Severity};
+pub use quote::{Quote, QuoteLine, QuoteLineRequest, QuoteOutcome, QuoteRequest, Stage, quote, quote_documents};
+
+/// Validates a bundle given as JSON text and returns every problem found (empty when valid).
+pub fn validate_bundle(json: &str) -> Vec<Problem> {
+    match Bundle::from_json(json) {
+        Ok(_) => Vec::new(),
+        Err(problems) => problems,
+    }
+}

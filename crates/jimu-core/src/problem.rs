@@ -1,0 +1,160 @@
+//! Diagnostics: what is wrong with an input, where (a JSON pointer), and how to say it in zh-CN and en.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// A piece of text shown to people, in both of the languages Jimu speaks.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Localized {
+    #[serde(rename = "zh-CN")]
+    pub zh_cn: String,
+    pub en: String,
+}
+
+impl Localized {
+    pub fn new(zh_cn: impl Into<String>, en: impl Into<String>) -> Self {
+        Self {
+            zh_cn: zh_cn.into(),
+            en: en.into(),
+        }
+    }
+
+    /// The text for a locale tag; anything that is not Chinese falls back to English.
+    pub fn get(&self, locale: &str) -> &str {
+        if locale.starts_with("zh") {
+            &self.zh_cn
+        } else {
+            &self.en
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// Stable problem codes. The strings are part of the public contract: hosts, tests and
+/// people's scripts match on them, so a code is never renamed or reused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ProblemCode {
+    /// The text is not JSON at all.
+    JsonSyntax,
+    /// A value has the wrong JSON type.
+    WrongType,
+    /// A required field is absent.
+    MissingField,
+    /// A field the format does not know (usually a typo).
+    UnknownField,
+    /// `schema_version` names a version this engine does not read.
+    UnsupportedSchemaVersion,
+    /// A string that should hold a decimal number does not.
+    InvalidDecimal,
+    /// A value is below its allowed minimum (a negative price or quantity).
+    Negative,
+    /// A value is beyond what the engine accepts.
+    OutOfRange,
+    /// A value has more decimal places than allowed.
+    TooPrecise,
+    /// A currency code the engine does not know.
+    UnknownCurrency,
+    /// A value is not one of the allowed choices.
+    UnknownVariant,
+    /// An id is empty or uses characters ids may not use.
+    InvalidId,
+    /// Two things share one id.
+    DuplicateId,
+    /// A text that people read is empty.
+    EmptyText,
+    /// A reference to a catalog item that the bundle does not have.
+    UnknownItem,
+    /// Arithmetic would exceed the decimal range.
+    Overflow,
+}
+
+impl ProblemCode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::JsonSyntax => "json-syntax",
+            Self::WrongType => "wrong-type",
+            Self::MissingField => "missing-field",
+            Self::UnknownField => "unknown-field",
+            Self::UnsupportedSchemaVersion => "unsupported-schema-version",
+            Self::InvalidDecimal => "invalid-decimal",
+            Self::Negative => "negative",
+            Self::OutOfRange => "out-of-range",
+            Self::TooPrecise => "too-precise",
+            Self::UnknownCurrency => "unknown-currency",
+            Self::UnknownVariant => "unknown-variant",
+            Self::InvalidId => "invalid-id",
+            Self::DuplicateId => "duplicate-id",
+            Self::EmptyText => "empty-text",
+            Self::UnknownItem => "unknown-item",
+            Self::Overflow => "overflow",
+        }
+    }
+}
+
+impl fmt::Display for ProblemCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One thing wrong with an input document.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Problem {
+    pub code: ProblemCode,
+    pub severity: Severity,
+    /// RFC 6901 JSON pointer into the document the problem is about ("" is the whole document).
+    pub path: String,
+    pub message: Localized,
+    /// What to do about it, when there is something useful to say.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hint: Option<Localized>,
+    /// 1-based line and column, when the problem has a position in the text (syntax errors).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub column: Option<usize>,
+}
+
+impl Problem {
+    pub fn error(code: ProblemCode, path: impl Into<String>, message: Localized) -> Self {
+        Self {
+            code,
+            severity: Severity::Error,
+            path: path.into(),
+            message,
+            hint: None,
+            line: None,
+            column: None,
+        }
+    }
+
+    pub fn with_hint(mut self, hint: Localized) -> Self {
+        self.hint = Some(hint);
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let path = if self.path.is_empty() { "/" } else { &self.path };
+        write!(f, "{} [{}] {}", path, self.code, self.message.en)?;
+        if let (Some(line), Some(column)) = (self.line, self.column) {
+            write!(f, " (line {line}, column {column})")?;
+        }
+        if let Some(hint) = &self.hint {
+            write!(f, "; {}", hint.en)?;
+        }
+        Ok(())
+    }
+}

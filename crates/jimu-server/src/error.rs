@@ -1,0 +1,84 @@
+//! The one error type handlers return, rendered as RFC 9457 `application/problem+json`.
+//!
+//! Internal failures are logged in full and reach clients only as a generic 500, so no
+//! SQL, path or stack detail ever leaks.
+
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use jimu_core::Problem;
+use serde_json::json;
+
+#[derive(Debug)]
+pub enum AppError {
+    /// The bundle name in the path is not a valid name.
+    InvalidName(String),
+    NotFound(String),
+    /// The request body is not a valid bundle: every problem, with its JSON pointer.
+    InvalidBundle(Vec<Problem>),
+    /// The body is not UTF-8 text.
+    NotText,
+    Internal(anyhow::Error),
+}
+
+impl<E: Into<anyhow::Error>> From<E> for AppError {
+    fn from(err: E) -> Self {
+        Self::Internal(err.into())
+    }
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        let (status, title, detail, problems) = match self {
+            Self::InvalidName(name) => (
+                StatusCode::BAD_REQUEST,
+                "invalid bundle name",
+                format!(
+                    "`{name}` is not a bundle name: use 1–64 lowercase letters, digits, `-` or `_`, starting with a letter or digit"
+                ),
+                None,
+            ),
+            Self::NotFound(name) => (
+                StatusCode::NOT_FOUND,
+                "not found",
+                format!("no bundle named `{name}`"),
+                None,
+            ),
+            Self::InvalidBundle(problems) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid bundle",
+                format!("the bundle has {} problem(s); nothing was stored", problems.len()),
+                Some(problems),
+            ),
+            Self::NotText => (
+                StatusCode::BAD_REQUEST,
+                "invalid body",
+                "the body must be UTF-8 JSON text".to_owned(),
+                None,
+            ),
+            Self::Internal(err) => {
+                tracing::error!(error = ?err, "internal error");
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "internal error",
+                    "the server could not complete the request; the error was logged".to_owned(),
+                    None,
+                )
+            }
+        };
+        let mut body = json!({
+            "type": "about:blank",
+            "title": title,
+            "status": status.as_u16(),
+            "detail": detail,
+        });
+        if let Some(problems) = problems {
+            body["problems"] = json!(problems);
+        }
+        let mut response = (status, body.to_string()).into_response();
+        response.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/problem+json"),
+        );
+        response
+    }
+}

@@ -1,0 +1,79 @@
+//! Jimu's sync server as a library: `app(state)` builds the router, `Store` keeps bundles.
+//!
+//! The binary entry is `jimu serve` in `jimu-cli`; tests drive [`app`] through
+//! `tower::ServiceExt::oneshot` without opening a socket.
+
+mod error;
+mod routes;
+mod store;
+
+pub use error::AppError;
+pub use routes::app;
+pub use store::{BundleVersion, Store};
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+/// What every request handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Store,
+    /// The built configurator (Trunk's `dist/`), served at `/` when present.
+    pub dist: Option<PathBuf>,
+}
+
+/// Options for [`serve`].
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    pub addr: SocketAddr,
+    pub data_dir: PathBuf,
+    pub dist: Option<PathBuf>,
+}
+
+/// Opens the store under the data directory and serves until Ctrl-C or SIGTERM.
+pub async fn serve(options: ServeOptions) -> anyhow::Result<()> {
+    let store = Store::open_sqlite_dir(&options.data_dir).await?;
+    let state = AppState {
+        store,
+        dist: options.dist.clone(),
+    };
+    let listener = tokio::net::TcpListener::bind(options.addr).await?;
+    let local = listener.local_addr()?;
+    match &options.dist {
+        Some(dist) => tracing::info!(dist = %dist.display(), "serving the configurator"),
+        None => tracing::warn!("no built configurator found: only /api is served"),
+    }
+    // The one line people and scripts look for: where to point a browser.
+    println!("Jimu is running at http://{local}/");
+    axum::serve(listener, app(state))
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(err) = tokio::signal::ctrl_c().await {
+            tracing::error!(%err, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(err) => {
+                tracing::error!(%err, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+}

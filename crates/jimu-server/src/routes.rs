@@ -1,0 +1,98 @@
+//! The HTTP surface: `/api/health`, `/api/bundles/{name}`, and the configurator at `/`.
+
+use crate::{AppError, AppState};
+use axum::body::Bytes;
+use axum::extract::{DefaultBodyLimit, Path, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use serde_json::json;
+use tower_http::services::{ServeDir, ServeFile};
+use tower_http::trace::TraceLayer;
+
+/// Bundles are configuration, not uploads: 4 MiB is far above any real one.
+const MAX_BODY_BYTES: usize = 4 * 1024 * 1024;
+
+/// Builds the whole router for a state.
+pub fn app(state: AppState) -> Router {
+    let api = Router::new()
+        .route("/health", get(health))
+        .route("/bundles/{name}", get(get_bundle).put(put_bundle))
+        .fallback(api_not_found);
+    let router = Router::new()
+        .nest("/api", api)
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(TraceLayer::new_for_http());
+    let router = match &state.dist {
+        // Deep links fall back to index.html so the single-page app can route them.
+        Some(dist) => router.fallback_service(ServeDir::new(dist).fallback(ServeFile::new(dist.join("index.html")))),
+        None => router.fallback(app_not_built),
+    };
+    router.with_state(state)
+}
+
+async fn health() -> Json<serde_json::Value> {
+    Json(json!({ "status": "ok" }))
+}
+
+async fn api_not_found() -> AppError {
+    AppError::NotFound("this API route".to_owned())
+}
+
+async fn app_not_built() -> Response {
+    (
+        StatusCode::NOT_FOUND,
+        "The configurator is not built. Run `cargo xtask serve` to build and serve it.\n",
+    )
+        .into_response()
+}
+
+/// Bundle names appear in URLs and file names: 1–64 of `a-z 0-9 - _`, starting alphanumeric.
+fn check_name(name: &str) -> Result<(), AppError> {
+    let mut chars = name.chars();
+    let ok = name.len() <= 64
+        && chars.next().is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_');
+    if ok { Ok(()) } else { Err(AppError::InvalidName(name.to_owned())) }
+}
+
+fn etag(hash: &str) -> Option<HeaderValue> {
+    HeaderValue::from_str(&format!("\"{hash}\"")).ok()
+}
+
+async fn get_bundle(State(state): State<AppState>, Path(name): Path<String>) -> Result<Response, AppError> {
+    check_name(&name)?;
+    let Some(stored) = state.store.latest(&name).await? else {
+        return Err(AppError::NotFound(name));
+    };
+    let mut headers = HeaderMap::new();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    if let Some(tag) = etag(&stored.hash) {
+        headers.insert(header::ETAG, tag);
+    }
+    if let Ok(version) = HeaderValue::from_str(&stored.version.to_string()) {
+        headers.insert("jimu-version", version);
+    }
+    Ok((headers, stored.content).into_response())
+}
+
+async fn put_bundle(
+    State(state): State<AppState>,
+    Path(name): Path<String>,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    check_name(&name)?;
+    let text = std::str::from_utf8(&body).map_err(|_| AppError::NotText)?;
+    let problems = jimu_core::validate_bundle(text);
+    if !problems.is_empty() {
+        return Err(AppError::InvalidBundle(problems));
+    }
+    let stored = state.store.put(&name, text).await?;
+    let status = if stored.version == 1 { StatusCode::CREATED } else { StatusCode::OK };
+    let mut headers = HeaderMap::new();
+    if let Some(tag) = etag(&stored.hash) {
+        headers.insert(header::ETAG, tag);
+    }
+    Ok((status, headers, Json(stored)).into_response())
+}

@@ -1,0 +1,153 @@
+//! The build and test stages, in the order `cargo xtask test` runs them.
+
+use crate::setup::{self, CHROMEDRIVER, CHROMIUM, Need};
+use crate::{Ctx, fmt_duration};
+use anyhow::{Context as _, bail};
+use std::io::Read as _;
+use std::path::PathBuf;
+
+/// Every test layer, cheapest first, so a formatting slip fails in seconds.
+pub fn test(ctx: &mut Ctx) -> anyhow::Result<()> {
+    let result = test_inner(ctx);
+    ctx.print_timings();
+    result
+}
+
+fn test_inner(ctx: &mut Ctx) -> anyhow::Result<()> {
+    setup::all(ctx, Need::Everything)?;
+    ctx.stage("fetch crates", |ctx| ctx.cargo(["fetch", "--locked"]).run())?;
+    ctx.stage("rustfmt --check", |ctx| ctx.cargo(["fmt", "--all", "--check"]).run())?;
+    ctx.stage("clippy -D warnings", |ctx| {
+        ctx.cargo(["clippy", "--workspace", "--all-targets", "--locked", "--", "-D", "warnings"])
+            .run()
+    })?;
+    ctx.stage("native tests", |ctx| ctx.cargo(["test", "--workspace", "--locked"]).run())?;
+    ctx.stage("jimu-core on wasm32 (wasm-bindgen-test, Node)", |ctx| {
+        ctx.cargo([
+            "test",
+            "-p",
+            "jimu-core",
+            "--locked",
+            "--target",
+            "wasm32-unknown-unknown",
+            "--test",
+            "wasm",
+        ])
+        .env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER", "wasm-bindgen-test-runner")
+        .env("CHROMEDRIVER", CHROMEDRIVER)
+        .run()
+    })?;
+    wasm_pkg(ctx)?;
+    ctx.stage("wasm package under Node (conformance corpus)", |ctx| {
+        ctx.cmd("node").args(["--test", "tests/node/"]).run()
+    })?;
+    build_app(ctx)?;
+    let jimu = ctx.stage("build jimu (debug)", |ctx| {
+        ctx.cargo(["build", "-p", "jimu-cli", "--locked"]).run()?;
+        Ok(ctx.target_dir.join("debug/jimu"))
+    })?;
+    ctx.stage("end-to-end in headless Chromium", |ctx| {
+        let shots = ctx.root.join("target/e2e");
+        std::fs::create_dir_all(&shots)?;
+        ctx.cmd("node")
+            .args(["--test", "web/e2e/"])
+            .env("JIMU_BIN", &jimu)
+            .env("JIMU_DIST", ctx.root.join("dist"))
+            .env("JIMU_CHROMIUM", CHROMIUM)
+            .env("JIMU_SCREENSHOTS", &shots)
+            .run()?;
+        println!("screenshots: {}", shots.display());
+        Ok(())
+    })?;
+    Ok(())
+}
+
+/// The portal package: jimu-wasm built small, bound as an ES module with `.d.ts`, optimized.
+pub fn wasm_pkg(ctx: &mut Ctx) -> anyhow::Result<()> {
+    ctx.stage("wasm package (jimu-wasm → web/pkg)", |ctx| {
+        ctx.cargo([
+            "build",
+            "-p",
+            "jimu-wasm",
+            "--locked",
+            "--target",
+            "wasm32-unknown-unknown",
+            "--profile",
+            "wasm-release",
+        ])
+        .run()?;
+        let wasm = ctx.target_dir.join("wasm32-unknown-unknown/wasm-release/jimu_wasm.wasm");
+        let out = ctx.root.join("web/pkg");
+        if out.exists() {
+            std::fs::remove_dir_all(&out)?;
+        }
+        ctx.cmd("wasm-bindgen")
+            .args(["--target", "web", "--out-name", "jimu", "--out-dir"])
+            .arg(&out)
+            .arg(&wasm)
+            .run()?;
+        let bound = out.join("jimu_bg.wasm");
+        ctx.cmd("wasm-opt")
+            .args([
+                "-Oz",
+                "--enable-bulk-memory",
+                "--enable-nontrapping-float-to-int",
+                "--enable-sign-ext",
+                "--enable-mutable-globals",
+                "--enable-reference-types",
+                "--enable-multivalue",
+                "-o",
+            ])
+            .arg(&bound)
+            .arg(&bound)
+            .run()?;
+        let raw = std::fs::metadata(&bound)?.len();
+        println!("web/pkg/jimu_bg.wasm: {} KiB ({} KiB gzipped)", raw / 1024, gzipped_len(&bound)? / 1024);
+        Ok(())
+    })
+}
+
+/// `gzip -9` size, measured by the system gzip (present on every Debian machine).
+fn gzipped_len(path: &std::path::Path) -> anyhow::Result<u64> {
+    let mut child = std::process::Command::new("gzip")
+        .args(["-9", "-c"])
+        .arg(path)
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .context("cannot run gzip")?;
+    let mut bytes = Vec::new();
+    child.stdout.take().context("no gzip output")?.read_to_end(&mut bytes)?;
+    child.wait()?;
+    Ok(bytes.len() as u64)
+}
+
+/// The configurator, built by Trunk into dist/.
+fn build_app(ctx: &mut Ctx) -> anyhow::Result<()> {
+    ctx.stage("configurator (trunk build --release)", |ctx| {
+        ctx.cmd("trunk")
+            .args(["build", "--release=true", "--offline"])
+            .env("TRUNK_SKIP_VERSION_CHECK", "true")
+            .run()
+    })
+}
+
+/// Builds everything `jimu serve` needs, then runs it in the foreground.
+pub fn serve(ctx: &mut Ctx, args: &[String]) -> anyhow::Result<()> {
+    setup::all(ctx, Need::App)?;
+    build_app(ctx)?;
+    ctx.stage("build jimu (release)", |ctx| {
+        ctx.cargo(["build", "--release", "-p", "jimu-cli", "--locked"]).run()
+    })?;
+    let jimu: PathBuf = ctx.target_dir.join("release/jimu");
+    let total: std::time::Duration = ctx.timings.iter().map(|(_, d)| *d).sum();
+    println!("\nbuilt in {}; starting the server (Ctrl-C stops it)", fmt_duration(total));
+    let mut cmd = ctx.cmd(&jimu).arg("serve").arg("--dist").arg(ctx.root.join("dist"));
+    if !args.iter().any(|a| a == "--data") {
+        cmd = cmd.arg("--data").arg(ctx.root.join("jimu-data"));
+    }
+    let status = cmd.args(args).0.status().context("cannot start jimu")?;
+    if !status.success() {
+        bail!("jimu serve exited with {status}");
+    }
+    Ok(())
+}
