@@ -39,7 +39,7 @@ fn test_inner(ctx: &mut Ctx) -> anyhow::Result<()> {
     })?;
     wasm_pkg(ctx)?;
     ctx.stage("wasm package under Node (conformance corpus)", |ctx| {
-        ctx.cmd("node").args(["--test", "tests/node/"]).run()
+        ctx.cmd("node").arg("--test").args(test_files(ctx, "tests/runners")?).run()
     })?;
     build_app(ctx)?;
     let jimu = ctx.stage("build jimu (debug)", |ctx| {
@@ -50,7 +50,8 @@ fn test_inner(ctx: &mut Ctx) -> anyhow::Result<()> {
         let shots = ctx.root.join("target/e2e");
         std::fs::create_dir_all(&shots)?;
         ctx.cmd("node")
-            .args(["--test", "web/e2e/"])
+            .arg("--test")
+            .args(test_files(ctx, "web/e2e")?)
             .env("JIMU_BIN", &jimu)
             .env("JIMU_DIST", ctx.root.join("dist"))
             .env("JIMU_CHROMIUM", CHROMIUM)
@@ -60,6 +61,20 @@ fn test_inner(ctx: &mut Ctx) -> anyhow::Result<()> {
         Ok(())
     })?;
     Ok(())
+}
+
+/// The `*.test.mjs` files of a folder, sorted (Node 20's `--test` takes files, not folders).
+fn test_files(ctx: &Ctx, dir: &str) -> anyhow::Result<Vec<PathBuf>> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(ctx.root.join(dir))
+        .with_context(|| format!("cannot list {dir}"))?
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|path| path.to_string_lossy().ends_with(".test.mjs"))
+        .collect();
+    files.sort();
+    if files.is_empty() {
+        bail!("no *.test.mjs files in {dir}");
+    }
+    Ok(files)
 }
 
 /// The portal package: jimu-wasm built small, bound as an ES module with `.d.ts`, optimized.
