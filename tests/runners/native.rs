@@ -12,8 +12,11 @@ fn corpus() -> PathBuf {
 
 /// The engine's JSON for one case: what every host must print for it.
 fn run_case(case: &Value, dir: &Path) -> String {
-    let bundle_file = case["bundle"].as_str().expect("case.bundle names a file in bundles/");
-    let bundle = std::fs::read_to_string(dir.join("bundles").join(bundle_file)).expect("bundle file");
+    let bundle_file = case["bundle"]
+        .as_str()
+        .expect("case.bundle names a file in bundles/");
+    let bundle =
+        std::fs::read_to_string(dir.join("bundles").join(bundle_file)).expect("bundle file");
     let request = match (&case["request"], &case["request_text"]) {
         (Value::Null, Value::String(text)) => text.clone(),
         (request, Value::Null) => serde_json::to_string(request).expect("request serializes"),
@@ -30,8 +33,13 @@ fn check(name: &str, actual: &str, expected_path: &Path) -> Option<String> {
     }
     match std::fs::read_to_string(expected_path) {
         Ok(expected) if expected == actual => None,
-        Ok(expected) => Some(format!("{name}: outcome differs\n--- expected\n{expected}--- actual\n{actual}")),
-        Err(_) => Some(format!("{name}: no expected file {}; run `cargo xtask bless`", expected_path.display())),
+        Ok(expected) => Some(format!(
+            "{name}: outcome differs\n--- expected\n{expected}--- actual\n{actual}"
+        )),
+        Err(_) => Some(format!(
+            "{name}: no expected file {}; run `cargo xtask bless`",
+            expected_path.display()
+        )),
     }
 }
 
@@ -47,12 +55,26 @@ fn conformance_corpus() {
     assert!(names.len() >= 10, "the corpus lost its cases");
     let mut failures = Vec::new();
     for path in &names {
-        let name = path.file_stem().and_then(|s| s.to_str()).expect("utf-8 name");
-        let case: Value = serde_json::from_str(&std::fs::read_to_string(path).expect("read case")).expect("case is JSON");
+        let name = path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .expect("utf-8 name");
+        let case: Value = serde_json::from_str(&std::fs::read_to_string(path).expect("read case"))
+            .expect("case is JSON");
         let actual = run_case(&case, &dir);
-        if let Some(failure) = check(name, &actual, &dir.join("expected").join(format!("{name}.json"))) {
+        if let Some(failure) = check(
+            name,
+            &actual,
+            &dir.join("expected").join(format!("{name}.json")),
+        ) {
             failures.push(failure);
         }
     }
-    assert!(failures.is_empty(), "{} of {} cases failed:\n{}", failures.len(), names.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {} cases failed:\n{}",
+        failures.len(),
+        names.len(),
+        failures.join("\n")
+    );
 }

@@ -143,7 +143,7 @@ test('a valid bundle shows its live quote; an invalid one shows every problem wi
   await page.fill('#bundle-input', '{\n  "schema_version": 1,\n  oops\n}');
   await page.waitForSelector('#problems li.problem[data-code="json-syntax"][data-path=""]');
   const syntax = await page.textContent('#problems li.problem[data-code="json-syntax"]');
-  assert.match(syntax, /3:3/);
+  assert.match(syntax, /第 3 行，第 3 列/);
 
   // The language switch changes the messages (zh-CN is the default).
   const before = await page.textContent('#status');

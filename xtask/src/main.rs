@@ -91,7 +91,11 @@ impl Ctx {
     }
 
     /// Runs one named stage, printing its time, and records it for the summary.
-    pub fn stage<T>(&mut self, name: &str, f: impl FnOnce(&mut Self) -> anyhow::Result<T>) -> anyhow::Result<T> {
+    pub fn stage<T>(
+        &mut self,
+        name: &str,
+        f: impl FnOnce(&mut Self) -> anyhow::Result<T>,
+    ) -> anyhow::Result<T> {
         println!("\n==> {name}");
         let start = Instant::now();
         let result = f(self);
@@ -171,7 +175,10 @@ impl Cmd {
     pub fn run(mut self) -> anyhow::Result<()> {
         let line = self.describe();
         println!("$ {line}");
-        let status = self.0.status().with_context(|| format!("cannot start `{line}`"))?;
+        let status = self
+            .0
+            .status()
+            .with_context(|| format!("cannot start `{line}`"))?;
         if !status.success() {
             bail!("`{line}` failed with {status}");
         }

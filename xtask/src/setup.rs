@@ -37,17 +37,27 @@ pub fn all(ctx: &mut Ctx, need: Need) -> anyhow::Result<()> {
 }
 
 fn rust_parts(ctx: &mut Ctx) -> anyhow::Result<()> {
-    let installed = ctx.cmd("rustup").args(["target", "list", "--installed"]).read();
+    let installed = ctx
+        .cmd("rustup")
+        .args(["target", "list", "--installed"])
+        .read();
     match installed {
-        Some(list) if list.lines().any(|l| l.trim() == WASM_TARGET) => println!("{WASM_TARGET}: present"),
-        Some(_) => ctx.cmd("rustup").args(["target", "add", WASM_TARGET]).run()?,
+        Some(list) if list.lines().any(|l| l.trim() == WASM_TARGET) => {
+            println!("{WASM_TARGET}: present")
+        }
+        Some(_) => ctx
+            .cmd("rustup")
+            .args(["target", "add", WASM_TARGET])
+            .run()?,
         None => bail!("rustup is required (this project's machines get Rust through rustup)"),
     }
     for (component, probe) in [("clippy", "clippy"), ("rustfmt", "fmt")] {
         if ctx.cargo([probe, "--version"]).read().is_some() {
             println!("{component}: present");
         } else {
-            ctx.cmd("rustup").args(["component", "add", component]).run()?;
+            ctx.cmd("rustup")
+                .args(["component", "add", component])
+                .run()?;
         }
     }
     Ok(())
@@ -59,18 +69,27 @@ fn trunk(ctx: &mut Ctx) -> anyhow::Result<()> {
         println!("{want}: present");
         return Ok(());
     }
-    ctx.cargo(["install", "--locked", "--force", "trunk", "--version", TRUNK_VERSION]).run()
+    ctx.cargo([
+        "install",
+        "--locked",
+        "--force",
+        "trunk",
+        "--version",
+        TRUNK_VERSION,
+    ])
+    .run()
 }
 
 /// The wasm-bindgen version `Cargo.lock` pins: the CLI must match it exactly.
 pub fn locked_wasm_bindgen(root: &Path) -> anyhow::Result<String> {
-    let lock = std::fs::read_to_string(root.join("Cargo.lock")).context("cannot read Cargo.lock")?;
+    let lock =
+        std::fs::read_to_string(root.join("Cargo.lock")).context("cannot read Cargo.lock")?;
     let mut lines = lock.lines();
     while let Some(line) = lines.next() {
-        if line == "name = \"wasm-bindgen\"" {
-            if let Some(version) = lines.next().and_then(|l| l.strip_prefix("version = \"")) {
-                return Ok(version.trim_end_matches('"').to_owned());
-            }
+        if line == "name = \"wasm-bindgen\""
+            && let Some(version) = lines.next().and_then(|l| l.strip_prefix("version = \""))
+        {
+            return Ok(version.trim_end_matches('"').to_owned());
         }
     }
     bail!("Cargo.lock does not pin wasm-bindgen")
@@ -86,7 +105,14 @@ fn wasm_bindgen(ctx: &mut Ctx) -> anyhow::Result<()> {
         return Ok(());
     }
     // Not --locked: wasm-bindgen-cli's own lock file pins a crate the registry refuses.
-    ctx.cargo(["install", "--force", "wasm-bindgen-cli", "--version", &version]).run()
+    ctx.cargo([
+        "install",
+        "--force",
+        "wasm-bindgen-cli",
+        "--version",
+        &version,
+    ])
+    .run()
 }
 
 fn npm(ctx: &mut Ctx) -> anyhow::Result<()> {
@@ -123,16 +149,30 @@ fn modified(path: &Path) -> Option<std::time::SystemTime> {
 
 fn chromium(ctx: &mut Ctx) -> anyhow::Result<()> {
     // A CJK font, or every screenshot of the Chinese UI shows boxes.
-    if Path::new(CHROMIUM).exists() && Path::new(CHROMEDRIVER).exists() && Path::new(CJK_FONT).exists() {
+    if Path::new(CHROMIUM).exists()
+        && Path::new(CHROMEDRIVER).exists()
+        && Path::new(CJK_FONT).exists()
+    {
         println!("{CHROMIUM}, {CHROMEDRIVER} and a CJK font: present");
         return Ok(());
     }
     let root = ctx.cmd("id").arg("-u").read().as_deref() == Some("0");
     let apt = |args: &[&str]| -> anyhow::Result<()> {
-        let mut cmd = if root { ctx.cmd("apt-get") } else { ctx.cmd("sudo").arg("apt-get") };
+        let mut cmd = if root {
+            ctx.cmd("apt-get")
+        } else {
+            ctx.cmd("sudo").arg("apt-get")
+        };
         cmd = cmd.args(args).env("DEBIAN_FRONTEND", "noninteractive");
         cmd.run()
     };
     apt(&["update"])?;
-    apt(&["install", "-y", "--no-install-recommends", "chromium", "chromium-driver", "fonts-wqy-microhei"])
+    apt(&[
+        "install",
+        "-y",
+        "--no-install-recommends",
+        "chromium",
+        "chromium-driver",
+        "fonts-wqy-microhei",
+    ])
 }

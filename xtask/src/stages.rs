@@ -16,12 +16,24 @@ pub fn test(ctx: &mut Ctx) -> anyhow::Result<()> {
 fn test_inner(ctx: &mut Ctx) -> anyhow::Result<()> {
     setup::all(ctx, Need::Everything)?;
     ctx.stage("fetch crates", |ctx| ctx.cargo(["fetch", "--locked"]).run())?;
-    ctx.stage("rustfmt --check", |ctx| ctx.cargo(["fmt", "--all", "--check"]).run())?;
-    ctx.stage("clippy -D warnings", |ctx| {
-        ctx.cargo(["clippy", "--workspace", "--all-targets", "--locked", "--", "-D", "warnings"])
-            .run()
+    ctx.stage("rustfmt --check", |ctx| {
+        ctx.cargo(["fmt", "--all", "--check"]).run()
     })?;
-    ctx.stage("native tests", |ctx| ctx.cargo(["test", "--workspace", "--locked"]).run())?;
+    ctx.stage("clippy -D warnings", |ctx| {
+        ctx.cargo([
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--locked",
+            "--",
+            "-D",
+            "warnings",
+        ])
+        .run()
+    })?;
+    ctx.stage("native tests", |ctx| {
+        ctx.cargo(["test", "--workspace", "--locked"]).run()
+    })?;
     ctx.stage("jimu-core on wasm32 (wasm-bindgen-test, Node)", |ctx| {
         ctx.cargo([
             "test",
@@ -33,13 +45,19 @@ fn test_inner(ctx: &mut Ctx) -> anyhow::Result<()> {
             "--test",
             "wasm",
         ])
-        .env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER", "wasm-bindgen-test-runner")
+        .env(
+            "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER",
+            "wasm-bindgen-test-runner",
+        )
         .env("CHROMEDRIVER", CHROMEDRIVER)
         .run()
     })?;
     wasm_pkg(ctx)?;
     ctx.stage("wasm package under Node (conformance corpus)", |ctx| {
-        ctx.cmd("node").arg("--test").args(test_files(ctx, "tests/runners")?).run()
+        ctx.cmd("node")
+            .arg("--test")
+            .args(test_files(ctx, "tests/runners")?)
+            .run()
     })?;
     build_app(ctx)?;
     let jimu = ctx.stage("build jimu (debug)", |ctx| {
@@ -91,7 +109,9 @@ pub fn wasm_pkg(ctx: &mut Ctx) -> anyhow::Result<()> {
             "wasm-release",
         ])
         .run()?;
-        let wasm = ctx.target_dir.join("wasm32-unknown-unknown/wasm-release/jimu_wasm.wasm");
+        let wasm = ctx
+            .target_dir
+            .join("wasm32-unknown-unknown/wasm-release/jimu_wasm.wasm");
         let out = ctx.root.join("web/pkg");
         if out.exists() {
             std::fs::remove_dir_all(&out)?;
@@ -117,7 +137,11 @@ pub fn wasm_pkg(ctx: &mut Ctx) -> anyhow::Result<()> {
             .arg(&bound)
             .run()?;
         let raw = std::fs::metadata(&bound)?.len();
-        println!("web/pkg/jimu_bg.wasm: {} KiB ({} KiB gzipped)", raw / 1024, gzipped_len(&bound)? / 1024);
+        println!(
+            "web/pkg/jimu_bg.wasm: {} KiB ({} KiB gzipped)",
+            raw / 1024,
+            gzipped_len(&bound)? / 1024
+        );
         Ok(())
     })
 }
@@ -131,7 +155,11 @@ fn gzipped_len(path: &std::path::Path) -> anyhow::Result<u64> {
         .spawn()
         .context("cannot run gzip")?;
     let mut bytes = Vec::new();
-    child.stdout.take().context("no gzip output")?.read_to_end(&mut bytes)?;
+    child
+        .stdout
+        .take()
+        .context("no gzip output")?
+        .read_to_end(&mut bytes)?;
     child.wait()?;
     Ok(bytes.len() as u64)
 }
@@ -151,12 +179,20 @@ pub fn serve(ctx: &mut Ctx, args: &[String]) -> anyhow::Result<()> {
     setup::all(ctx, Need::App)?;
     build_app(ctx)?;
     ctx.stage("build jimu (release)", |ctx| {
-        ctx.cargo(["build", "--release", "-p", "jimu-cli", "--locked"]).run()
+        ctx.cargo(["build", "--release", "-p", "jimu-cli", "--locked"])
+            .run()
     })?;
     let jimu: PathBuf = ctx.target_dir.join("release/jimu");
     let total: std::time::Duration = ctx.timings.iter().map(|(_, d)| *d).sum();
-    println!("\nbuilt in {}; starting the server (Ctrl-C stops it)", fmt_duration(total));
-    let mut cmd = ctx.cmd(&jimu).arg("serve").arg("--dist").arg(ctx.root.join("dist"));
+    println!(
+        "\nbuilt in {}; starting the server (Ctrl-C stops it)",
+        fmt_duration(total)
+    );
+    let mut cmd = ctx
+        .cmd(&jimu)
+        .arg("serve")
+        .arg("--dist")
+        .arg(ctx.root.join("dist"));
     if !args.iter().any(|a| a == "--data") {
         cmd = cmd.arg("--data").arg(ctx.root.join("jimu-data"));
     }

@@ -190,7 +190,10 @@ fn EditorPanel(
                 aria-label=move || t(Key::EditorLabel)
                 placeholder=move || t(Key::EditorPlaceholder)
                 prop:value=move || text.get()
-                on:input=move |ev| text.set(event_target_value(&ev))
+                on:input=move |ev| {
+                    notice.set(None);
+                    text.set(event_target_value(&ev));
+                }
             ></textarea>
             <div class="editor-foot">
                 <span id="notice" role="status" class:error=move || notice.with(|n| n.as_ref().is_some_and(Notice::is_error))>
@@ -354,9 +357,10 @@ fn problem_list(
                 <li class="problem" data-path=problem.path.clone() data-code=problem.code.as_str()>
                     <div class="problem-head">
                         <code class="problem-path">{model::display_path(&problem.path).to_owned()}</code>
+                        " "
                         <span class="problem-code">{problem.code.as_str()}</span>
-                        {position.map(|position| view! { <span class="problem-pos">{position}</span> })}
-                        {item.map(|item| view! { <span class="problem-item">{item}</span> })}
+                        {position.map(|position| view! { " " <span class="problem-pos">{position}</span> })}
+                        {item.map(|item| view! { " " <span class="problem-item">{item}</span> })}
                     </div>
                     <p class="problem-message">{problem.message.get(locale.tag()).to_owned()}</p>
                     {hint

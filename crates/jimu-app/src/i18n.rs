@@ -98,6 +98,7 @@ texts! {
     ExampleLoaded => ("已加载示例价目包", "Loaded the example bundle"),
     ExportFailed => ("导出失败", "Export failed"),
 
+    ResultTitle => ("检查结果", "Result"),
     StatusEmpty => ("尚未输入", "No bundle yet"),
     StatusValid => ("价目包有效", "Bundle is valid"),
     StatusInvalidBundle => ("价目包无效", "Bundle is invalid"),

@@ -9,7 +9,11 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "jimu", version, about = "Jimu (积木): rules for ticket flows, forms, pricing and settlement")]
+#[command(
+    name = "jimu",
+    version,
+    about = "Jimu (积木): rules for ticket flows, forms, pricing and settlement"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -91,7 +95,11 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             Ok(exit_for(problems.is_empty()))
         }
-        Command::Quote { bundle, request, format } => {
+        Command::Quote {
+            bundle,
+            request,
+            format,
+        } => {
             let outcome = jimu_core::quote_documents(&read(&bundle)?, &read(&request)?);
             if format == Format::Json {
                 print_json(&outcome)?;
@@ -99,7 +107,11 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 match &outcome {
                     QuoteOutcome::Quoted { quote } => print_quote(quote),
                     QuoteOutcome::Invalid { stage, problems } => {
-                        let file = if *stage == Stage::Bundle { &bundle } else { &request };
+                        let file = if *stage == Stage::Bundle {
+                            &bundle
+                        } else {
+                            &request
+                        };
                         print_problems(file, problems);
                     }
                 }
@@ -110,7 +122,11 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 }
 
 fn exit_for(ok: bool) -> ExitCode {
-    if ok { ExitCode::SUCCESS } else { ExitCode::FAILURE }
+    if ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
 }
 
 fn read(path: &Path) -> anyhow::Result<String> {
@@ -144,12 +160,21 @@ fn print_problems(file: &Path, problems: &[Problem]) {
 }
 
 fn print_quote(quote: &jimu_core::Quote) {
-    let width = quote.lines.iter().map(|l| l.name.en.len()).max().unwrap_or(4).max(4);
+    let width = quote
+        .lines
+        .iter()
+        .map(|l| l.name.en.len())
+        .max()
+        .unwrap_or(4)
+        .max(4);
     for line in &quote.lines {
         println!(
             "{:<width$}  {:>10} × {:>12} = {:>14}   {}",
             line.name.en, line.quantity, line.unit_price, line.amount, line.name.zh_cn
         );
     }
-    println!("{:<width$}  {:>41} {}", "Total / 合计", quote.total, quote.currency);
+    println!(
+        "{:<width$}  {:>41} {}",
+        "Total / 合计", quote.total, quote.currency
+    );
 }

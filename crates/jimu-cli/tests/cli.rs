@@ -4,7 +4,11 @@ use std::path::Path;
 use std::process::{Command, Output};
 
 fn jimu(args: &[&str], cwd: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_jimu")).args(args).current_dir(cwd).output().unwrap()
+    Command::new(env!("CARGO_BIN_EXE_jimu"))
+        .args(args)
+        .current_dir(cwd)
+        .output()
+        .unwrap()
 }
 
 const BUNDLE: &str = r#"{"schema_version":1,"currency":"CNY","catalog":[
@@ -15,8 +19,16 @@ fn validate_and_quote_report_problems_in_both_languages_with_paths() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("ok.json"), BUNDLE).unwrap();
     std::fs::write(dir.path().join("bad.json"), BUNDLE.replace("120.00", "-1")).unwrap();
-    std::fs::write(dir.path().join("req.json"), r#"{"lines":[{"item":"ac-clean","quantity":"3"}]}"#).unwrap();
-    std::fs::write(dir.path().join("badreq.json"), r#"{"lines":[{"item":"ac","quantity":"3"}]}"#).unwrap();
+    std::fs::write(
+        dir.path().join("req.json"),
+        r#"{"lines":[{"item":"ac-clean","quantity":"3"}]}"#,
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("badreq.json"),
+        r#"{"lines":[{"item":"ac","quantity":"3"}]}"#,
+    )
+    .unwrap();
 
     let ok = jimu(&["validate", "ok.json"], dir.path());
     assert!(ok.status.success());
@@ -25,9 +37,15 @@ fn validate_and_quote_report_problems_in_both_languages_with_paths() {
     assert_eq!(bad.status.code(), Some(1));
     let text = String::from_utf8(bad.stdout).unwrap();
     assert!(text.contains("bad.json /catalog/0/price"), "{text}");
-    assert!(text.contains("must not be negative") && text.contains("不能为负数"), "{text}");
+    assert!(
+        text.contains("must not be negative") && text.contains("不能为负数"),
+        "{text}"
+    );
 
-    let quoted = jimu(&["quote", "ok.json", "req.json", "--format", "json"], dir.path());
+    let quoted = jimu(
+        &["quote", "ok.json", "req.json", "--format", "json"],
+        dir.path(),
+    );
     assert!(quoted.status.success());
     let json: serde_json::Value = serde_json::from_slice(&quoted.stdout).unwrap();
     assert_eq!(json["status"], "quoted");
@@ -40,5 +58,9 @@ fn validate_and_quote_report_problems_in_both_languages_with_paths() {
 
     let missing = jimu(&["validate", "nope.json"], dir.path());
     assert_eq!(missing.status.code(), Some(2));
-    assert!(String::from_utf8(missing.stderr).unwrap().contains("cannot read nope.json"));
+    assert!(
+        String::from_utf8(missing.stderr)
+            .unwrap()
+            .contains("cannot read nope.json")
+    );
 }

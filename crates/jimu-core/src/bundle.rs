@@ -7,8 +7,8 @@
 use crate::money::{Currency, Rounding};
 use crate::problem::{Localized, Problem, ProblemCode};
 use crate::reader::{
-    DecimalRules, Diagnostics, ObjectReader, Pointer, closest, parse_json, read_array, read_decimal, read_str,
-    wrong_type,
+    DecimalRules, Diagnostics, ObjectReader, Pointer, closest, parse_json, read_array,
+    read_decimal, read_str, wrong_type,
 };
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -72,7 +72,7 @@ pub struct CatalogItem {
 impl Bundle {
     /// Reads and validates a bundle from JSON text.
     pub fn from_json(text: &str) -> Result<Self, Vec<Problem>> {
-        let value = parse_json(text).map_err(|problem| vec![problem])?;
+        let value = parse_json(text)?;
         Self::from_value(&value)
     }
 
@@ -93,7 +93,14 @@ impl Bundle {
     }
 }
 
-const BUNDLE_FIELDS: &[&str] = &["schema_version", "name", "description", "currency", "rounding", "catalog"];
+const BUNDLE_FIELDS: &[&str] = &[
+    "schema_version",
+    "name",
+    "description",
+    "currency",
+    "rounding",
+    "catalog",
+];
 const ITEM_FIELDS: &[&str] = &["id", "name", "kind", "unit", "price"];
 
 fn read_bundle(value: &Value, diag: &mut Diagnostics) -> Option<Bundle> {
@@ -112,7 +119,9 @@ fn read_bundle(value: &Value, diag: &mut Diagnostics) -> Option<Bundle> {
     if let Some((v, at)) = obj.optional("description") {
         read_localized(v, &at, diag);
     }
-    let currency = obj.required("currency", diag).and_then(|(v, at)| read_currency(v, &at, diag));
+    let currency = obj
+        .required("currency", diag)
+        .and_then(|(v, at)| read_currency(v, &at, diag));
     let rounding = match obj.optional("rounding") {
         None => Some(Rounding::default()),
         Some((v, at)) => read_choice(v, &at, Rounding::NAMES, Rounding::from_name, diag),
@@ -132,13 +141,20 @@ fn read_bundle(value: &Value, diag: &mut Diagnostics) -> Option<Bundle> {
     })
 }
 
-fn read_schema_version(value: Option<&Value>, root: &Pointer, diag: &mut Diagnostics) -> Option<u64> {
+fn read_schema_version(
+    value: Option<&Value>,
+    root: &Pointer,
+    diag: &mut Diagnostics,
+) -> Option<u64> {
     let at = root.key("schema_version");
     let Some(value) = value else {
         diag.error(
             ProblemCode::MissingField,
             &at,
-            Localized::new("缺少必填字段「schema_version」", "missing required field `schema_version`"),
+            Localized::new(
+                "缺少必填字段「schema_version」",
+                "missing required field `schema_version`",
+            ),
         );
         return None;
     };
@@ -171,7 +187,10 @@ fn read_currency(value: &Value, at: &Pointer, diag: &mut Diagnostics) -> Option<
             Problem::error(
                 ProblemCode::UnknownCurrency,
                 at.as_str(),
-                Localized::new(format!("未知币种「{code}」"), format!("unknown currency `{code}`")),
+                Localized::new(
+                    format!("未知币种「{code}」"),
+                    format!("unknown currency `{code}`"),
+                ),
             )
             .with_hint(Localized::new(
                 format!("可用币种：{}", known.join("、")),
@@ -203,7 +222,10 @@ pub(crate) fn read_choice<T>(
                 ),
             )
             .with_hint(match closest(name, names.iter().copied()) {
-                Some(best) => Localized::new(format!("是否想写「{best}」？"), format!("did you mean `{best}`?")),
+                Some(best) => Localized::new(
+                    format!("是否想写「{best}」？"),
+                    format!("did you mean `{best}`?"),
+                ),
                 None => Localized::new(
                     format!("可选值：{}", names.join("、")),
                     format!("choose one of: {}", names.join(", ")),
@@ -215,7 +237,11 @@ pub(crate) fn read_choice<T>(
 }
 
 /// A label: either one string for both languages, or `{"zh-CN": …, "en": …}`.
-pub(crate) fn read_localized(value: &Value, at: &Pointer, diag: &mut Diagnostics) -> Option<Localized> {
+pub(crate) fn read_localized(
+    value: &Value,
+    at: &Pointer,
+    diag: &mut Diagnostics,
+) -> Option<Localized> {
     match value {
         Value::String(text) => {
             non_empty(text, at, diag)?;
@@ -250,7 +276,11 @@ pub(crate) fn read_localized(value: &Value, at: &Pointer, diag: &mut Diagnostics
 
 fn non_empty(text: &str, at: &Pointer, diag: &mut Diagnostics) -> Option<()> {
     if text.trim().is_empty() {
-        diag.error(ProblemCode::EmptyText, at, Localized::new("文字不能为空", "text must not be empty"));
+        diag.error(
+            ProblemCode::EmptyText,
+            at,
+            Localized::new("文字不能为空", "text must not be empty"),
+        );
         return None;
     }
     Some(())
@@ -302,7 +332,11 @@ fn read_catalog(value: &Value, at: &Pointer, diag: &mut Diagnostics) -> Option<C
                 &id_at,
                 Localized::new(
                     format!("id「{}」重复，已在 {} 使用", item.id, first.as_str()),
-                    format!("duplicate id `{}`, already used at {}", item.id, first.as_str()),
+                    format!(
+                        "duplicate id `{}`, already used at {}",
+                        item.id,
+                        first.as_str()
+                    ),
                 ),
             );
             complete = false;
@@ -317,8 +351,12 @@ fn read_catalog(value: &Value, at: &Pointer, diag: &mut Diagnostics) -> Option<C
 
 fn read_item(value: &Value, at: &Pointer, diag: &mut Diagnostics) -> Option<CatalogItem> {
     let obj = ObjectReader::open(value, at, ITEM_FIELDS, diag)?;
-    let id = obj.required("id", diag).and_then(|(v, at)| read_id(v, &at, diag));
-    let name = obj.required("name", diag).and_then(|(v, at)| read_localized(v, &at, diag));
+    let id = obj
+        .required("id", diag)
+        .and_then(|(v, at)| read_id(v, &at, diag));
+    let name = obj
+        .required("name", diag)
+        .and_then(|(v, at)| read_localized(v, &at, diag));
     let kind = obj
         .required("kind", diag)
         .and_then(|(v, at)| read_choice(v, &at, ItemKind::NAMES, ItemKind::from_name, diag));
@@ -391,7 +429,11 @@ mod tests {
         assert_eq!(err.len(), 1);
         assert_eq!(err[0].code, C::DuplicateId);
         assert_eq!(err[0].path, "/catalog/1/id");
-        assert!(err[0].message.en.contains("/catalog/0/id"), "{}", err[0].message.en);
+        assert!(
+            err[0].message.en.contains("/catalog/0/id"),
+            "{}",
+            err[0].message.en
+        );
     }
 
     #[test]
@@ -400,7 +442,10 @@ mod tests {
             problems(r#"{"schema_version":2,"catalog":"nonsense"}"#),
             vec![(C::UnsupportedSchemaVersion, "/schema_version".into())]
         );
-        assert_eq!(problems(r#"{"catalog":[]}"#), vec![(C::MissingField, "/schema_version".into())]);
+        assert_eq!(
+            problems(r#"{"catalog":[]}"#),
+            vec![(C::MissingField, "/schema_version".into())]
+        );
     }
 
     #[test]
@@ -409,7 +454,10 @@ mod tests {
         assert_eq!(err.len(), 1);
         assert_eq!(err[0].code, C::JsonSyntax);
         assert_eq!((err[0].line, err[0].column), (Some(3), Some(3)));
-        assert_eq!(err[0].message.zh_cn, "JSON 格式错误：第 3 行第 3 列对象的键必须是带双引号的字符串");
+        assert_eq!(
+            err[0].message.zh_cn,
+            "JSON 格式错误：第 3 行第 3 列对象的键必须是带双引号的字符串"
+        );
     }
 
     #[test]

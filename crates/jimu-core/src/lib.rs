@@ -5,7 +5,12 @@
 //! Input never panics the engine: each problem comes back as a [`Problem`] with a JSON pointer,
 //! a stable code and a message in zh-CN and en, and a caller gets all of them at once.
 
-#![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![deny(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 mod bundle;
 mod money;
@@ -16,7 +21,9 @@ mod reader;
 pub use bundle::{Bundle, CatalogItem, ItemKind, SCHEMA_VERSION};
 pub use money::{Currency, Rounding};
 pub use problem::{Localized, Problem, ProblemCode, Severity};
-pub use quote::{Quote, QuoteLine, QuoteLineRequest, QuoteOutcome, QuoteRequest, Stage, quote, quote_documents};
+pub use quote::{
+    Quote, QuoteLine, QuoteLineRequest, QuoteOutcome, QuoteRequest, Stage, quote, quote_documents,
+};
 
 /// Validates a bundle given as JSON text and returns every problem found (empty when valid).
 pub fn validate_bundle(json: &str) -> Vec<Problem> {

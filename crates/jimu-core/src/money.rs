@@ -12,16 +12,46 @@ pub struct Currency {
 
 /// ISO 4217 currencies Jimu's operators settle in.
 const CURRENCIES: &[Currency] = &[
-    Currency { code: "CNY", precision: 2 },
-    Currency { code: "HKD", precision: 2 },
-    Currency { code: "MOP", precision: 2 },
-    Currency { code: "TWD", precision: 2 },
-    Currency { code: "USD", precision: 2 },
-    Currency { code: "EUR", precision: 2 },
-    Currency { code: "GBP", precision: 2 },
-    Currency { code: "SGD", precision: 2 },
-    Currency { code: "JPY", precision: 0 },
-    Currency { code: "KRW", precision: 0 },
+    Currency {
+        code: "CNY",
+        precision: 2,
+    },
+    Currency {
+        code: "HKD",
+        precision: 2,
+    },
+    Currency {
+        code: "MOP",
+        precision: 2,
+    },
+    Currency {
+        code: "TWD",
+        precision: 2,
+    },
+    Currency {
+        code: "USD",
+        precision: 2,
+    },
+    Currency {
+        code: "EUR",
+        precision: 2,
+    },
+    Currency {
+        code: "GBP",
+        precision: 2,
+    },
+    Currency {
+        code: "SGD",
+        precision: 2,
+    },
+    Currency {
+        code: "JPY",
+        precision: 0,
+    },
+    Currency {
+        code: "KRW",
+        precision: 0,
+    },
 ];
 
 impl Currency {

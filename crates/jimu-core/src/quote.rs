@@ -2,7 +2,10 @@
 
 use crate::bundle::Bundle;
 use crate::problem::{Localized, Problem, ProblemCode};
-use crate::reader::{DecimalRules, Diagnostics, ObjectReader, Pointer, parse_json, read_array, read_decimal, read_str};
+use crate::reader::{
+    DecimalRules, Diagnostics, ObjectReader, Pointer, parse_json, read_array, read_decimal,
+    read_str,
+};
 use rust_decimal::Decimal;
 use serde::Serialize;
 use serde_json::Value;
@@ -53,7 +56,7 @@ pub struct QuoteLine {
 impl QuoteRequest {
     /// Reads a request from JSON text, checking every item against the bundle's catalog.
     pub fn from_json(text: &str, bundle: &Bundle) -> Result<Self, Vec<Problem>> {
-        let value = parse_json(text).map_err(|problem| vec![problem])?;
+        let value = parse_json(text)?;
         Self::from_value(&value, bundle)
     }
 
@@ -79,7 +82,12 @@ fn read_request(value: &Value, bundle: &Bundle, diag: &mut Diagnostics) -> Optio
     complete.then_some(QuoteRequest { lines })
 }
 
-fn read_line(value: &Value, at: &Pointer, bundle: &Bundle, diag: &mut Diagnostics) -> Option<QuoteLineRequest> {
+fn read_line(
+    value: &Value,
+    at: &Pointer,
+    bundle: &Bundle,
+    diag: &mut Diagnostics,
+) -> Option<QuoteLineRequest> {
     let obj = ObjectReader::open(value, at, &["item", "quantity"], diag)?;
     let item = obj.required("item", diag).and_then(|(v, at)| {
         let id = read_str(v, &at, diag)?;
@@ -89,7 +97,10 @@ fn read_line(value: &Value, at: &Pointer, bundle: &Bundle, diag: &mut Diagnostic
         let mut problem = Problem::error(
             ProblemCode::UnknownItem,
             at.as_str(),
-            Localized::new(format!("价目表中没有「{id}」"), format!("no item `{id}` in the catalog")),
+            Localized::new(
+                format!("价目表中没有「{id}」"),
+                format!("no item `{id}` in the catalog"),
+            ),
         );
         if let Some(best) = bundle.closest_item(id) {
             problem = problem.with_hint(Localized::new(
@@ -168,8 +179,13 @@ pub enum Stage {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "status", rename_all = "snake_case")]
 pub enum QuoteOutcome {
-    Quoted { quote: Quote },
-    Invalid { stage: Stage, problems: Vec<Problem> },
+    Quoted {
+        quote: Quote,
+    },
+    Invalid {
+        stage: Stage,
+        problems: Vec<Problem>,
+    },
 }
 
 /// Reads a bundle and a request from JSON text and prices the request.
@@ -183,14 +199,19 @@ pub fn quote_documents(bundle: &str, request: &str) -> QuoteOutcome {
         Ok(request) => request,
         Err(problems) => return invalid(Stage::Request)(problems),
     };
-    quote(&bundle, &request).map_or_else(invalid(Stage::Quote), |quote| QuoteOutcome::Quoted { quote })
+    quote(&bundle, &request).map_or_else(invalid(Stage::Quote), |quote| QuoteOutcome::Quoted {
+        quote,
+    })
 }
 
 fn overflow(diag: &mut Diagnostics, at: &Pointer) {
     diag.error(
         ProblemCode::Overflow,
         at,
-        Localized::new("金额超出可计算范围", "the amount is beyond the range the engine can compute"),
+        Localized::new(
+            "金额超出可计算范围",
+            "the amount is beyond the range the engine can compute",
+        ),
     );
 }
 
@@ -209,7 +230,9 @@ mod tests {
 
     #[test]
     fn lines_round_half_away_from_zero_then_sum() {
-        let q = run(r#"{"lines":[{"item":"ac-clean","quantity":"2"},{"item":"filter","quantity":1}]}"#).unwrap();
+        let q =
+            run(r#"{"lines":[{"item":"ac-clean","quantity":"2"},{"item":"filter","quantity":1}]}"#)
+                .unwrap();
         let amounts: Vec<String> = q.lines.iter().map(|l| l.amount.to_string()).collect();
         assert_eq!(amounts, ["240.00", "0.13"]);
         assert_eq!(q.total.to_string(), "240.13");
@@ -222,10 +245,22 @@ mod tests {
 
     #[test]
     fn unknown_items_get_a_suggestion() {
-        let err = run(r#"{"lines":[{"item":"ac-claen","quantity":"1"},{"item":"filter","quantity":"-2"}]}"#).unwrap_err();
+        let err = run(
+            r#"{"lines":[{"item":"ac-claen","quantity":"1"},{"item":"filter","quantity":"-2"}]}"#,
+        )
+        .unwrap_err();
         assert_eq!(err.len(), 2);
-        assert_eq!((err[0].code, err[0].path.as_str()), (ProblemCode::UnknownItem, "/lines/0/item"));
-        assert_eq!(err[0].hint.as_ref().map(|h| h.en.as_str()), Some("did you mean `ac-clean`?"));
-        assert_eq!((err[1].code, err[1].path.as_str()), (ProblemCode::Negative, "/lines/1/quantity"));
+        assert_eq!(
+            (err[0].code, err[0].path.as_str()),
+            (ProblemCode::UnknownItem, "/lines/0/item")
+        );
+        assert_eq!(
+            err[0].hint.as_ref().map(|h| h.en.as_str()),
+            Some("did you mean `ac-clean`?")
+        );
+        assert_eq!(
+            (err[1].code, err[1].path.as_str()),
+            (ProblemCode::Negative, "/lines/1/quantity")
+        );
     }
 }

@@ -64,7 +64,8 @@ impl Diagnostics {
 }
 
 /// Parses JSON text; a syntax error becomes a problem with its line and column.
-pub(crate) fn parse_json(text: &str) -> Result<Value, Problem> {
+/// The error is a one-element list, ready to return as a document's problems.
+pub(crate) fn parse_json(text: &str) -> Result<Value, Vec<Problem>> {
     serde_json::from_str(text).map_err(|err| {
         let mut problem = Problem::error(
             ProblemCode::JsonSyntax,
@@ -78,7 +79,7 @@ pub(crate) fn parse_json(text: &str) -> Result<Value, Problem> {
             problem.line = Some(err.line());
             problem.column = Some(err.column());
         }
-        problem
+        vec![problem]
     })
 }
 
@@ -89,7 +90,10 @@ const SYNTAX_ZH: &[(&str, &str)] = &[
     ("expected `,` or `]`", "缺少逗号「,」或右方括号「]」"),
     ("expected `:`", "缺少冒号「:」"),
     ("expected value", "此处应为一个值"),
-    ("expected ident", "无法识别的关键字（true、false 或 null 拼写有误？）"),
+    (
+        "expected ident",
+        "无法识别的关键字（true、false 或 null 拼写有误？）",
+    ),
     ("key must be a string", "对象的键必须是带双引号的字符串"),
     ("EOF while parsing", "内容意外结束（括号或引号未闭合）"),
     ("control character", "字符串中有未转义的控制字符"),
@@ -107,7 +111,10 @@ fn syntax_detail_zh(err: &serde_json::Error) -> String {
     let what = SYNTAX_ZH
         .iter()
         .find(|(en, _)| english.contains(en))
-        .map_or_else(|| format!("语法不正确（{english}）"), |(_, zh)| (*zh).to_owned());
+        .map_or_else(
+            || format!("语法不正确（{english}）"),
+            |(_, zh)| (*zh).to_owned(),
+        );
     if err.line() > 0 {
         format!("第 {} 行第 {} 列{what}", err.line(), err.column())
     } else {
@@ -127,7 +134,12 @@ pub(crate) fn type_name(value: &Value) -> (&'static str, &'static str) {
     }
 }
 
-pub(crate) fn wrong_type(diag: &mut Diagnostics, at: &Pointer, expected: (&str, &str), found: &Value) {
+pub(crate) fn wrong_type(
+    diag: &mut Diagnostics,
+    at: &Pointer,
+    expected: (&str, &str),
+    found: &Value,
+) {
     let (found_en, found_zh) = type_name(found);
     diag.error(
         ProblemCode::WrongType,
@@ -166,7 +178,10 @@ impl<'v> ObjectReader<'v> {
                 let mut problem = Problem::error(
                     ProblemCode::UnknownField,
                     at.key(key).as_str(),
-                    Localized::new(format!("未知字段「{key}」"), format!("unknown field `{key}`")),
+                    Localized::new(
+                        format!("未知字段「{key}」"),
+                        format!("unknown field `{key}`"),
+                    ),
                 );
                 if let Some(best) = closest(key, known.iter().copied()) {
                     problem = problem.with_hint(Localized::new(
@@ -197,13 +212,20 @@ impl<'v> ObjectReader<'v> {
     }
 
     /// A required field; its absence is reported.
-    pub(crate) fn required(&self, key: &str, diag: &mut Diagnostics) -> Option<(&'v Value, Pointer)> {
+    pub(crate) fn required(
+        &self,
+        key: &str,
+        diag: &mut Diagnostics,
+    ) -> Option<(&'v Value, Pointer)> {
         let found = self.optional(key);
         if found.is_none() {
             diag.error(
                 ProblemCode::MissingField,
                 &self.at.key(key),
-                Localized::new(format!("缺少必填字段「{key}」"), format!("missing required field `{key}`")),
+                Localized::new(
+                    format!("缺少必填字段「{key}」"),
+                    format!("missing required field `{key}`"),
+                ),
             );
         }
         found
@@ -211,7 +233,10 @@ impl<'v> ObjectReader<'v> {
 }
 
 /// The known name closest to a misspelt one, if any is close enough to suggest.
-pub(crate) fn closest<'a>(wrong: &str, known: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub(crate) fn closest<'a>(
+    wrong: &str,
+    known: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     known
         .into_iter()
         .map(|candidate| (strsim::jaro_winkler(wrong, candidate), candidate))
@@ -220,7 +245,11 @@ pub(crate) fn closest<'a>(wrong: &str, known: impl IntoIterator<Item = &'a str>)
         .map(|(_, candidate)| candidate)
 }
 
-pub(crate) fn read_str<'v>(value: &'v Value, at: &Pointer, diag: &mut Diagnostics) -> Option<&'v str> {
+pub(crate) fn read_str<'v>(
+    value: &'v Value,
+    at: &Pointer,
+    diag: &mut Diagnostics,
+) -> Option<&'v str> {
     match value {
         Value::String(text) => Some(text),
         other => {
@@ -230,7 +259,11 @@ pub(crate) fn read_str<'v>(value: &'v Value, at: &Pointer, diag: &mut Diagnostic
     }
 }
 
-pub(crate) fn read_array<'v>(value: &'v Value, at: &Pointer, diag: &mut Diagnostics) -> Option<&'v [Value]> {
+pub(crate) fn read_array<'v>(
+    value: &'v Value,
+    at: &Pointer,
+    diag: &mut Diagnostics,
+) -> Option<&'v [Value]> {
     match value {
         Value::Array(items) => Some(items),
         other => {
@@ -294,7 +327,10 @@ pub(crate) fn read_decimal(
             Problem::error(
                 ProblemCode::InvalidDecimal,
                 at.as_str(),
-                Localized::new(format!("「{text}」不是有效的数字"), format!("`{text}` is not a decimal number")),
+                Localized::new(
+                    format!("「{text}」不是有效的数字"),
+                    format!("`{text}` is not a decimal number"),
+                ),
             )
             .with_hint(Localized::new("例如 \"12.50\"", "for example \"12.50\"")),
         );
@@ -304,7 +340,10 @@ pub(crate) fn read_decimal(
         diag.error(
             ProblemCode::Negative,
             at,
-            Localized::new(format!("不能为负数：{text}"), format!("must not be negative: {text}")),
+            Localized::new(
+                format!("不能为负数：{text}"),
+                format!("must not be negative: {text}"),
+            ),
         );
         return None;
     }
@@ -325,13 +364,20 @@ pub(crate) fn read_decimal(
             at,
             Localized::new(
                 format!("小数位过多：{text}（最多 {} 位）", rules.max_scale),
-                format!("too many decimal places: {text} (at most {})", rules.max_scale),
+                format!(
+                    "too many decimal places: {text} (at most {})",
+                    rules.max_scale
+                ),
             ),
         );
         return None;
     }
     // "-0" and "0" are the same amount; keep one spelling so outputs never differ.
-    Some(if decimal.is_zero() { decimal.abs() } else { decimal })
+    Some(if decimal.is_zero() {
+        decimal.abs()
+    } else {
+        decimal
+    })
 }
 
 #[cfg(test)]

@@ -43,7 +43,13 @@ fn syntax_errors_keep_their_line_and_column_on_wasm32() {
 #[wasm_bindgen_test]
 fn hostile_input_never_traps() {
     let deep = "[".repeat(100_000);
-    for text in ["", "null", deep.as_str(), "{\"schema_version\":1e400}", "\u{0}"] {
+    for text in [
+        "",
+        "null",
+        deep.as_str(),
+        "{\"schema_version\":1e400}",
+        "\u{0}",
+    ] {
         assert!(!jimu_core::validate_bundle(text).is_empty());
     }
 }

@@ -46,7 +46,10 @@ impl IntoResponse for AppError {
             Self::InvalidBundle(problems) => (
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "invalid bundle",
-                format!("the bundle has {} problem(s); nothing was stored", problems.len()),
+                format!(
+                    "the bundle has {} problem(s); nothing was stored",
+                    problems.len()
+                ),
                 Some(problems),
             ),
             Self::NotText => (

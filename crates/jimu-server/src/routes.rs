@@ -26,7 +26,9 @@ pub fn app(state: AppState) -> Router {
         .layer(TraceLayer::new_for_http());
     let router = match &state.dist {
         // Deep links fall back to index.html so the single-page app can route them.
-        Some(dist) => router.fallback_service(ServeDir::new(dist).fallback(ServeFile::new(dist.join("index.html")))),
+        Some(dist) => router.fallback_service(
+            ServeDir::new(dist).fallback(ServeFile::new(dist.join("index.html"))),
+        ),
         None => router.fallback(app_not_built),
     };
     router.with_state(state)
@@ -52,22 +54,34 @@ async fn app_not_built() -> Response {
 fn check_name(name: &str) -> Result<(), AppError> {
     let mut chars = name.chars();
     let ok = name.len() <= 64
-        && chars.next().is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        && chars
+            .next()
+            .is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
         && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_');
-    if ok { Ok(()) } else { Err(AppError::InvalidName(name.to_owned())) }
+    if ok {
+        Ok(())
+    } else {
+        Err(AppError::InvalidName(name.to_owned()))
+    }
 }
 
 fn etag(hash: &str) -> Option<HeaderValue> {
     HeaderValue::from_str(&format!("\"{hash}\"")).ok()
 }
 
-async fn get_bundle(State(state): State<AppState>, Path(name): Path<String>) -> Result<Response, AppError> {
+async fn get_bundle(
+    State(state): State<AppState>,
+    Path(name): Path<String>,
+) -> Result<Response, AppError> {
     check_name(&name)?;
     let Some(stored) = state.store.latest(&name).await? else {
         return Err(AppError::NotFound(name));
     };
     let mut headers = HeaderMap::new();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
     if let Some(tag) = etag(&stored.hash) {
         headers.insert(header::ETAG, tag);
     }
@@ -89,7 +103,11 @@ async fn put_bundle(
         return Err(AppError::InvalidBundle(problems));
     }
     let stored = state.store.put(&name, text).await?;
-    let status = if stored.version == 1 { StatusCode::CREATED } else { StatusCode::OK };
+    let status = if stored.version == 1 {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
     let mut headers = HeaderMap::new();
     if let Some(tag) = etag(&stored.hash) {
         headers.insert(header::ETAG, tag);

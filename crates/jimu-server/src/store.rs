@@ -29,7 +29,8 @@ pub struct Store {
 impl Store {
     /// Opens (creating when missing) `jimu.sqlite3` in `dir`, in WAL mode, and migrates it.
     pub async fn open_sqlite_dir(dir: &Path) -> anyhow::Result<Self> {
-        std::fs::create_dir_all(dir).with_context(|| format!("cannot create the data directory {}", dir.display()))?;
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("cannot create the data directory {}", dir.display()))?;
         let options = SqliteConnectOptions::new()
             .filename(dir.join("jimu.sqlite3"))
             .create_if_missing(true)
@@ -40,7 +41,10 @@ impl Store {
             .connect_with(options)
             .await
             .with_context(|| format!("cannot open the database in {}", dir.display()))?;
-        MIGRATOR.run(&pool).await.context("cannot migrate the database")?;
+        MIGRATOR
+            .run(&pool)
+            .await
+            .context("cannot migrate the database")?;
         Ok(Self { pool })
     }
 
@@ -53,13 +57,15 @@ impl Store {
         .bind(name)
         .fetch_optional(&self.pool)
         .await?;
-        Ok(row.map(|(name, version, content, hash, created_at_ms)| BundleVersion {
-            name,
-            version,
-            content,
-            hash,
-            created_at_ms,
-        }))
+        Ok(row.map(
+            |(name, version, content, hash, created_at_ms)| BundleVersion {
+                name,
+                version,
+                content,
+                hash,
+                created_at_ms,
+            },
+        ))
     }
 
     /// Stores `content` as the next version of `name`. The version number is assigned in the

@@ -19,7 +19,9 @@ struct Harness {
 
 async fn harness(with_dist: bool) -> Harness {
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::open_sqlite_dir(&dir.path().join("data")).await.unwrap();
+    let store = Store::open_sqlite_dir(&dir.path().join("data"))
+        .await
+        .unwrap();
     let dist = with_dist.then(|| {
         let dist = dir.path().join("dist");
         std::fs::create_dir_all(&dist).unwrap();
@@ -74,7 +76,10 @@ async fn put_then_get_returns_the_exact_text_with_a_content_etag() {
     assert_eq!(got.body, VALID);
     assert_eq!(got.headers[header::CONTENT_TYPE], "application/json");
     let etag = got.headers[header::ETAG].to_str().unwrap().to_owned();
-    assert!(etag.starts_with("\"sha256:") && etag.len() == 2 + 7 + 64, "{etag}");
+    assert!(
+        etag.starts_with("\"sha256:") && etag.len() == 2 + 7 + 64,
+        "{etag}"
+    );
     assert_eq!(etag, put.headers[header::ETAG].to_str().unwrap());
 
     let changed = VALID.replace("120.00", "99.00");
@@ -94,7 +99,10 @@ async fn an_invalid_bundle_is_refused_with_every_problem_and_nothing_is_stored()
         {"id":"b","name":"B","kind":"part"}]}"#;
     let put = send(&h, "PUT", "/api/bundles/shop", bad).await;
     assert_eq!(put.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(put.headers[header::CONTENT_TYPE], "application/problem+json");
+    assert_eq!(
+        put.headers[header::CONTENT_TYPE],
+        "application/problem+json"
+    );
     let body = put.json();
     let paths: Vec<&str> = body["problems"]
         .as_array()
@@ -104,8 +112,16 @@ async fn an_invalid_bundle_is_refused_with_every_problem_and_nothing_is_stored()
         .collect();
     assert_eq!(paths, ["/catalog/0/price", "/catalog/1/price"]);
     assert_eq!(body["problems"][0]["code"], "negative");
-    assert!(body["problems"][0]["message"]["zh-CN"].as_str().unwrap().contains("负数"));
-    assert_eq!(send(&h, "GET", "/api/bundles/shop", "").await.status, StatusCode::NOT_FOUND);
+    assert!(
+        body["problems"][0]["message"]["zh-CN"]
+            .as_str()
+            .unwrap()
+            .contains("负数")
+    );
+    assert_eq!(
+        send(&h, "GET", "/api/bundles/shop", "").await.status,
+        StatusCode::NOT_FOUND
+    );
 
     let syntax = send(&h, "PUT", "/api/bundles/shop", "{ not json").await;
     assert_eq!(syntax.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -121,7 +137,10 @@ async fn names_are_checked_and_missing_bundles_are_404_problems() {
     assert_eq!(bad.json()["status"], 400);
     let missing = send(&h, "GET", "/api/bundles/nothing-here", "").await;
     assert_eq!(missing.status, StatusCode::NOT_FOUND);
-    assert_eq!(missing.headers[header::CONTENT_TYPE], "application/problem+json");
+    assert_eq!(
+        missing.headers[header::CONTENT_TYPE],
+        "application/problem+json"
+    );
     let not_text = Request::builder()
         .method("PUT")
         .uri("/api/bundles/x")
@@ -143,12 +162,21 @@ async fn bodies_over_the_limit_are_refused() {
 async fn the_app_is_served_at_the_root_with_deep_links_falling_back_to_index() {
     let h = harness(true).await;
     let root = send(&h, "GET", "/", "").await;
-    assert_eq!((root.status, root.body.as_str()), (StatusCode::OK, "<html>jimu app</html>"));
+    assert_eq!(
+        (root.status, root.body.as_str()),
+        (StatusCode::OK, "<html>jimu app</html>")
+    );
     assert_eq!(send(&h, "GET", "/app.js", "").await.body, "console.log(1)");
     let deep = send(&h, "GET", "/flows/repair/edit", "").await;
-    assert_eq!((deep.status, deep.body.as_str()), (StatusCode::OK, "<html>jimu app</html>"));
+    assert_eq!(
+        (deep.status, deep.body.as_str()),
+        (StatusCode::OK, "<html>jimu app</html>")
+    );
     // Unknown API routes stay API errors, not the app's HTML.
-    assert_eq!(send(&h, "GET", "/api/nope", "").await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        send(&h, "GET", "/api/nope", "").await.status,
+        StatusCode::NOT_FOUND
+    );
 
     let bare = harness(false).await;
     let root = send(&bare, "GET", "/", "").await;
@@ -160,5 +188,8 @@ async fn the_app_is_served_at_the_root_with_deep_links_falling_back_to_index() {
 async fn health_answers_ok() {
     let h = harness(false).await;
     let health = send(&h, "GET", "/api/health", "").await;
-    assert_eq!((health.status, health.json()["status"].as_str()), (StatusCode::OK, Some("ok")));
+    assert_eq!(
+        (health.status, health.json()["status"].as_str()),
+        (StatusCode::OK, Some("ok"))
+    );
 }

@@ -140,15 +140,25 @@ pub enum Stage {
 #[derive(Debug, Clone, Serialize, Tsify)]
 #[serde(tag = "status", rename_all = "snake_case")]
 pub enum QuoteOutcome {
-    Quoted { quote: Quote },
-    Invalid { stage: Stage, problems: Vec<Problem> },
+    Quoted {
+        quote: Quote,
+    },
+    Invalid {
+        stage: Stage,
+        problems: Vec<Problem>,
+    },
 }
 
 impl From<jimu_core::QuoteOutcome> for QuoteOutcome {
     fn from(outcome: jimu_core::QuoteOutcome) -> Self {
         match outcome {
-            jimu_core::QuoteOutcome::Quoted { quote } => Self::Quoted { quote: quote.into() },
-            jimu_core::QuoteOutcome::Invalid { stage, problems: list } => Self::Invalid {
+            jimu_core::QuoteOutcome::Quoted { quote } => Self::Quoted {
+                quote: quote.into(),
+            },
+            jimu_core::QuoteOutcome::Invalid {
+                stage,
+                problems: list,
+            } => Self::Invalid {
                 stage: match stage {
                     jimu_core::Stage::Bundle => Stage::Bundle,
                     jimu_core::Stage::Request => Stage::Request,
