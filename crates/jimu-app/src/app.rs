@@ -71,7 +71,7 @@ pub fn App() -> impl IntoView {
         <div class="app">
             <header class="topbar">
                 <div class="brand">
-                    <span class="brand-mark" aria-hidden="true">"积"</span>
+                    <span class="brand-mark" aria-hidden="true">{move || t(Key::BrandMark)}</span>
                     <span class="brand-name">{move || t(Key::AppName)}</span>
                     <span class="brand-tagline">{move || t(Key::AppTagline)}</span>
                 </div>
@@ -232,7 +232,7 @@ fn ResultPanel(
                 .clone()
                 .unwrap_or_else(|| locale.text(Key::UntitledBundle).to_owned()),
             BundleState::Empty | BundleState::Invalid(_) => {
-                locale.text(Key::EditorTitle).to_owned()
+                locale.text(Key::ResultTitle).to_owned()
             }
         })
     };
@@ -301,7 +301,7 @@ fn ResultPanel(
         (status.get() == model::Status::Empty).then(|| {
             view! {
                 <div class="empty-state">
-                    <div class="empty-icon" aria-hidden="true">"{ }"</div>
+                    <div class="empty-icon" aria-hidden="true">{t(Key::EmptyIcon)}</div>
                     <h3>{t(Key::EmptyTitle)}</h3>
                     <p>{t(Key::EmptyBody)}</p>
                 </div>

@@ -74,6 +74,8 @@ macro_rules! texts {
 
 texts! {
     AppName => ("积木 Jimu", "积木 Jimu"),
+    /// The glyph in the logo square.
+    BrandMark => ("积", "积"),
     AppTagline => ("报价规则配置器", "Pricing rules configurator"),
     DocumentTitle => ("积木 Jimu · 配置器", "Jimu · Configurator"),
     /// The language toggle names the language it switches to.
@@ -112,6 +114,8 @@ texts! {
     ProblemHint => ("提示", "Hint"),
     ProblemForItem => ("对应项目：{item}", "For item: {item}"),
 
+    /// The (decorative) picture of the empty state.
+    EmptyIcon => ("{ }", "{ }"),
     EmptyTitle => ("从一个价目包开始", "Start with a bundle"),
     EmptyBody => (
         "在左侧粘贴价目包 JSON、打开 .json 文件，或点击“加载示例”。价目表和报价会随输入实时更新。",
@@ -191,7 +195,10 @@ mod tests {
         // Catches a copy-paste of the English text into the Chinese column.
         for &key in Key::ALL {
             let (zh_cn, en) = key.texts();
-            let same_on_purpose = matches!(key, Key::AppName | Key::NoUnit);
+            let same_on_purpose = matches!(
+                key,
+                Key::AppName | Key::BrandMark | Key::EmptyIcon | Key::NoUnit
+            );
             assert_eq!(zh_cn == en, same_on_purpose, "{key:?}");
         }
     }

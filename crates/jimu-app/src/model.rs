@@ -206,65 +206,12 @@ pub fn text_stats(text: &str) -> (usize, usize) {
 }
 
 /// Re-indents JSON text with two spaces, keeping the fields in the order they were written
-/// (a round trip through `serde_json::Value` would sort them). `None` if it is not JSON.
+/// (the workspace's serde_json keeps insertion order). `None` if it is not JSON.
 pub fn pretty_json(text: &str) -> Option<String> {
-    serde_json::from_str::<Value>(text).ok()?;
-    let mut out = String::with_capacity(text.len() * 2);
-    let mut depth = 0_usize;
-    let mut in_string = false;
-    let mut escaped = false;
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        if in_string {
-            out.push(c);
-            if escaped {
-                escaped = false;
-            } else if c == '\\' {
-                escaped = true;
-            } else if c == '"' {
-                in_string = false;
-            }
-            continue;
-        }
-        match c {
-            '"' => {
-                in_string = true;
-                out.push(c);
-            }
-            '{' | '[' => {
-                out.push(c);
-                while chars.next_if(|c| c.is_whitespace()).is_some() {}
-                match chars.next_if(|&c| c == '}' || c == ']') {
-                    Some(close) => out.push(close),
-                    None => {
-                        depth += 1;
-                        new_line(&mut out, depth);
-                    }
-                }
-            }
-            '}' | ']' => {
-                depth = depth.saturating_sub(1);
-                new_line(&mut out, depth);
-                out.push(c);
-            }
-            ',' => {
-                out.push(c);
-                new_line(&mut out, depth);
-            }
-            ':' => out.push_str(": "),
-            c if c.is_whitespace() => {}
-            c => out.push(c),
-        }
-    }
+    let value: Value = serde_json::from_str(text).ok()?;
+    let mut out = serde_json::to_string_pretty(&value).ok()?;
     out.push('\n');
     Some(out)
-}
-
-fn new_line(out: &mut String, depth: usize) {
-    out.push('\n');
-    for _ in 0..depth {
-        out.push_str("  ");
-    }
 }
 
 /// The text an export downloads: the bundle pretty-printed, or as typed if it is not JSON.
