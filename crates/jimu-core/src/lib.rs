@@ -13,6 +13,7 @@
 )]
 
 mod bundle;
+pub mod expr;
 mod money;
 mod problem;
 mod quote;

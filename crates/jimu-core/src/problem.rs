@@ -73,6 +73,10 @@ pub enum ProblemCode {
     UnknownItem,
     /// Arithmetic would exceed the decimal range.
     Overflow,
+    /// An expression that does not parse or compile.
+    ExpressionSyntax,
+    /// An expression reads a variable its scope does not have.
+    UnknownVariable,
 }
 
 impl ProblemCode {
@@ -94,6 +98,8 @@ impl ProblemCode {
             Self::EmptyText => "empty-text",
             Self::UnknownItem => "unknown-item",
             Self::Overflow => "overflow",
+            Self::ExpressionSyntax => "expression-syntax",
+            Self::UnknownVariable => "unknown-variable",
         }
     }
 }
@@ -120,6 +126,12 @@ pub struct Problem {
     pub line: Option<usize>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub column: Option<usize>,
+    /// For a problem inside a string (an expression): the range of characters it is about,
+    /// counted in Unicode scalar values from 0, end exclusive.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start: Option<usize>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end: Option<usize>,
 }
 
 impl Problem {
@@ -132,6 +144,8 @@ impl Problem {
             hint: None,
             line: None,
             column: None,
+            start: None,
+            end: None,
         }
     }
 

@@ -53,3 +53,15 @@ fn hostile_input_never_traps() {
         assert!(!jimu_core::validate_bundle(text).is_empty());
     }
 }
+
+#[wasm_bindgen_test]
+fn expressions_compile_and_evaluate_on_wasm32() {
+    use jimu_core::expr::{Expr, Scope, VarType};
+    let scope = Scope::default().with("region", VarType::String).with("km", VarType::Number);
+    let expr = Expr::compile("region == '北京' and ceil(km) > 3", &scope).unwrap();
+    let context = serde_json::json!({"region": "北京", "km": 3.2}).into();
+    let mut vm = zen_expression::vm::VM::new();
+    assert_eq!(expr.evaluate(context, &mut vm).unwrap().to_string(), "true");
+    let problems = Expr::compile("regoin == '北京'", &scope).unwrap_err();
+    assert_eq!((problems[0].start, problems[0].end), (Some(0), Some(6)));
+}

@@ -1,0 +1,337 @@
+//! Expressions: zen-expression, compiled once when a bundle loads, with located problems.
+//!
+//! zen-expression is the one language for conditions, computed values and formulas. A bundle
+//! declares which variables an expression may read (a [`Scope`]); compiling checks the syntax
+//! and every variable it reads against that scope, and reports each problem at the JSON
+//! pointer of the expression string with the character range inside it.
+
+use crate::problem::{Localized, Problem, ProblemCode};
+use crate::reader::{Diagnostics, Pointer, closest};
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+use std::rc::Rc;
+use zen_expression::expression::Standard;
+use zen_expression::intellisense::IntelliSense;
+use zen_expression::variable::{Variable, VariableType};
+use zen_expression::vm::VM;
+use zen_expression::{Expression, Isolate};
+
+/// The type of a variable an expression may read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum VarType {
+    Any,
+    Bool,
+    Number,
+    String,
+    Date,
+    List(Box<VarType>),
+    /// An object whose fields are all known: reading another field is a mistake.
+    Object(BTreeMap<String, VarType>),
+}
+
+impl VarType {
+    fn to_zen(&self) -> VariableType {
+        match self {
+            Self::Any => VariableType::Any,
+            Self::Bool => VariableType::Bool,
+            Self::Number => VariableType::Number,
+            Self::String => VariableType::String,
+            Self::Date => VariableType::Date,
+            Self::List(item) => VariableType::Array(Rc::new(item.to_zen())),
+            Self::Object(fields) => VariableType::Object(Rc::new(RefCell::new(
+                fields
+                    .iter()
+                    .map(|(k, v)| (Rc::from(k.as_str()), v.to_zen()))
+                    .collect(),
+            ))),
+        }
+    }
+}
+
+/// The variables an expression may read: the top level of its context.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Scope {
+    vars: BTreeMap<String, VarType>,
+}
+
+impl Scope {
+    pub fn with(mut self, name: impl Into<String>, ty: VarType) -> Self {
+        self.vars.insert(name.into(), ty);
+        self
+    }
+
+    fn lookup(&self, path: &[Rc<str>]) -> Result<(), (usize, Vec<&str>)> {
+        let Some((first, rest)) = path.split_first() else {
+            return Ok(());
+        };
+        let mut ty = match self.vars.get(first.as_ref()) {
+            Some(ty) => ty,
+            None => return Err((0, self.vars.keys().map(String::as_str).collect())),
+        };
+        for (depth, segment) in rest.iter().enumerate() {
+            match ty {
+                VarType::Object(fields) => match fields.get(segment.as_ref()) {
+                    Some(next) => ty = next,
+                    None => return Err((depth + 1, fields.keys().map(String::as_str).collect())),
+                },
+                // Lists, `any` and scalars: deeper access is the language's business.
+                _ => return Ok(()),
+            }
+        }
+        Ok(())
+    }
+}
+
+/// An expression compiled to bytecode. Evaluating it never re-parses the source.
+#[derive(Debug, Clone)]
+pub struct Expr {
+    source: String,
+    code: Expression<Standard>,
+}
+
+impl PartialEq for Expr {
+    fn eq(&self, other: &Self) -> bool {
+        self.source == other.source
+    }
+}
+
+impl Expr {
+    /// Compiles a standalone expression (an editor checking what a person types): problems
+    /// carry the character range inside `source` and an empty path.
+    pub fn compile(source: &str, scope: &Scope) -> Result<Self, Vec<Problem>> {
+        let mut diag = Diagnostics::default();
+        let expr = compile(source, &Pointer::root(), scope, &mut diag);
+        diag.finish(expr)
+    }
+
+    pub fn source(&self) -> &str {
+        &self.source
+    }
+
+    /// Evaluates against a context; `vm` is reused between calls to avoid allocations.
+    pub fn evaluate(&self, context: Variable, vm: &mut VM) -> Result<Variable, String> {
+        self.code
+            .evaluate_with(context, vm)
+            .map_err(|err| err.to_string())
+    }
+}
+
+/// Character offsets (Unicode scalar values) of a byte range in `source`.
+fn char_range(source: &str, (start, end): (u32, u32)) -> (usize, usize) {
+    let to_chars = |byte: u32| {
+        let byte = (byte as usize).min(source.len());
+        source.char_indices().take_while(|(i, _)| *i < byte).count()
+    };
+    (to_chars(start), to_chars(end))
+}
+
+fn located(
+    code: ProblemCode,
+    at: &Pointer,
+    source: &str,
+    span: (u32, u32),
+    message: Localized,
+) -> Problem {
+    let (start, end) = char_range(source, span);
+    let mut problem = Problem::error(code, at.as_str(), message);
+    problem.start = Some(start);
+    problem.end = Some(end.max(start));
+    problem
+}
+
+/// Compiles `source` found at `at`, checking syntax and every variable it reads.
+pub(crate) fn compile(
+    source: &str,
+    at: &Pointer,
+    scope: &Scope,
+    diag: &mut Diagnostics,
+) -> Option<Expr> {
+    if source.trim().is_empty() {
+        diag.error(
+            ProblemCode::ExpressionSyntax,
+            at,
+            Localized::new("表达式不能为空", "the expression is empty"),
+        );
+        return None;
+    }
+    let mut intellisense = IntelliSense::new();
+    let analysis = intellisense.analyze(source, &scope_type(scope));
+    let mut ok = true;
+    for d in &analysis.diagnostics {
+        if !matches!(
+            d.severity,
+            zen_expression::intellisense::diagnostic::Severity::Error
+        ) {
+            continue;
+        }
+        ok = false;
+        let (start, _) = char_range(source, d.span);
+        diag.push(located(
+            ProblemCode::ExpressionSyntax,
+            at,
+            source,
+            d.span,
+            Localized::new(
+                format!("表达式第 {} 个字符处有误：{}", start + 1, d.message),
+                format!("expression error at character {}: {}", start + 1, d.message),
+            ),
+        ));
+    }
+    let references = intellisense.dependencies(source).references;
+    for reference in &references {
+        if let Err((depth, known)) = scope.lookup(&reference.path) {
+            ok = false;
+            let name: Vec<&str> = reference
+                .path
+                .iter()
+                .take(depth + 1)
+                .map(AsRef::as_ref)
+                .collect();
+            let name = name.join(".");
+            let wrong = reference.path.get(depth).map_or("", |s| s.as_ref());
+            let span = reference.spans.first().copied().unwrap_or((0, 0));
+            // zen locates the root name; for `ticket.typ` point at `typ` itself.
+            let span = if depth == 0 {
+                span
+            } else {
+                source
+                    .get(span.0 as usize..)
+                    .and_then(|rest| rest.find(&format!(".{wrong}")))
+                    .and_then(|offset| u32::try_from(offset + 1).ok())
+                    .map_or(span, |offset| {
+                        let start = span.0.saturating_add(offset);
+                        (
+                            start,
+                            start.saturating_add(u32::try_from(wrong.len()).unwrap_or(0)),
+                        )
+                    })
+            };
+            let mut problem = located(
+                ProblemCode::UnknownVariable,
+                at,
+                source,
+                span,
+                Localized::new(
+                    format!("表达式读取了不存在的变量「{name}」"),
+                    format!("the expression reads `{name}`, which does not exist"),
+                ),
+            );
+            problem = problem.with_hint(match closest(wrong, known.iter().copied()) {
+                Some(best) => Localized::new(
+                    format!("是否想写「{best}」？"),
+                    format!("did you mean `{best}`?"),
+                ),
+                None => Localized::new(
+                    format!("可用的变量：{}", known.join("、")),
+                    format!("available here: {}", known.join(", ")),
+                ),
+            });
+            diag.push(problem);
+        }
+    }
+    if !ok {
+        return None;
+    }
+    match Isolate::new().compile_standard(source) {
+        Ok(code) => Some(Expr {
+            source: source.to_owned(),
+            code,
+        }),
+        Err(err) => {
+            diag.error(
+                ProblemCode::ExpressionSyntax,
+                at,
+                Localized::new(
+                    format!("表达式无法编译：{err}"),
+                    format!("the expression does not compile: {err}"),
+                ),
+            );
+            None
+        }
+    }
+}
+
+fn scope_type(scope: &Scope) -> VariableType {
+    VarType::Object(scope.vars.clone()).to_zen()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scope() -> Scope {
+        let ticket = VarType::Object(BTreeMap::from([
+            ("type".to_owned(), VarType::String),
+            ("duration_h".to_owned(), VarType::Number),
+        ]));
+        Scope::default()
+            .with("region", VarType::String)
+            .with("tier", VarType::String)
+            .with("ticket", ticket)
+    }
+
+    fn problems(source: &str) -> Vec<Problem> {
+        let mut diag = Diagnostics::default();
+        let compiled = compile(source, &Pointer::root().key("when"), &scope(), &mut diag);
+        let problems = diag.into_problems();
+        assert_eq!(compiled.is_some(), problems.is_empty(), "{source}");
+        problems
+    }
+
+    #[test]
+    fn valid_expressions_compile_and_evaluate() {
+        assert!(problems("region == '北京' and ticket.duration_h > 2").is_empty());
+        let expr = Expr::compile("ticket.duration_h * 2", &scope()).unwrap();
+        let context: Variable = serde_json::json!({"ticket": {"duration_h": 3.5}}).into();
+        let mut vm = VM::new();
+        assert_eq!(expr.evaluate(context, &mut vm).unwrap().to_string(), "7.0");
+    }
+
+    #[test]
+    fn unknown_variables_are_located_with_a_suggestion() {
+        let found = problems("regoin == '北京' and ticket.typ == 'x'");
+        let summary: Vec<_> = found
+            .iter()
+            .map(|p| {
+                (
+                    p.code,
+                    p.start,
+                    p.end,
+                    p.hint.as_ref().map(|h| h.en.clone()),
+                )
+            })
+            .collect();
+        assert_eq!(
+            summary,
+            vec![
+                (
+                    ProblemCode::UnknownVariable,
+                    Some(0),
+                    Some(6),
+                    Some("did you mean `region`?".to_owned())
+                ),
+                (
+                    ProblemCode::UnknownVariable,
+                    Some(26),
+                    Some(29),
+                    Some("did you mean `type`?".to_owned())
+                ),
+            ]
+        );
+        assert_eq!(found[0].path, "/when");
+    }
+
+    #[test]
+    fn syntax_errors_are_located_in_characters() {
+        let found = problems("region == '北京' and (");
+        assert!(!found.is_empty());
+        assert!(
+            found
+                .iter()
+                .all(|p| p.code == ProblemCode::ExpressionSyntax),
+            "{found:?}"
+        );
+        let found = problems("  ");
+        assert_eq!(found[0].code, ProblemCode::ExpressionSyntax);
+    }
+}
