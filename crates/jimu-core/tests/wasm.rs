@@ -57,7 +57,9 @@ fn hostile_input_never_traps() {
 #[wasm_bindgen_test]
 fn expressions_compile_and_evaluate_on_wasm32() {
     use jimu_core::expr::{Expr, Scope, VarType};
-    let scope = Scope::default().with("region", VarType::String).with("km", VarType::Number);
+    let scope = Scope::default()
+        .with("region", VarType::String)
+        .with("km", VarType::Number);
     let expr = Expr::compile("region == '北京' and ceil(km) > 3", &scope).unwrap();
     let context = serde_json::json!({"region": "北京", "km": 3.2}).into();
     let mut vm = zen_expression::vm::VM::new();

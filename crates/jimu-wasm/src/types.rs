@@ -47,6 +47,13 @@ pub struct Problem {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[tsify(optional)]
     pub column: Option<u32>,
+    /// Inside a string (an expression): the character range, from 0, end exclusive.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
+    pub start: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
+    pub end: Option<u32>,
 }
 
 impl From<jimu_core::Problem> for Problem {
@@ -63,6 +70,8 @@ impl From<jimu_core::Problem> for Problem {
             hint: p.hint.map(Into::into),
             line: small(p.line),
             column: small(p.column),
+            start: small(p.start),
+            end: small(p.end),
         }
     }
 }
@@ -191,7 +200,11 @@ mod tests {
                 serde_json::to_string_pretty(&core).unwrap()
             );
         }
-        let problems = jimu_core::validate_bundle("{\"schema_version\": 1}");
+        let mut problems = jimu_core::validate_bundle("{\"schema_version\": 1}");
+        problems.extend(
+            jimu_core::expr::Expr::compile("nope > 1", &jimu_core::expr::Scope::default())
+                .unwrap_err(),
+        );
         let report = ValidationReport::from(problems.clone());
         assert!(!report.ok);
         assert_eq!(
