@@ -7,7 +7,7 @@
 use crate::money::{Currency, Rounding};
 use crate::problem::{Localized, Problem, ProblemCode};
 use crate::reader::{
-    DecimalRules, Diagnostics, ObjectReader, Pointer, closest, parse_json, read_array,
+    DecimalRules, Diagnostics, ObjectReader, Pointer, hint_for, parse_json, read_array,
     read_decimal, read_str, wrong_type,
 };
 use rust_decimal::Decimal;
@@ -87,9 +87,9 @@ impl Bundle {
         self.index.get(id).and_then(|&i| self.catalog.get(i))
     }
 
-    /// The catalog id closest to a misspelt one, for "did you mean" hints.
-    pub(crate) fn closest_item(&self, id: &str) -> Option<&str> {
-        closest(id, self.index.keys().map(String::as_str))
+    /// Every catalog id, in id order.
+    pub fn item_ids(&self) -> impl Iterator<Item = &str> {
+        self.index.keys().map(String::as_str)
     }
 }
 
@@ -221,16 +221,7 @@ pub(crate) fn read_choice<T>(
                     format!("`{name}` is not one of: {}", names.join(", ")),
                 ),
             )
-            .with_hint(match closest(name, names.iter().copied()) {
-                Some(best) => Localized::new(
-                    format!("是否想写「{best}」？"),
-                    format!("did you mean `{best}`?"),
-                ),
-                None => Localized::new(
-                    format!("可选值：{}", names.join("、")),
-                    format!("choose one of: {}", names.join(", ")),
-                ),
-            }),
+            .with_hint(hint_for(name, names, ("可选值", "choose one of"))),
         );
     }
     choice

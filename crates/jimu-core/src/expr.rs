@@ -6,7 +6,7 @@
 //! pointer of the expression string with the character range inside it.
 
 use crate::problem::{Localized, Problem, ProblemCode};
-use crate::reader::{Diagnostics, Pointer, closest};
+use crate::reader::{Diagnostics, Pointer, hint_for};
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::rc::Rc;
@@ -216,16 +216,7 @@ pub(crate) fn compile(
                     format!("the expression reads `{name}`, which does not exist"),
                 ),
             );
-            problem = problem.with_hint(match closest(wrong, known.iter().copied()) {
-                Some(best) => Localized::new(
-                    format!("是否想写「{best}」？"),
-                    format!("did you mean `{best}`?"),
-                ),
-                None => Localized::new(
-                    format!("可用的变量：{}", known.join("、")),
-                    format!("available here: {}", known.join(", ")),
-                ),
-            });
+            problem = problem.with_hint(hint_for(wrong, &known, ("可用的变量", "available here")));
             diag.push(problem);
         }
     }

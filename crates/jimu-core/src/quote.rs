@@ -3,8 +3,8 @@
 use crate::bundle::Bundle;
 use crate::problem::{Localized, Problem, ProblemCode};
 use crate::reader::{
-    DecimalRules, Diagnostics, ObjectReader, Pointer, parse_json, read_array, read_decimal,
-    read_str,
+    DecimalRules, Diagnostics, ObjectReader, Pointer, did_you_mean, parse_json, read_array,
+    read_decimal, read_str,
 };
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -102,11 +102,8 @@ fn read_line(
                 format!("no item `{id}` in the catalog"),
             ),
         );
-        if let Some(best) = bundle.closest_item(id) {
-            problem = problem.with_hint(Localized::new(
-                format!("是否想写「{best}」？"),
-                format!("did you mean `{best}`?"),
-            ));
+        if let Some(hint) = did_you_mean(id, bundle.item_ids()) {
+            problem = problem.with_hint(hint);
         }
         diag.push(problem);
         None

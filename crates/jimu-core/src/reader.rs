@@ -175,25 +175,15 @@ impl<'v> ObjectReader<'v> {
         };
         for key in map.keys() {
             if !known.contains(&key.as_str()) {
-                let mut problem = Problem::error(
+                let problem = Problem::error(
                     ProblemCode::UnknownField,
                     at.key(key).as_str(),
                     Localized::new(
                         format!("未知字段「{key}」"),
                         format!("unknown field `{key}`"),
                     ),
-                );
-                if let Some(best) = closest(key, known.iter().copied()) {
-                    problem = problem.with_hint(Localized::new(
-                        format!("是否想写「{best}」？"),
-                        format!("did you mean `{best}`?"),
-                    ));
-                } else {
-                    problem = problem.with_hint(Localized::new(
-                        format!("可用字段：{}", known.join("、")),
-                        format!("known fields: {}", known.join(", ")),
-                    ));
-                }
+                )
+                .with_hint(hint_for(key, known, ("可用字段", "known fields")));
                 diag.push(problem);
             }
         }
@@ -230,6 +220,29 @@ impl<'v> ObjectReader<'v> {
         }
         found
     }
+}
+
+/// "Did you mean …?" for the known name closest to a misspelt one, if one is close enough.
+pub(crate) fn did_you_mean<'a>(
+    wrong: &str,
+    known: impl IntoIterator<Item = &'a str>,
+) -> Option<Localized> {
+    closest(wrong, known).map(|best| {
+        Localized::new(
+            format!("是否想写「{best}」？"),
+            format!("did you mean `{best}`?"),
+        )
+    })
+}
+
+/// A did-you-mean hint, or else the list of what is allowed; `what` names that list.
+pub(crate) fn hint_for(wrong: &str, known: &[&str], what: (&str, &str)) -> Localized {
+    did_you_mean(wrong, known.iter().copied()).unwrap_or_else(|| {
+        Localized::new(
+            format!("{}：{}", what.0, known.join("、")),
+            format!("{}: {}", what.1, known.join(", ")),
+        )
+    })
 }
 
 /// The known name closest to a misspelt one, if any is close enough to suggest.
