@@ -78,3 +78,78 @@ fn conformance_corpus() {
         failures.join("\n")
     );
 }
+
+/// `(code, path)` of each problem, the shape `tests/bundles/invalid/*.expected.json` holds.
+fn problem_pairs(text: &str) -> Vec<(String, String)> {
+    jimu_core::validate_bundle(text)
+        .into_iter()
+        .map(|p| {
+            assert!(
+                !p.message.zh_cn.is_empty() && !p.message.en.is_empty(),
+                "{p:?} lacks a message"
+            );
+            (p.code.as_str().to_owned(), p.path)
+        })
+        .collect()
+}
+
+/// Bundle files: `valid/` ones load without a single problem; each `invalid/NAME.json` reports
+/// exactly the `[code, path]` list in `invalid/NAME.expected.json`, in order.
+#[test]
+fn bundle_corpus() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/bundles");
+    let list = |sub: &str| -> Vec<PathBuf> {
+        let mut files: Vec<PathBuf> = std::fs::read_dir(dir.join(sub))
+            .map(|entries| entries.map(|e| e.expect("dir entry").path()).collect())
+            .unwrap_or_default();
+        files.retain(|p| {
+            p.to_string_lossy().ends_with(".json")
+                && !p.to_string_lossy().ends_with(".expected.json")
+        });
+        files.sort();
+        files
+    };
+    let mut failures = Vec::new();
+    for path in list("valid") {
+        let problems = problem_pairs(&std::fs::read_to_string(&path).expect("read bundle"));
+        if !problems.is_empty() {
+            failures.push(format!(
+                "{}: expected no problems, got {problems:?}",
+                path.display()
+            ));
+        }
+    }
+    for path in list("invalid") {
+        let actual = problem_pairs(&std::fs::read_to_string(&path).expect("read bundle"));
+        let expected_path = path.with_extension("expected.json");
+        // One `[code, path]` pair a line, so a diff reads like the list of problems.
+        let lines: Vec<String> = actual
+            .iter()
+            .map(|pair| serde_json::to_string(pair).expect("serialize"))
+            .collect();
+        let actual_json = format!("[\n  {}\n]\n", lines.join(",\n  "));
+        if std::env::var_os("JIMU_BLESS").is_some() {
+            std::fs::write(&expected_path, &actual_json).expect("write expected");
+            continue;
+        }
+        match std::fs::read_to_string(&expected_path) {
+            Ok(expected) if expected == actual_json => {}
+            Ok(expected) => failures.push(format!(
+                "{}: problems differ\n--- expected\n{expected}--- actual\n{actual_json}",
+                path.display()
+            )),
+            Err(_) => failures.push(format!(
+                "{}: no {}",
+                path.display(),
+                expected_path.display()
+            )),
+        }
+        if actual.is_empty() {
+            failures.push(format!(
+                "{}: an invalid bundle reported nothing",
+                path.display()
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

@@ -66,3 +66,24 @@ test('hostile input gives problems, never an exception or a trap', () => {
   }
   assert.equal(schemaVersion(), 1);
 });
+
+test('bundle corpus: valid bundles load clean and invalid ones report exactly their expected problems', () => {
+  const dir = join(here, '../bundles');
+  const list = (sub) => {
+    try {
+      return readdirSync(join(dir, sub)).filter((f) => f.endsWith('.json') && !f.endsWith('.expected.json')).sort();
+    } catch {
+      return [];
+    }
+  };
+  for (const file of list('valid')) {
+    const report = validate(readFileSync(join(dir, 'valid', file), 'utf8'));
+    assert.deepEqual(report.problems, [], file);
+    assert.equal(report.ok, true, file);
+  }
+  for (const file of list('invalid')) {
+    const report = validate(readFileSync(join(dir, 'invalid', file), 'utf8'));
+    const expected = JSON.parse(readFileSync(join(dir, 'invalid', file.replace(/\.json$/, '.expected.json')), 'utf8'));
+    assert.deepEqual(report.problems.map((p) => [p.code, p.path]), expected, file);
+  }
+});

@@ -7,7 +7,8 @@
 use crate::browser;
 use crate::i18n::{Key, Locale};
 use crate::model::{self, BundleState, Pricing, Quantities};
-use jimu_core::{Bundle, ItemKind, Problem, Quote, Stage};
+use jimu_core::format::catalog::ItemKind;
+use jimu_core::{Bundle, Problem, Quote, Stage};
 use leptos::prelude::*;
 use std::collections::BTreeSet;
 use web_sys::HtmlInputElement;
@@ -228,6 +229,7 @@ fn ResultPanel(
         let locale = locale.get();
         bundle.with(|bundle| match bundle {
             BundleState::Valid(bundle) => bundle
+                .doc()
                 .name
                 .clone()
                 .unwrap_or_else(|| locale.text(Key::UntitledBundle).to_owned()),
@@ -242,8 +244,8 @@ fn ResultPanel(
             BundleState::Valid(bundle) => Some(locale.fill(
                 Key::BundleSummary,
                 &[
-                    ("currency", bundle.currency.code),
-                    ("count", &bundle.catalog.len().to_string()),
+                    ("currency", bundle.currency().code),
+                    ("count", &bundle.catalog().len().to_string()),
                 ],
             )),
             BundleState::Empty | BundleState::Invalid(_) => None,
@@ -351,7 +353,7 @@ fn problem_list(
             });
             let item = bundle
                 .and_then(|bundle| model::line_item(bundle, &problem.path))
-                .map(|item| locale.fill(Key::ProblemForItem, &[("item", item.name.get(locale.tag()))]));
+                .map(|item| locale.fill(Key::ProblemForItem, &[("item", item.name.localized().get(locale.tag()))]));
             let hint = problem.hint.as_ref().map(|hint| hint.get(locale.tag()).to_owned());
             view! {
                 <li class="problem" data-path=problem.path.clone() data-code=problem.code.as_str()>
@@ -397,10 +399,10 @@ fn catalog_table(
 ) -> impl IntoView + use<> {
     let tag = locale.tag();
     let rows = bundle
-        .catalog
+        .catalog()
         .iter()
         .map(|item| {
-            let name = item.name.get(tag).to_owned();
+            let name = item.name.localized().get(tag).to_owned();
             let (kind, kind_class) = match item.kind {
                 ItemKind::Service => (locale.text(Key::KindService), "kind kind-service"),
                 ItemKind::Part => (locale.text(Key::KindPart), "kind kind-part"),
@@ -408,9 +410,9 @@ fn catalog_table(
             let unit = item
                 .unit
                 .as_ref()
-                .map_or_else(|| locale.text(Key::NoUnit).to_owned(), |unit| unit.get(tag).to_owned());
+                .map_or_else(|| locale.text(Key::NoUnit).to_owned(), |unit| unit.localized().get(tag).to_owned());
             let label = locale.fill(Key::QuantityOf, &[("item", &name)]);
-            let id = item.id.clone();
+            let id = item.id.0.clone();
             let row_id = id.clone();
             let shown_id = id.clone();
             let value_id = id.clone();
@@ -427,7 +429,7 @@ fn catalog_table(
                         <span class=kind_class>{kind}</span>
                     </td>
                     <td class="muted">{unit}</td>
-                    <td class="num">{item.price.to_string()}</td>
+                    <td class="num">{item.price.0.to_string()}</td>
                     <td class="num">
                         <input
                             class="qty"
@@ -457,7 +459,7 @@ fn catalog_table(
             }
         })
         .collect_view();
-    let body = if bundle.catalog.is_empty() {
+    let body = if bundle.catalog().is_empty() {
         view! { <p class="card-note">{locale.text(Key::CatalogEmpty)}</p> }.into_any()
     } else {
         view! {
@@ -496,7 +498,7 @@ fn quote_table(locale: Locale, bundle: &Bundle, quote: &Quote) -> impl IntoView 
             let unit = bundle
                 .item(&line.item)
                 .and_then(|item| item.unit.as_ref())
-                .map(|unit| unit.get(tag).to_owned());
+                .map(|unit| unit.localized().get(tag).to_owned());
             view! {
                 <tr class="quote-line" data-item=line.item.clone()>
                     <td>{line.name.get(tag).to_owned()}</td>

@@ -4,7 +4,8 @@
 //! Everything here is plain data in, plain data out, so it is unit-tested natively.
 
 use crate::i18n::Key;
-use jimu_core::{Bundle, CatalogItem, Problem, Quote, QuoteRequest, Stage, quote};
+use jimu_core::format::catalog::Item as CatalogItem;
+use jimu_core::{Bundle, Problem, Quote, QuoteRequest, Stage, quote};
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -52,10 +53,10 @@ pub fn quantity_of<'q>(quantities: &'q Quantities, item: &str) -> &'q str {
 /// engine as typed (minus surrounding spaces), so it is the engine that judges them.
 pub fn request_json(bundle: &Bundle, quantities: &Quantities) -> Value {
     let lines: Vec<Value> = bundle
-        .catalog
+        .catalog()
         .iter()
         .map(
-            |item| json!({ "item": item.id, "quantity": quantity_of(quantities, &item.id).trim() }),
+            |item| json!({ "item": item.id.as_str(), "quantity": quantity_of(quantities, item.id.as_str()).trim() }),
         )
         .collect();
     json!({ "lines": lines })
@@ -184,7 +185,7 @@ pub fn display_path(path: &str) -> &str {
 pub fn line_item<'b>(bundle: &'b Bundle, path: &str) -> Option<&'b CatalogItem> {
     let rest = path.strip_prefix("/lines/")?;
     let index = rest.split('/').next()?.parse::<usize>().ok()?;
-    bundle.catalog.get(index)
+    bundle.catalog().get(index)
 }
 
 /// The ids of the items whose quantity input has a problem.
@@ -196,7 +197,7 @@ pub fn invalid_items(bundle: &BundleState, pricing: Option<&Pricing>) -> BTreeSe
     problems
         .iter()
         .filter_map(|problem| line_item(bundle, &problem.path))
-        .map(|item| item.id.clone())
+        .map(|item| item.id.0.clone())
         .collect()
 }
 
@@ -251,11 +252,21 @@ mod tests {
     #[test]
     fn the_example_is_a_cny_catalog_of_services_and_parts() {
         let bundle = example();
-        assert_eq!(bundle.currency.code, "CNY");
-        let ids: Vec<&str> = bundle.catalog.iter().map(|item| item.id.as_str()).collect();
+        assert_eq!(bundle.currency().code, "CNY");
+        let ids: Vec<&str> = bundle
+            .catalog()
+            .iter()
+            .map(|item| item.id.as_str())
+            .collect();
         assert_eq!(ids, ["ac-clean", "call-out", "filter"]);
-        assert_eq!(bundle.catalog[0].name.get("zh-CN"), "空调清洗");
-        assert_eq!(bundle.catalog[0].name.get("en"), "AC cleaning");
+        assert_eq!(
+            bundle.catalog()[0].name.localized().get("zh-CN"),
+            "空调清洗"
+        );
+        assert_eq!(
+            bundle.catalog()[0].name.localized().get("en"),
+            "AC cleaning"
+        );
     }
 
     #[test]

@@ -13,13 +13,16 @@
 )]
 
 mod bundle;
+mod check;
 pub mod expr;
+pub mod format;
 mod money;
 mod problem;
 mod quote;
 mod reader;
+mod schema_check;
 
-pub use bundle::{Bundle, CatalogItem, ItemKind, SCHEMA_VERSION};
+pub use bundle::{Bundle, SCHEMA_VERSION, limits};
 pub use money::{Currency, Rounding};
 pub use problem::{Localized, Problem, ProblemCode, Severity};
 pub use quote::{

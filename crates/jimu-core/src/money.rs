@@ -67,7 +67,9 @@ impl Currency {
 /// How an amount is rounded to the currency's precision. There is no implicit default
 /// inside the arithmetic: a bundle names its rounding, or takes the documented
 /// default of 四舍五入 (half away from zero).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Rounding {
     /// 四舍五入: 0.125 → 0.13, -0.125 → -0.13.

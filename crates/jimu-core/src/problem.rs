@@ -77,6 +77,44 @@ pub enum ProblemCode {
     ExpressionSyntax,
     /// An expression reads a variable its scope does not have.
     UnknownVariable,
+    /// A reference to an id that the bundle does not define.
+    UnknownReference,
+    /// A time-zone name that is not in the IANA database.
+    InvalidTimeZone,
+    /// A time of day that is not `HH:MM` between 00:00 and 24:00.
+    InvalidTime,
+    /// A date that is not a real `YYYY-MM-DD` day.
+    InvalidDate,
+    /// An instant that is not RFC 3339 with an offset.
+    InvalidInstant,
+    /// A duration that is not like `15m`, `2h`, `1h30m` or `3d`.
+    InvalidDuration,
+    /// The document is larger than the engine accepts.
+    DocumentTooLarge,
+    /// The document nests deeper than the engine accepts.
+    TooDeep,
+    /// The document passed the structural check but could not be read (a bug worth reporting).
+    InvalidDocument,
+    /// A flow node that no path from the start reaches.
+    UnreachableNode,
+    /// A flow node from which no path leads to an end.
+    NoPathToEnd,
+    /// An exclusive branch without a default way out.
+    MissingDefault,
+    /// A parallel split whose paths do not meet at a join.
+    UnjoinedSplit,
+    /// Any other structural mistake in a flow graph.
+    InvalidGraph,
+    /// Tier bounds that do not strictly ascend, or an open tier that is not last.
+    TiersNotAscending,
+    /// Split weights that do not cover 100% where a plan requires it.
+    WeightsNotCovering,
+    /// Working ranges or windows that overlap.
+    OverlappingRanges,
+    /// A range or window that ends before (or when) it starts.
+    EndsBeforeStart,
+    /// A value that is well-formed but not allowed here (the message says why).
+    InvalidValue,
 }
 
 impl ProblemCode {
@@ -100,6 +138,25 @@ impl ProblemCode {
             Self::Overflow => "overflow",
             Self::ExpressionSyntax => "expression-syntax",
             Self::UnknownVariable => "unknown-variable",
+            Self::UnknownReference => "unknown-reference",
+            Self::InvalidTimeZone => "invalid-time-zone",
+            Self::InvalidTime => "invalid-time",
+            Self::InvalidDate => "invalid-date",
+            Self::InvalidInstant => "invalid-instant",
+            Self::InvalidDuration => "invalid-duration",
+            Self::DocumentTooLarge => "document-too-large",
+            Self::TooDeep => "too-deep",
+            Self::InvalidDocument => "invalid-document",
+            Self::UnreachableNode => "unreachable-node",
+            Self::NoPathToEnd => "no-path-to-end",
+            Self::MissingDefault => "missing-default",
+            Self::UnjoinedSplit => "unjoined-split",
+            Self::InvalidGraph => "invalid-graph",
+            Self::TiersNotAscending => "tiers-not-ascending",
+            Self::WeightsNotCovering => "weights-not-covering",
+            Self::OverlappingRanges => "overlapping-ranges",
+            Self::EndsBeforeStart => "ends-before-start",
+            Self::InvalidValue => "invalid-value",
         }
     }
 }

@@ -120,7 +120,7 @@ fn read_line(
 /// Prices a request. Each line is `unit price × quantity` rounded to the currency's
 /// precision with the bundle's rounding; the subtotal is the sum of the rounded lines.
 pub fn quote(bundle: &Bundle, request: &QuoteRequest) -> Result<Quote, Vec<Problem>> {
-    let precision = bundle.currency.precision;
+    let precision = bundle.currency().precision;
     let mut diag = Diagnostics::default();
     let mut lines = Vec::with_capacity(request.lines.len());
     let mut subtotal = Some(Decimal::ZERO);
@@ -137,26 +137,26 @@ pub fn quote(bundle: &Bundle, request: &QuoteRequest) -> Result<Quote, Vec<Probl
             );
             continue;
         };
-        let Some(amount) = item.price.checked_mul(line.quantity) else {
+        let Some(amount) = item.price.0.checked_mul(line.quantity) else {
             overflow(&mut diag, &at);
             continue;
         };
-        let amount = bundle.rounding.round(amount, precision);
+        let amount = bundle.rounding().round(amount, precision);
         subtotal = subtotal.and_then(|sum| sum.checked_add(amount));
         if subtotal.is_none() {
             overflow(&mut diag, &at);
         }
         lines.push(QuoteLine {
-            item: item.id.clone(),
-            name: item.name.clone(),
+            item: item.id.0.clone(),
+            name: item.name.localized(),
             quantity: line.quantity,
-            unit_price: item.price,
+            unit_price: item.price.0,
             amount,
         });
     }
-    let subtotal = subtotal.map(|sum| bundle.rounding.round(sum, precision));
+    let subtotal = subtotal.map(|sum| bundle.rounding().round(sum, precision));
     diag.finish(subtotal.map(|subtotal| Quote {
-        currency: bundle.currency.code,
+        currency: bundle.currency().code,
         lines,
         subtotal,
         total: subtotal,

@@ -46,6 +46,10 @@ impl Diagnostics {
         self.push(Problem::error(code, at.as_str(), message));
     }
 
+    pub(crate) fn len(&self) -> usize {
+        self.problems.len()
+    }
+
     pub(crate) fn has_errors(&self) -> bool {
         self.problems.iter().any(Problem::is_error)
     }

@@ -1,0 +1,189 @@
+//! Semantic checks shared by every section: id tables, references and expressions.
+//!
+//! The structural check has already passed when these run, so they work on typed values and
+//! build JSON pointers from field names and indices.
+
+use crate::expr::{Expr, Scope};
+use crate::format::{ExprSource, Id};
+use crate::problem::{Localized, Problem, ProblemCode, Severity};
+use crate::reader::{Diagnostics, Pointer, did_you_mean};
+use std::collections::BTreeMap;
+
+/// The kinds of things bundles give ids to, each with its own id space.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum IdKind {
+    Role,
+    Team,
+    Agent,
+    Region,
+    Skill,
+    Calendar,
+    Form,
+    Flow,
+    Item,
+    RuleGroup,
+    Rule,
+    TierTable,
+    Party,
+    Plan,
+}
+
+impl IdKind {
+    /// How messages name it: (zh-CN, en).
+    pub fn label(self) -> (&'static str, &'static str) {
+        match self {
+            Self::Role => ("角色", "role"),
+            Self::Team => ("团队", "team"),
+            Self::Agent => ("人员", "agent"),
+            Self::Region => ("区域", "region"),
+            Self::Skill => ("技能", "skill"),
+            Self::Calendar => ("日历", "calendar"),
+            Self::Form => ("表单", "form"),
+            Self::Flow => ("流程", "flow"),
+            Self::Item => ("价目条目", "catalog item"),
+            Self::RuleGroup => ("规则组", "rule group"),
+            Self::Rule => ("规则", "rule"),
+            Self::TierTable => ("阶梯表", "tier table"),
+            Self::Party => ("结算方", "party"),
+            Self::Plan => ("分润方案", "plan"),
+        }
+    }
+}
+
+/// One id space: where each id was defined.
+#[derive(Debug, Clone)]
+pub struct IdSet {
+    label: (&'static str, &'static str),
+    defined: BTreeMap<String, Pointer>,
+}
+
+impl IdSet {
+    pub fn new(label: (&'static str, &'static str)) -> Self {
+        Self {
+            label,
+            defined: BTreeMap::new(),
+        }
+    }
+
+    /// Records an id; a second definition is a `duplicate-id` pointing at it and naming the first.
+    pub fn define(&mut self, id: &Id, at: &Pointer, diag: &mut Diagnostics) {
+        if let Some(first) = self.defined.get(id.as_str()) {
+            let (zh, en) = self.label;
+            diag.error(
+                ProblemCode::DuplicateId,
+                at,
+                Localized::new(
+                    format!(
+                        "{zh} id「{}」重复，已在 {} 使用",
+                        id.as_str(),
+                        first.as_str()
+                    ),
+                    format!(
+                        "duplicate {en} id `{}`, already used at {}",
+                        id.as_str(),
+                        first.as_str()
+                    ),
+                ),
+            );
+        } else {
+            self.defined.insert(id.0.clone(), at.clone());
+        }
+    }
+
+    pub fn contains(&self, id: &str) -> bool {
+        self.defined.contains_key(id)
+    }
+
+    pub fn ids(&self) -> impl Iterator<Item = &str> {
+        self.defined.keys().map(String::as_str)
+    }
+
+    /// Checks a reference; an unknown id is an `unknown-reference` with a did-you-mean hint.
+    pub fn refer(&self, id: &Id, at: &Pointer, diag: &mut Diagnostics) -> bool {
+        if self.contains(id.as_str()) {
+            return true;
+        }
+        let (zh, en) = self.label;
+        let mut problem = Problem::error(
+            ProblemCode::UnknownReference,
+            at.as_str(),
+            Localized::new(
+                format!("引用了不存在的{zh}「{}」", id.as_str()),
+                format!("no {en} with id `{}`", id.as_str()),
+            ),
+        );
+        if let Some(hint) = did_you_mean(id.as_str(), self.ids()) {
+            problem = problem.with_hint(hint);
+        }
+        diag.push(problem);
+        false
+    }
+}
+
+/// Everything the semantic checks share while a bundle loads.
+pub struct Ctx {
+    pub diag: Diagnostics,
+    ids: BTreeMap<IdKind, IdSet>,
+    /// Every expression of the bundle, compiled once, by the JSON pointer of its string.
+    pub exprs: BTreeMap<String, Expr>,
+}
+
+impl Ctx {
+    pub(crate) fn new() -> Self {
+        Self {
+            diag: Diagnostics::default(),
+            ids: BTreeMap::new(),
+            exprs: BTreeMap::new(),
+        }
+    }
+
+    pub fn ids(&mut self, kind: IdKind) -> &mut IdSet {
+        self.ids
+            .entry(kind)
+            .or_insert_with(|| IdSet::new(kind.label()))
+    }
+
+    /// Defines a bundle-wide id of `kind`.
+    pub fn define(&mut self, kind: IdKind, id: &Id, at: &Pointer) {
+        let set = self
+            .ids
+            .entry(kind)
+            .or_insert_with(|| IdSet::new(kind.label()));
+        set.define(id, at, &mut self.diag);
+    }
+
+    /// Checks a reference to a bundle-wide id of `kind`.
+    pub fn refer(&mut self, kind: IdKind, id: &Id, at: &Pointer) -> bool {
+        let set = self
+            .ids
+            .entry(kind)
+            .or_insert_with(|| IdSet::new(kind.label()));
+        set.refer(id, at, &mut self.diag)
+    }
+
+    /// Compiles an expression against its scope and keeps it under its pointer.
+    pub fn expr(&mut self, source: &ExprSource, at: &Pointer, scope: &Scope) -> bool {
+        match crate::expr::compile(source.as_str(), at, scope, &mut self.diag) {
+            Some(expr) => {
+                self.exprs.insert(at.as_str().to_owned(), expr);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Reports a problem of a section-specific kind.
+    pub fn error(&mut self, code: ProblemCode, at: &Pointer, message: Localized) {
+        self.diag.error(code, at, message);
+    }
+
+    pub fn warning(&mut self, code: ProblemCode, at: &Pointer, message: Localized) {
+        let mut problem = Problem::error(code, at.as_str(), message);
+        problem.severity = Severity::Warning;
+        self.diag.push(problem);
+    }
+
+    pub fn push(&mut self, problem: Problem) {
+        self.diag.push(problem);
+    }
+}

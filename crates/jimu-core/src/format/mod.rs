@@ -1,0 +1,87 @@
+//! The bundle format, schema_version 2: typed, documented, and the source of the JSON Schema.
+//!
+//! Reading a bundle goes: JSON text → limits → migration from older versions → structural
+//! check against the schema generated from these types (every problem, located) → serde into
+//! these types → semantic checks per section (ids, references, expressions, graphs, tiers).
+
+mod common;
+
+pub mod calendar;
+pub mod catalog;
+pub mod flow;
+pub mod form;
+pub mod org;
+pub mod pricing;
+pub mod settlement;
+
+pub use common::*;
+
+use crate::money::Rounding;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// A whole bundle: everything an admin configures, in one document.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(title = "Jimu bundle", extend("$id" = "https://jimu.dev/schema/bundle-v2.json"))]
+pub struct BundleDoc {
+    /// The format version. This engine reads 1 (migrated on load) and 2.
+    pub schema_version: u32,
+    /// A short machine name for the bundle.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<Text>,
+    /// The default currency of prices and settlements.
+    pub currency: CurrencyCode,
+    /// How amounts are rounded to the currency's precision (default `half_away_from_zero`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rounding: Option<Rounding>,
+    /// The default time zone of calendars and validity windows.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time_zone: Option<TimeZoneName>,
+    /// The locales labels are written in (zh-CN and en).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub locales: Vec<Locale>,
+    #[serde(default)]
+    pub org: org::Org,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub calendars: Vec<calendar::Calendar>,
+    /// Service items (项目库) and spare parts (备件库).
+    #[serde(default)]
+    pub catalog: Vec<catalog::Item>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub forms: Vec<form::Form>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub flows: Vec<flow::Flow>,
+    #[serde(default)]
+    pub pricing: pricing::Pricing,
+    #[serde(default)]
+    pub settlement: settlement::Settlement,
+}
+
+/// Every semantic check of a bundle, section by section: ids first, then references.
+pub(crate) fn check(doc: &BundleDoc, ctx: &mut crate::check::Ctx) {
+    org::collect_ids(doc, ctx);
+    calendar::collect_ids(doc, ctx);
+    catalog::collect_ids(&doc.catalog, ctx);
+    form::collect_ids(doc, ctx);
+    flow::collect_ids(doc, ctx);
+    pricing::collect_ids(doc, ctx);
+    settlement::collect_ids(doc, ctx);
+
+    org::check(doc, ctx);
+    calendar::check(doc, ctx);
+    form::check(doc, ctx);
+    flow::check(doc, ctx);
+    pricing::check(doc, ctx);
+    settlement::check(doc, ctx);
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub enum Locale {
+    #[serde(rename = "zh-CN")]
+    ZhCn,
+    #[serde(rename = "en")]
+    En,
+}
