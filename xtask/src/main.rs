@@ -22,7 +22,7 @@ commands:
   serve [ARGS…]      setup, build the configurator and serve it with the embedded SQLite store
                      (ARGS go to `jimu serve`, e.g. --addr 127.0.0.1:9000 --data ./jimu-data)
   wasm-pkg           build the portal package into web/pkg
-  bless              rewrite the conformance corpus's expected outputs from the native engine
+  bless              rewrite the corpus's expected outputs and schema/bundle.schema.json from the code
 ";
 
 fn main() {
@@ -45,10 +45,18 @@ fn run() -> anyhow::Result<()> {
             setup::all(&mut ctx, setup::Need::WasmBuild)?;
             stages::wasm_pkg(&mut ctx)
         }
-        "bless" => ctx.stage("bless conformance corpus", |ctx| {
-            ctx.cargo(["test", "-p", "jimu-core", "--test", "conformance"])
-                .env("JIMU_BLESS", "1")
-                .run()
+        "bless" => ctx.stage("bless conformance corpus and schema", |ctx| {
+            ctx.cargo([
+                "test",
+                "-p",
+                "jimu-core",
+                "--test",
+                "conformance",
+                "--test",
+                "schema",
+            ])
+            .env("JIMU_BLESS", "1")
+            .run()
         }),
         "" | "help" | "--help" | "-h" => {
             print!("{USAGE}");

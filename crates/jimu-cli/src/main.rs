@@ -33,11 +33,13 @@ enum Command {
         #[arg(long, env = "JIMU_DIST")]
         dist: Option<PathBuf>,
     },
-    /// Check a bundle file and list every problem.
+    /// Check a bundle file and list every problem; exits 1 when there are errors.
     Validate {
         bundle: PathBuf,
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
+        #[command(flatten)]
+        lang: LangArg,
     },
     /// Price a quote request against a bundle.
     Quote {
@@ -45,7 +47,49 @@ enum Command {
         request: PathBuf,
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
+        #[command(flatten)]
+        lang: LangArg,
     },
+    /// Print the JSON Schema of the bundle format.
+    Schema,
+}
+
+#[derive(clap::Args)]
+struct LangArg {
+    /// Language of messages: zh-CN, en, both, or auto (from LC_ALL / LC_MESSAGES / LANG).
+    #[arg(long = "lang", default_value = "auto")]
+    lang: String,
+}
+
+/// Which languages a person reads.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Lang {
+    Zh,
+    En,
+    Both,
+}
+
+impl LangArg {
+    fn resolve(&self) -> anyhow::Result<Lang> {
+        Ok(match self.lang.as_str() {
+            "zh-CN" | "zh" => Lang::Zh,
+            "en" => Lang::En,
+            "both" => Lang::Both,
+            "auto" => {
+                let env = ["LC_ALL", "LC_MESSAGES", "LANG"]
+                    .iter()
+                    .filter_map(|k| std::env::var(k).ok())
+                    .find(|v| !v.is_empty())
+                    .unwrap_or_default();
+                if env.starts_with("zh") {
+                    Lang::Zh
+                } else {
+                    Lang::En
+                }
+            }
+            other => anyhow::bail!("unknown --lang `{other}`: use zh-CN, en, both or auto"),
+        })
+    }
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -86,20 +130,31 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }))?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Validate { bundle, format } => {
+        Command::Validate {
+            bundle,
+            format,
+            lang,
+        } => {
+            let lang = lang.resolve()?;
             let problems = jimu_core::validate_bundle(&read(&bundle)?);
             match format {
                 Format::Json => print_json(&problems)?,
                 Format::Text if problems.is_empty() => println!("{}: ok", bundle.display()),
-                Format::Text => print_problems(&bundle, &problems),
+                Format::Text => print_problems(&bundle, &problems, lang),
             }
-            Ok(exit_for(problems.is_empty()))
+            Ok(exit_for(!problems.iter().any(Problem::is_error)))
+        }
+        Command::Schema => {
+            print_json(jimu_core::Bundle::json_schema())?;
+            Ok(ExitCode::SUCCESS)
         }
         Command::Quote {
             bundle,
             request,
             format,
+            lang,
         } => {
+            let lang = lang.resolve()?;
             let outcome = jimu_core::quote_documents(&read(&bundle)?, &read(&request)?);
             if format == Format::Json {
                 print_json(&outcome)?;
@@ -112,7 +167,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                         } else {
                             &request
                         };
-                        print_problems(file, problems);
+                        print_problems(file, problems, lang);
                     }
                 }
             }
@@ -140,8 +195,9 @@ fn print_json(value: &impl serde::Serialize) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Each problem in both languages, located by file, JSON pointer and (when known) line.
-fn print_problems(file: &Path, problems: &[Problem]) {
+/// Each problem in the reader's language, located by file, JSON pointer and (when known)
+/// line and column, or character range inside an expression.
+fn print_problems(file: &Path, problems: &[Problem], lang: Lang) {
     for p in problems {
         let path = if p.path.is_empty() { "/" } else { &p.path };
         let line = match (p.line, p.column) {
@@ -149,14 +205,35 @@ fn print_problems(file: &Path, problems: &[Problem]) {
             _ => String::new(),
         };
         let severity = if p.is_error() { "error" } else { "warning" };
-        println!("{severity}[{}] {}{line} {path}", p.code, file.display());
-        println!("    {}", p.message.en);
-        println!("    {}", p.message.zh_cn);
+        let range = match (p.start, p.end) {
+            (Some(start), Some(end)) => format!(" [{start}..{end}]"),
+            _ => String::new(),
+        };
+        println!(
+            "{severity}[{}] {}{line} {path}{range}",
+            p.code,
+            file.display()
+        );
+        if lang != Lang::Zh {
+            println!("    {}", p.message.en);
+        }
+        if lang != Lang::En {
+            println!("    {}", p.message.zh_cn);
+        }
         if let Some(hint) = &p.hint {
-            println!("    hint: {} / 提示：{}", hint.en, hint.zh_cn);
+            match lang {
+                Lang::En => println!("    hint: {}", hint.en),
+                Lang::Zh => println!("    提示：{}", hint.zh_cn),
+                Lang::Both => println!("    hint: {} / 提示：{}", hint.en, hint.zh_cn),
+            }
         }
     }
-    println!("{} problem(s) / {} 个问题", problems.len(), problems.len());
+    let n = problems.len();
+    match lang {
+        Lang::En => println!("{n} problem(s)"),
+        Lang::Zh => println!("共 {n} 个问题"),
+        Lang::Both => println!("{n} problem(s) / 共 {n} 个问题"),
+    }
 }
 
 fn print_quote(quote: &jimu_core::Quote) {

@@ -33,7 +33,7 @@ fn validate_and_quote_report_problems_in_both_languages_with_paths() {
     let ok = jimu(&["validate", "ok.json"], dir.path());
     assert!(ok.status.success());
 
-    let bad = jimu(&["validate", "bad.json"], dir.path());
+    let bad = jimu(&["validate", "bad.json", "--lang", "both"], dir.path());
     assert_eq!(bad.status.code(), Some(1));
     let text = String::from_utf8(bad.stdout).unwrap();
     assert!(text.contains("bad.json /catalog/0/price"), "{text}");
@@ -55,6 +55,18 @@ fn validate_and_quote_report_problems_in_both_languages_with_paths() {
     assert_eq!(refused.status.code(), Some(1));
     let text = String::from_utf8(refused.stdout).unwrap();
     assert!(text.contains("badreq.json /lines/0/item"), "{text}");
+
+    let zh = jimu(&["validate", "bad.json", "--lang", "zh-CN"], dir.path());
+    let text = String::from_utf8(zh.stdout).unwrap();
+    assert!(
+        text.contains("不能为负数") && !text.contains("must not be negative"),
+        "{text}"
+    );
+    assert!(text.contains("共 1 个问题"), "{text}");
+
+    let schema = jimu(&["schema"], dir.path());
+    let schema: serde_json::Value = serde_json::from_slice(&schema.stdout).unwrap();
+    assert_eq!(schema["title"], "Jimu bundle");
 
     let missing = jimu(&["validate", "nope.json"], dir.path());
     assert_eq!(missing.status.code(), Some(2));

@@ -274,3 +274,78 @@ fn migrate_v1_to_v2(value: &mut Value, diag: &mut Diagnostics) -> Option<()> {
     map.insert("schema_version".to_owned(), Value::from(SCHEMA_VERSION));
     Some(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn codes(text: &str) -> Vec<(ProblemCode, String)> {
+        match Bundle::from_json(text) {
+            Ok(_) => Vec::new(),
+            Err(problems) => problems.into_iter().map(|p| (p.code, p.path)).collect(),
+        }
+    }
+
+    #[test]
+    fn version_1_migrates_with_its_pointers_intact() {
+        let v1 = r#"{"schema_version":1,"currency":"CNY","catalog":[{"id":"a","name":"A","kind":"part","price":"-1"}]}"#;
+        assert_eq!(
+            codes(v1),
+            vec![(ProblemCode::Negative, "/catalog/0/price".into())]
+        );
+        let ok = Bundle::from_json(&v1.replace("-1", "1")).unwrap();
+        assert_eq!(ok.doc().schema_version, 2);
+        // Version 1 required a catalog; version 2 does not.
+        assert_eq!(
+            codes(r#"{"schema_version":1,"currency":"CNY"}"#),
+            vec![(ProblemCode::MissingField, "/catalog".into())]
+        );
+        assert_eq!(codes(r#"{"schema_version":2,"currency":"CNY"}"#), vec![]);
+    }
+
+    #[test]
+    fn unknown_and_missing_versions_are_the_only_problem() {
+        assert_eq!(
+            codes(r#"{"schema_version":"2","nonsense":true}"#),
+            vec![(
+                ProblemCode::UnsupportedSchemaVersion,
+                "/schema_version".into()
+            )]
+        );
+        assert_eq!(
+            codes(r#"{"currency":"CNY"}"#),
+            vec![(ProblemCode::MissingField, "/schema_version".into())]
+        );
+        assert_eq!(codes("[]"), vec![(ProblemCode::WrongType, String::new())]);
+    }
+
+    #[test]
+    fn size_and_depth_are_limited() {
+        let big = format!(
+            "{{\"schema_version\":2,\"currency\":\"CNY\",\"name\":\"{}\"}}",
+            "x".repeat(limits::MAX_BYTES)
+        );
+        assert_eq!(
+            codes(&big),
+            vec![(ProblemCode::DocumentTooLarge, String::new())]
+        );
+        let deep = format!(
+            "{{\"schema_version\":2,\"currency\":\"CNY\",\"name\":{}1{}}}",
+            "[".repeat(40),
+            "]".repeat(40)
+        );
+        let got = codes(&deep);
+        assert_eq!(got.len(), 1);
+        assert_eq!(got[0].0, ProblemCode::TooDeep);
+        assert!(got[0].1.starts_with("/name/0/0/0"), "{}", got[0].1);
+    }
+
+    #[test]
+    fn minutes_of_day_reads_hh_mm_up_to_24() {
+        assert_eq!(limits::minutes_of_day("09:30"), Some(570));
+        assert_eq!(limits::minutes_of_day("24:00"), Some(1440));
+        for bad in ["24:01", "9:30", "09:60", "0930", "ab:cd", "-1:00"] {
+            assert_eq!(limits::minutes_of_day(bad), None, "{bad}");
+        }
+    }
+}

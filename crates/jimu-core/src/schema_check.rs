@@ -557,3 +557,119 @@ fn check_format(format: &str, value: &Value, text: &str, at: &Pointer, diag: &mu
         _ => {}
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn check(schema: Value, value: Value) -> Vec<(ProblemCode, String, Option<String>)> {
+        let mut diag = Diagnostics::default();
+        SchemaChecker::new(&schema).check_root(&value, &mut diag);
+        diag.into_problems()
+            .into_iter()
+            .map(|p| (p.code, p.path, p.hint.map(|h| h.en)))
+            .collect()
+    }
+
+    fn tagged() -> Value {
+        json!({
+            "$defs": {
+                "Node": { "oneOf": [
+                    { "type": "object", "additionalProperties": false, "required": ["kind", "to"],
+                      "properties": { "kind": { "type": "string", "const": "task" }, "to": { "type": "string" } } },
+                    { "type": "object", "additionalProperties": false, "required": ["kind"],
+                      "properties": { "kind": { "type": "string", "const": "end" } } }
+                ] }
+            },
+            "type": "array", "items": { "$ref": "#/$defs/Node" }
+        })
+    }
+
+    #[test]
+    fn a_tagged_union_checks_the_branch_its_tag_names() {
+        let got = check(
+            tagged(),
+            json!([{ "kind": "task" }, { "kind": "end", "to": "x" }, { "kind": "tsak" }, { "to": "x" }, {"kind": "end"}]),
+        );
+        assert_eq!(
+            got,
+            vec![
+                (ProblemCode::MissingField, "/0/to".into(), None),
+                (
+                    ProblemCode::UnknownField,
+                    "/1/to".into(),
+                    Some("known fields: kind".into())
+                ),
+                (
+                    ProblemCode::UnknownVariant,
+                    "/2/kind".into(),
+                    Some("did you mean `task`?".into())
+                ),
+                (
+                    ProblemCode::MissingField,
+                    "/3/kind".into(),
+                    Some("choose one of: task, end".into())
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn an_untagged_union_picks_the_branch_of_the_json_type() {
+        let schema = json!({
+            "anyOf": [
+                { "type": "string", "minLength": 1 },
+                { "type": "object", "additionalProperties": false, "required": ["en"], "properties": { "en": { "type": "string" } } }
+            ]
+        });
+        assert_eq!(check(schema.clone(), json!("ok")), vec![]);
+        assert_eq!(
+            check(schema.clone(), json!("")),
+            vec![(ProblemCode::EmptyText, String::new(), None)]
+        );
+        assert_eq!(
+            check(schema.clone(), json!({})),
+            vec![(ProblemCode::MissingField, "/en".into(), None)]
+        );
+        assert_eq!(
+            check(schema, json!(3)),
+            vec![(ProblemCode::WrongType, String::new(), None)]
+        );
+    }
+
+    #[test]
+    fn formats_and_bounds_are_enforced() {
+        let schema = json!({ "type": "object", "properties": {
+            "tz": { "type": "string", "format": "time-zone" },
+            "at": { "type": "string", "format": "time" },
+            "on": { "type": "string", "format": "date" },
+            "when": { "type": "string", "format": "date-time" },
+            "wait": { "type": "string", "format": "duration" },
+            "rate": { "type": "string", "format": "decimal" },
+            "n": { "type": "integer", "minimum": 1, "maximum": 5 }
+        }});
+        let got = check(
+            schema,
+            json!({ "tz": "Asia/Shanghia", "at": "24:30", "on": "2026-02-30", "when": "2026-11-11 00:00",
+                    "wait": "2x", "rate": 0.5, "n": 7 }),
+        );
+        let codes: Vec<ProblemCode> = got.iter().map(|g| g.0).collect();
+        assert_eq!(
+            codes,
+            [
+                ProblemCode::InvalidTimeZone,
+                ProblemCode::InvalidTime,
+                ProblemCode::InvalidDate,
+                ProblemCode::InvalidInstant,
+                ProblemCode::InvalidDuration,
+                ProblemCode::WrongType,
+                ProblemCode::OutOfRange
+            ]
+        );
+        assert_eq!(
+            got[5].2.as_deref(),
+            Some("write amounts and decimals as strings, e.g. \"0.5\"")
+        );
+    }
+}

@@ -23,7 +23,7 @@ use serde::{Deserialize, Serialize};
 /// A whole bundle: everything an admin configures, in one document.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-#[schemars(title = "Jimu bundle", extend("$id" = "https://jimu.dev/schema/bundle-v2.json"))]
+#[schemars(title = "Jimu bundle")]
 pub struct BundleDoc {
     /// The format version. This engine reads 1 (migrated on load) and 2.
     pub schema_version: u32,
