@@ -137,6 +137,10 @@ impl Ctx {
         }
     }
 
+    #[allow(
+        dead_code,
+        reason = "for sections that need a whole id space, e.g. to list it"
+    )]
     pub fn ids(&mut self, kind: IdKind) -> &mut IdSet {
         self.ids
             .entry(kind)

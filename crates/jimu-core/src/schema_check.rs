@@ -113,30 +113,30 @@ impl<'s> SchemaChecker<'s> {
             self.check_alternatives(branches, value, at, diag);
             return;
         }
-        if let Some(types) = declared_types(schema) {
-            if !types.iter().any(|t| type_accepts(t, value)) {
-                let decimal = schema
-                    .get("format")
-                    .and_then(Value::as_str)
-                    .is_some_and(|f| matches!(f, "money" | "signed-money" | "decimal"));
-                wrong_type(&types, value, decimal, at, diag);
-                return;
-            }
+        if let Some(types) = declared_types(schema)
+            && !types.iter().any(|t| type_accepts(t, value))
+        {
+            let decimal = schema
+                .get("format")
+                .and_then(Value::as_str)
+                .is_some_and(|f| matches!(f, "money" | "signed-money" | "decimal"));
+            wrong_type(&types, value, decimal, at, diag);
+            return;
         }
         match value {
             Value::Object(map) => self.check_object(schema, map, at, diag),
             Value::Array(items) => {
-                if let Some(min) = schema.get("minItems").and_then(Value::as_u64) {
-                    if (items.len() as u64) < min {
-                        diag.error(
-                            ProblemCode::InvalidValue,
-                            at,
-                            Localized::new(
-                                format!("至少需要 {min} 项"),
-                                format!("needs at least {min} entries"),
-                            ),
-                        );
-                    }
+                if let Some(min) = schema.get("minItems").and_then(Value::as_u64)
+                    && (items.len() as u64) < min
+                {
+                    diag.error(
+                        ProblemCode::InvalidValue,
+                        at,
+                        Localized::new(
+                            format!("至少需要 {min} 项"),
+                            format!("needs at least {min} entries"),
+                        ),
+                    );
                 }
                 if let Some(item_schema) = schema.get("items") {
                     for (i, item) in items.iter().enumerate() {
@@ -367,13 +367,13 @@ fn wrong_type(types: &[&str], value: &Value, decimal: bool, at: &Pointer, diag: 
             format!("expected {}, found {}", en.join(" or "), found_en),
         ),
     );
-    if let Value::Number(n) = value {
-        if decimal {
-            problem = problem.with_hint(Localized::new(
-                format!("金额和小数请写成字符串，例如 \"{n}\""),
-                format!("write amounts and decimals as strings, e.g. \"{n}\""),
-            ));
-        }
+    if let Value::Number(n) = value
+        && decimal
+    {
+        problem = problem.with_hint(Localized::new(
+            format!("金额和小数请写成字符串，例如 \"{n}\""),
+            format!("write amounts and decimals as strings, e.g. \"{n}\""),
+        ));
     }
     diag.push(problem);
 }
@@ -442,117 +442,103 @@ fn check_format(format: &str, value: &Value, text: &str, at: &Pointer, diag: &mu
         "decimal" => {
             read_decimal(value, at, decimal(true, 10), diag);
         }
-        "jimu-id" => {
-            if !limits::valid_id(text) {
-                invalid(
-                    diag,
-                    ProblemCode::InvalidId,
-                    format!("无效的 id「{text}」"),
-                    format!("invalid id `{text}`"),
-                    Some((
-                        "id 为 1–64 个英文字母、数字、_、- 或 .，以字母或数字开头",
-                        "an id is 1–64 ASCII letters, digits, `_`, `-` or `.`, starting with a letter or digit",
-                    )),
-                );
-            }
+        "jimu-id" if !limits::valid_id(text) => {
+            invalid(
+                diag,
+                ProblemCode::InvalidId,
+                format!("无效的 id「{text}」"),
+                format!("invalid id `{text}`"),
+                Some((
+                    "id 为 1–64 个英文字母、数字、_、- 或 .，以字母或数字开头",
+                    "an id is 1–64 ASCII letters, digits, `_`, `-` or `.`, starting with a letter or digit",
+                )),
+            );
         }
-        "currency" => {
-            if Currency::find(text).is_none() {
-                let known: Vec<&str> = Currency::codes().collect();
-                diag.push(
-                    Problem::error(
-                        ProblemCode::UnknownCurrency,
-                        at.as_str(),
-                        Localized::new(
-                            format!("未知币种「{text}」"),
-                            format!("unknown currency `{text}`"),
-                        ),
-                    )
-                    .with_hint(hint_for(
-                        text,
-                        &known,
-                        ("可用币种", "known currencies"),
-                    )),
-                );
-            }
+        "currency" if Currency::find(text).is_none() => {
+            let known: Vec<&str> = Currency::codes().collect();
+            diag.push(
+                Problem::error(
+                    ProblemCode::UnknownCurrency,
+                    at.as_str(),
+                    Localized::new(
+                        format!("未知币种「{text}」"),
+                        format!("unknown currency `{text}`"),
+                    ),
+                )
+                .with_hint(hint_for(
+                    text,
+                    &known,
+                    ("可用币种", "known currencies"),
+                )),
+            );
         }
-        "time-zone" => {
-            if chrono_tz::Tz::from_str(text).is_err() {
-                invalid(
-                    diag,
-                    ProblemCode::InvalidTimeZone,
-                    format!("未知时区「{text}」"),
-                    format!("unknown time zone `{text}`"),
-                    Some((
-                        "请使用 IANA 时区名，例如 Asia/Shanghai",
-                        "use an IANA name such as Asia/Shanghai",
-                    )),
-                );
-            }
+        "time-zone" if chrono_tz::Tz::from_str(text).is_err() => {
+            invalid(
+                diag,
+                ProblemCode::InvalidTimeZone,
+                format!("未知时区「{text}」"),
+                format!("unknown time zone `{text}`"),
+                Some((
+                    "请使用 IANA 时区名，例如 Asia/Shanghai",
+                    "use an IANA name such as Asia/Shanghai",
+                )),
+            );
         }
-        "time" => {
-            if limits::minutes_of_day(text).is_none() {
-                invalid(
-                    diag,
-                    ProblemCode::InvalidTime,
-                    format!("无效的时刻「{text}」"),
-                    format!("invalid time of day `{text}`"),
-                    Some((
-                        "格式为 HH:MM，00:00 到 24:00",
-                        "write HH:MM, from 00:00 to 24:00",
-                    )),
-                );
-            }
+        "time" if limits::minutes_of_day(text).is_none() => {
+            invalid(
+                diag,
+                ProblemCode::InvalidTime,
+                format!("无效的时刻「{text}」"),
+                format!("invalid time of day `{text}`"),
+                Some((
+                    "格式为 HH:MM，00:00 到 24:00",
+                    "write HH:MM, from 00:00 to 24:00",
+                )),
+            );
         }
-        "date" => {
-            if chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").is_err() || text.len() != 10 {
-                invalid(
-                    diag,
-                    ProblemCode::InvalidDate,
-                    format!("无效的日期「{text}」"),
-                    format!("invalid date `{text}`"),
-                    Some(("格式为 YYYY-MM-DD", "write YYYY-MM-DD")),
-                );
-            }
+        "date"
+            if chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").is_err() || text.len() != 10 =>
+        {
+            invalid(
+                diag,
+                ProblemCode::InvalidDate,
+                format!("无效的日期「{text}」"),
+                format!("invalid date `{text}`"),
+                Some(("格式为 YYYY-MM-DD", "write YYYY-MM-DD")),
+            );
         }
-        "date-time" => {
-            if chrono::DateTime::parse_from_rfc3339(text).is_err() {
-                invalid(
-                    diag,
-                    ProblemCode::InvalidInstant,
-                    format!("无效的时间点「{text}」"),
-                    format!("invalid instant `{text}`"),
-                    Some((
-                        "使用带时区偏移的 RFC 3339，例如 2026-11-11T00:00:00+08:00",
-                        "use RFC 3339 with an offset, e.g. 2026-11-11T00:00:00+08:00",
-                    )),
-                );
-            }
+        "date-time" if chrono::DateTime::parse_from_rfc3339(text).is_err() => {
+            invalid(
+                diag,
+                ProblemCode::InvalidInstant,
+                format!("无效的时间点「{text}」"),
+                format!("invalid instant `{text}`"),
+                Some((
+                    "使用带时区偏移的 RFC 3339，例如 2026-11-11T00:00:00+08:00",
+                    "use RFC 3339 with an offset, e.g. 2026-11-11T00:00:00+08:00",
+                )),
+            );
         }
-        "duration" => {
-            if crate::format::duration_minutes(text).is_none() {
-                invalid(
-                    diag,
-                    ProblemCode::InvalidDuration,
-                    format!("无效的时长「{text}」"),
-                    format!("invalid duration `{text}`"),
-                    Some((
-                        "例如 15m、2h、1h30m、3d",
-                        "for example 15m, 2h, 1h30m or 3d",
-                    )),
-                );
-            }
+        "duration" if crate::format::duration_minutes(text).is_none() => {
+            invalid(
+                diag,
+                ProblemCode::InvalidDuration,
+                format!("无效的时长「{text}」"),
+                format!("invalid duration `{text}`"),
+                Some((
+                    "例如 15m、2h、1h30m、3d",
+                    "for example 15m, 2h, 1h30m or 3d",
+                )),
+            );
         }
-        "expression" => {
-            if text.trim().is_empty() {
-                invalid(
-                    diag,
-                    ProblemCode::ExpressionSyntax,
-                    "表达式不能为空".to_owned(),
-                    "the expression is empty".to_owned(),
-                    None,
-                );
-            }
+        "expression" if text.trim().is_empty() => {
+            invalid(
+                diag,
+                ProblemCode::ExpressionSyntax,
+                "表达式不能为空".to_owned(),
+                "the expression is empty".to_owned(),
+                None,
+            );
         }
         _ => {}
     }
