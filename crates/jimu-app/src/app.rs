@@ -258,7 +258,7 @@ fn ResultPanel(
             pricing.with(|pricing| {
                 let (stage, problems) = model::shown_problems(bundle, pricing.as_ref())?;
                 let valid = match bundle {
-                    BundleState::Valid(valid) => Some(valid),
+                    BundleState::Valid(valid) => Some(&**valid),
                     BundleState::Empty | BundleState::Invalid(_) => None,
                 };
                 Some(problem_list(locale, stage, problems, valid))

@@ -27,7 +27,7 @@ pub enum BundleState {
     /// Nothing but whitespace has been entered.
     Empty,
     Invalid(Vec<Problem>),
-    Valid(Bundle),
+    Valid(Box<Bundle>),
 }
 
 /// Reads the editor's text as a bundle.
@@ -36,7 +36,7 @@ pub fn read_bundle(text: &str) -> BundleState {
         return BundleState::Empty;
     }
     match Bundle::from_json(text) {
-        Ok(bundle) => BundleState::Valid(bundle),
+        Ok(bundle) => BundleState::Valid(Box::new(bundle)),
         Err(problems) => BundleState::Invalid(problems),
     }
 }
@@ -227,7 +227,7 @@ mod tests {
 
     fn example() -> Bundle {
         match read_bundle(EXAMPLE_BUNDLE) {
-            BundleState::Valid(bundle) => bundle,
+            BundleState::Valid(bundle) => *bundle,
             other => panic!("the example bundle must be valid: {other:?}"),
         }
     }
@@ -334,7 +334,7 @@ mod tests {
                 ),
             ]
         );
-        let bundle = BundleState::Valid(example());
+        let bundle = BundleState::Valid(Box::new(example()));
         assert_eq!(status(&bundle, Some(&pricing)), Status::InvalidRequest);
         assert_eq!(Status::InvalidRequest.data_state(), "invalid");
         let invalid: Vec<String> = invalid_items(&bundle, Some(&pricing)).into_iter().collect();
@@ -357,7 +357,7 @@ mod tests {
         assert_eq!(display_path(&problems[0].path), "/");
         assert!(problems[0].line.is_some());
 
-        let valid = BundleState::Valid(example());
+        let valid = BundleState::Valid(Box::new(example()));
         let pricing = price(&example(), &Quantities::new());
         assert_eq!(status(&valid, Some(&pricing)), Status::Valid);
         assert_eq!(Status::Valid.data_state(), "valid");
