@@ -153,3 +153,28 @@ fn bundle_corpus() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// Issue "the bundle": one bundle with twenty distinct mistakes reports all twenty, each at its
+/// own path, in both languages — structural mistakes in one section do not hide semantic
+/// mistakes in the others.
+#[test]
+fn twenty_mistakes_are_twenty_problems() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/bundles/invalid/twenty-mistakes.json");
+    let problems = jimu_core::validate_bundle(&std::fs::read_to_string(path).expect("read bundle"));
+    assert_eq!(problems.len(), 20, "{problems:#?}");
+    let mut paths: Vec<&str> = problems.iter().map(|p| p.path.as_str()).collect();
+    paths.sort_unstable();
+    paths.dedup();
+    assert_eq!(paths.len(), 20, "each mistake has its own path");
+    for p in &problems {
+        assert!(p.is_error());
+        assert!(
+            !p.message.en.is_empty()
+                && p.message
+                    .zh_cn
+                    .chars()
+                    .any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
+        );
+    }
+}

@@ -3,7 +3,7 @@
 //! A `Bundle` value exists only for a document without errors, with every expression already
 //! compiled; engines never re-validate or re-parse.
 
-use crate::check::Ctx;
+use crate::check::{Ctx, IdKind};
 use crate::expr::Expr;
 use crate::format::{BundleDoc, catalog::Item};
 use crate::money::{Currency, Rounding};
@@ -96,7 +96,18 @@ impl Bundle {
         };
         SchemaChecker::new(schema()).check_root(&migrated, &mut diag);
         if diag.has_errors() {
-            return Err(diag.into_problems());
+            // Structural errors in one section should not hide semantic mistakes in the others:
+            // leave the broken sections out, check the rest, and report both.
+            let mut problems = diag.into_problems();
+            if let Some((pruned, unjudged)) = without_broken_sections(migrated, &problems) {
+                if let Ok(doc) = serde_json::from_value::<BundleDoc>(pruned) {
+                    let mut ctx = Ctx::new();
+                    ctx.leave_unjudged(&unjudged);
+                    crate::format::check(&doc, &mut ctx);
+                    problems.extend(ctx.diag.into_problems());
+                }
+            }
+            return Err(problems);
         }
         let doc: BundleDoc = match serde_json::from_value(migrated) {
             Ok(doc) => doc,
@@ -174,6 +185,44 @@ impl Bundle {
     pub fn expr(&self, pointer: &str) -> Option<&Expr> {
         self.exprs.get(pointer)
     }
+}
+
+/// The document without its top-level sections that have structural errors (required scalars
+/// get a harmless stand-in), and the id kinds those sections define. `None` when an error sits
+/// at the root, where nothing can be saved.
+fn without_broken_sections(mut value: Value, problems: &[Problem]) -> Option<(Value, Vec<IdKind>)> {
+    let map = value.as_object_mut()?;
+    let mut unjudged = Vec::new();
+    for problem in problems.iter().filter(|p| p.is_error()) {
+        let first = problem.path.strip_prefix('/')?.split('/').next()?;
+        let key = first.replace("~1", "/").replace("~0", "~");
+        unjudged.extend_from_slice(match key.as_str() {
+            "org" => &[
+                IdKind::Role,
+                IdKind::Team,
+                IdKind::Agent,
+                IdKind::Region,
+                IdKind::Skill,
+            ][..],
+            "calendars" => &[IdKind::Calendar],
+            "catalog" => &[IdKind::Item],
+            "forms" => &[IdKind::Form],
+            "flows" => &[IdKind::Flow],
+            "pricing" => &[IdKind::RuleGroup, IdKind::Rule, IdKind::TierTable],
+            "settlement" => &[IdKind::Party, IdKind::Plan, IdKind::TierTable],
+            _ => &[],
+        });
+        match key.as_str() {
+            "schema_version" => return None,
+            "currency" => {
+                map.insert(key, Value::from("CNY"));
+            }
+            _ => {
+                map.remove(&key);
+            }
+        }
+    }
+    Some((value, unjudged))
 }
 
 fn schema() -> &'static Value {

@@ -7,7 +7,7 @@ use crate::expr::{Expr, Scope};
 use crate::format::{ExprSource, Id};
 use crate::problem::{Localized, Problem, ProblemCode, Severity};
 use crate::reader::{Diagnostics, Pointer, did_you_mean};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// The kinds of things bundles give ids to, each with its own id space.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -126,6 +126,9 @@ pub struct Ctx {
     ids: BTreeMap<IdKind, IdSet>,
     /// Every expression of the bundle, compiled once, by the JSON pointer of its string.
     pub exprs: BTreeMap<String, Expr>,
+    /// Id kinds whose section had structural errors and was left out of the semantic checks:
+    /// references into them cannot be judged, so they are not reported.
+    unjudged: BTreeSet<IdKind>,
 }
 
 impl Ctx {
@@ -134,6 +137,7 @@ impl Ctx {
             diag: Diagnostics::default(),
             ids: BTreeMap::new(),
             exprs: BTreeMap::new(),
+            unjudged: BTreeSet::new(),
         }
     }
 
@@ -157,7 +161,15 @@ impl Ctx {
     }
 
     /// Checks a reference to a bundle-wide id of `kind`.
+    /// Marks `kinds` as defined by a section that was left out (it had structural errors).
+    pub(crate) fn leave_unjudged(&mut self, kinds: &[IdKind]) {
+        self.unjudged.extend(kinds.iter().copied());
+    }
+
     pub fn refer(&mut self, kind: IdKind, id: &Id, at: &Pointer) -> bool {
+        if self.unjudged.contains(&kind) {
+            return true;
+        }
         let set = self
             .ids
             .entry(kind)
