@@ -81,13 +81,17 @@ impl Bundle {
                 )),
             ]);
         }
-        Self::from_value(&parse_json(text)?)
+        Self::from_owned(parse_json(text)?)
     }
 
     /// Reads and validates a bundle from a parsed JSON value.
     pub fn from_value(value: &Value) -> Result<Self, Vec<Problem>> {
+        Self::from_owned(value.clone())
+    }
+
+    fn from_owned(value: Value) -> Result<Self, Vec<Problem>> {
         let mut diag = Diagnostics::default();
-        check_depth(value, &mut diag);
+        check_depth(&value, &mut diag);
         if diag.has_errors() {
             return Err(diag.into_problems());
         }
@@ -264,11 +268,11 @@ fn check_depth(value: &Value, diag: &mut Diagnostics) {
 }
 
 /// Brings an older document up to the current version; refuses unknown versions.
-fn migrate(value: &Value, diag: &mut Diagnostics) -> Option<Value> {
+fn migrate(value: Value, diag: &mut Diagnostics) -> Option<Value> {
     let at = Pointer::root().key("schema_version");
-    let Value::Object(map) = value else {
+    let Value::Object(map) = &value else {
         // Not an object at all: the structural check says so at the root.
-        return Some(value.clone());
+        return Some(value);
     };
     let Some(version) = map.get("schema_version") else {
         diag.error(
@@ -281,8 +285,10 @@ fn migrate(value: &Value, diag: &mut Diagnostics) -> Option<Value> {
         );
         return None;
     };
-    let mut migrated = value.clone();
-    match version.as_u64() {
+    let version_number = version.as_u64();
+    let shown = version.to_string();
+    let mut migrated = value;
+    match version_number {
         Some(1) => migrate_v1_to_v2(&mut migrated, diag)?,
         Some(SCHEMA_VERSION) => {}
         _ => {
@@ -291,8 +297,8 @@ fn migrate(value: &Value, diag: &mut Diagnostics) -> Option<Value> {
                     ProblemCode::UnsupportedSchemaVersion,
                     at.as_str(),
                     Localized::new(
-                        format!("不支持的 schema_version：{version}"),
-                        format!("unsupported schema_version: {version}"),
+                        format!("不支持的 schema_version：{shown}"),
+                        format!("unsupported schema_version: {shown}"),
                     ),
                 )
                 .with_hint(Localized::new(

@@ -7,7 +7,7 @@
 
 use crate::problem::{Localized, Problem, ProblemCode};
 use crate::reader::{Diagnostics, Pointer, hint_for};
-use std::cell::RefCell;
+use std::cell::{OnceCell, RefCell};
 use std::collections::BTreeMap;
 use std::rc::Rc;
 use zen_expression::expression::Standard;
@@ -49,15 +49,31 @@ impl VarType {
 }
 
 /// The variables an expression may read: the top level of its context.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default)]
 pub struct Scope {
     vars: BTreeMap<String, VarType>,
+    /// zen's view of `vars`, built once per scope however many expressions use it.
+    zen: OnceCell<VariableType>,
 }
+
+impl PartialEq for Scope {
+    fn eq(&self, other: &Self) -> bool {
+        self.vars == other.vars
+    }
+}
+
+impl Eq for Scope {}
 
 impl Scope {
     pub fn with(mut self, name: impl Into<String>, ty: VarType) -> Self {
         self.vars.insert(name.into(), ty);
+        self.zen = OnceCell::new();
         self
+    }
+
+    fn zen_type(&self) -> &VariableType {
+        self.zen
+            .get_or_init(|| VarType::Object(self.vars.clone()).to_zen())
     }
 
     fn lookup(&self, path: &[Rc<str>]) -> Result<(), (usize, Vec<&str>)> {
@@ -154,10 +170,19 @@ pub(crate) fn compile(
         );
         return None;
     }
+    // Compiling is the fast path. Only a source that does not compile pays for zen's full
+    // analysis, which locates the mistake.
+    let compiled = Isolate::new().compile_standard(source);
     let mut intellisense = IntelliSense::new();
-    let analysis = intellisense.analyze(source, &scope_type(scope));
     let mut ok = true;
-    for d in &analysis.diagnostics {
+    let diagnostics = match &compiled {
+        Ok(_) => Vec::new(),
+        Err(_) => intellisense
+            .analyze(source, scope.zen_type())
+            .diagnostics
+            .clone(),
+    };
+    for d in &diagnostics {
         if !matches!(
             d.severity,
             zen_expression::intellisense::diagnostic::Severity::Error
@@ -223,7 +248,7 @@ pub(crate) fn compile(
     if !ok {
         return None;
     }
-    match Isolate::new().compile_standard(source) {
+    match compiled {
         Ok(code) => Some(Expr {
             source: source.to_owned(),
             code,
@@ -240,10 +265,6 @@ pub(crate) fn compile(
             None
         }
     }
-}
-
-fn scope_type(scope: &Scope) -> VariableType {
-    VarType::Object(scope.vars.clone()).to_zen()
 }
 
 #[cfg(test)]

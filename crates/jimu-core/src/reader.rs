@@ -18,12 +18,39 @@ impl Pointer {
     }
 
     pub(crate) fn key(&self, key: &str) -> Self {
-        let escaped = key.replace('~', "~0").replace('/', "~1");
-        Self(format!("{}/{}", self.0, escaped))
+        let mut pointer = String::with_capacity(self.0.len() + key.len() + 1);
+        pointer.push_str(&self.0);
+        pointer.push('/');
+        if key.contains(['~', '/']) {
+            pointer.push_str(&key.replace('~', "~0").replace('/', "~1"));
+        } else {
+            pointer.push_str(key);
+        }
+        Self(pointer)
     }
 
     pub(crate) fn index(&self, index: usize) -> Self {
-        Self(format!("{}/{}", self.0, index))
+        let mut digits = [0_u8; 20];
+        let mut n = index;
+        let mut start = digits.len();
+        loop {
+            start -= 1;
+            if let Some(d) = digits.get_mut(start) {
+                // n % 10 < 10, so the cast cannot truncate.
+                *d = b'0' + (n % 10) as u8;
+            }
+            n /= 10;
+            if n == 0 || start == 0 {
+                break;
+            }
+        }
+        let mut pointer = String::with_capacity(self.0.len() + 21);
+        pointer.push_str(&self.0);
+        pointer.push('/');
+        pointer.push_str(
+            std::str::from_utf8(digits.get(start..).unwrap_or_default()).unwrap_or_default(),
+        );
+        Self(pointer)
     }
 
     pub(crate) fn as_str(&self) -> &str {
@@ -405,6 +432,9 @@ mod tests {
     fn pointer_escapes_per_rfc_6901() {
         let p = Pointer::root().key("a/b").key("m~n").index(3);
         assert_eq!(p.as_str(), "/a~1b/m~0n/3");
+        for i in [0, 7, 10, 99, 1234567, usize::MAX] {
+            assert_eq!(Pointer::root().index(i).as_str(), format!("/{i}"));
+        }
     }
 
     #[test]

@@ -12,11 +12,129 @@ use crate::problem::{Localized, Problem, ProblemCode};
 use crate::reader::{DecimalRules, Diagnostics, Pointer, hint_for, read_decimal};
 use rust_decimal::Decimal;
 use serde_json::{Map, Value};
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
 use std::str::FromStr;
+
+/// Where the checker is, as a chain of borrowed segments: the JSON pointer string is only
+/// built when there is a problem to report.
+#[derive(Clone, Copy)]
+pub(crate) struct Path<'a> {
+    parent: Option<&'a Path<'a>>,
+    seg: Seg<'a>,
+}
+
+#[derive(Clone, Copy)]
+enum Seg<'a> {
+    Root,
+    Key(&'a str),
+    Index(usize),
+}
+
+impl<'a> Path<'a> {
+    fn root() -> Self {
+        Self {
+            parent: None,
+            seg: Seg::Root,
+        }
+    }
+
+    fn key<'b>(&'b self, key: &'b str) -> Path<'b> {
+        Path {
+            parent: Some(self),
+            seg: Seg::Key(key),
+        }
+    }
+
+    fn index(&self, index: usize) -> Path<'_> {
+        Path {
+            parent: Some(self),
+            seg: Seg::Index(index),
+        }
+    }
+
+    /// The JSON pointer of this place.
+    fn ptr(&self) -> Pointer {
+        let mut segs = Vec::new();
+        let mut here = Some(self);
+        while let Some(path) = here {
+            segs.push(path.seg);
+            here = path.parent;
+        }
+        segs.iter().rev().fold(Pointer::root(), |p, seg| match seg {
+            Seg::Root => p,
+            Seg::Key(k) => p.key(k),
+            Seg::Index(i) => p.index(*i),
+        })
+    }
+}
+
+/// The keywords of one schema object, read in a single pass over its entries (no hashing).
+#[derive(Default)]
+struct Keywords<'s> {
+    reference: Option<&'s str>,
+    konst: Option<&'s Value>,
+    choices: Option<&'s Vec<Value>>,
+    alternatives: Option<&'s Vec<Value>>,
+    types: Option<&'s Value>,
+    format: Option<&'s str>,
+    min_length: bool,
+    min_items: Option<u64>,
+    items: Option<&'s Value>,
+    properties: Option<&'s Map<String, Value>>,
+    additional: Option<&'s Value>,
+    required: Option<&'s Vec<Value>>,
+    bounds: bool,
+}
+
+impl<'s> Keywords<'s> {
+    fn of(schema: &'s Value) -> Self {
+        let mut kw = Self::default();
+        let Value::Object(map) = schema else {
+            return kw;
+        };
+        for (key, value) in map {
+            match key.as_str() {
+                "$ref" => kw.reference = value.as_str(),
+                "const" => kw.konst = Some(value),
+                "enum" => kw.choices = value.as_array(),
+                "oneOf" | "anyOf" => kw.alternatives = value.as_array(),
+                "type" => kw.types = Some(value),
+                "format" => kw.format = value.as_str(),
+                "minLength" => kw.min_length = value.as_u64().is_some_and(|m| m > 0),
+                "minItems" => kw.min_items = value.as_u64(),
+                "items" => kw.items = Some(value),
+                "properties" => kw.properties = value.as_object(),
+                "additionalProperties" => kw.additional = Some(value),
+                "required" => kw.required = value.as_array(),
+                "minimum" | "maximum" => kw.bounds = true,
+                _ => {}
+            }
+        }
+        kw
+    }
+
+    fn types(&self) -> Option<Vec<&'s str>> {
+        match self.types? {
+            Value::String(t) => Some(vec![t.as_str()]),
+            Value::Array(ts) => Some(ts.iter().filter_map(Value::as_str).collect()),
+            _ => None,
+        }
+    }
+}
 
 /// Checks values against one root schema (with its `$defs`).
 pub(crate) struct SchemaChecker<'s> {
     root: &'s Value,
+    /// Tagged unions met so far, by the address of their branch list: the tag property and
+    /// each branch's tag value, so a union is analysed once and not at every value.
+    unions: RefCell<HashMap<usize, Option<Rc<Union<'s>>>>>,
+}
+
+struct Union<'s> {
+    tag: &'s str,
+    branches: Vec<(&'s Value, &'s Value)>,
 }
 
 const TYPE_NAMES: &[(&str, &str, &str)] = &[
@@ -64,7 +182,30 @@ fn declared_types(schema: &Value) -> Option<Vec<&str>> {
 
 impl<'s> SchemaChecker<'s> {
     pub(crate) fn new(root: &'s Value) -> Self {
-        Self { root }
+        Self {
+            root,
+            unions: RefCell::new(HashMap::new()),
+        }
+    }
+
+    /// The tagged-union reading of a branch list (serde's internal tag), memoized.
+    fn union(&self, list: &'s [Value]) -> Option<Rc<Union<'s>>> {
+        let key = list.as_ptr() as usize;
+        if let Some(known) = self.unions.borrow().get(&key) {
+            return known.clone();
+        }
+        let branches: Vec<&'s Value> = list.iter().map(|b| self.resolve(b)).collect();
+        let union = tag_property(&branches).map(|tag| {
+            Rc::new(Union {
+                tag,
+                branches: branches
+                    .iter()
+                    .filter_map(|b| tag_const(b, tag).map(|c| (c, *b)))
+                    .collect(),
+            })
+        });
+        self.unions.borrow_mut().insert(key, union.clone());
+        union
     }
 
     /// Follows `$ref`s into `$defs` (a bounded number of hops).
@@ -85,111 +226,107 @@ impl<'s> SchemaChecker<'s> {
     }
 
     pub(crate) fn check_root(&self, value: &Value, diag: &mut Diagnostics) {
-        self.check(self.root, value, &Pointer::root(), diag);
+        self.check(self.root, value, &Path::root(), diag);
     }
 
-    pub(crate) fn check(
-        &self,
-        schema: &'s Value,
-        value: &Value,
-        at: &Pointer,
-        diag: &mut Diagnostics,
-    ) {
-        let schema = self.resolve(schema);
-        if let Some(expected) = schema.get("const") {
+    fn check(&self, schema: &'s Value, value: &Value, at: &Path<'_>, diag: &mut Diagnostics) {
+        let mut schema = schema;
+        let mut kw = Keywords::of(schema);
+        for _ in 0..16 {
+            let Some(target) = kw.reference.and_then(|r| self.definition(r)) else {
+                break;
+            };
+            schema = target;
+            kw = Keywords::of(schema);
+        }
+        if let Some(expected) = kw.konst {
             if value != expected {
                 self.not_one_of(value, &[expected], at, diag);
             }
             return;
         }
-        if let Some(Value::Array(choices)) = schema.get("enum") {
+        if let Some(choices) = kw.choices {
             if !choices.contains(value) {
                 let choices: Vec<&Value> = choices.iter().collect();
                 self.not_one_of(value, &choices, at, diag);
             }
             return;
         }
-        if let Some(Value::Array(branches)) = schema.get("oneOf").or_else(|| schema.get("anyOf")) {
+        if let Some(branches) = kw.alternatives {
             self.check_alternatives(branches, value, at, diag);
             return;
         }
-        if let Some(types) = declared_types(schema)
+        if let Some(types) = kw.types()
             && !types.iter().any(|t| type_accepts(t, value))
         {
-            let decimal = schema
-                .get("format")
-                .and_then(Value::as_str)
+            let decimal = kw
+                .format
                 .is_some_and(|f| matches!(f, "money" | "signed-money" | "decimal"));
             wrong_type(&types, value, decimal, at, diag);
             return;
         }
         match value {
-            Value::Object(map) => self.check_object(schema, map, at, diag),
+            Value::Object(map) => self.check_object(&kw, map, at, diag),
             Value::Array(items) => {
-                if let Some(min) = schema.get("minItems").and_then(Value::as_u64)
+                if let Some(min) = kw.min_items
                     && (items.len() as u64) < min
                 {
                     diag.error(
                         ProblemCode::InvalidValue,
-                        at,
+                        &at.ptr(),
                         Localized::new(
                             format!("至少需要 {min} 项"),
                             format!("needs at least {min} entries"),
                         ),
                     );
                 }
-                if let Some(item_schema) = schema.get("items") {
+                if let Some(item_schema) = kw.items {
                     for (i, item) in items.iter().enumerate() {
                         self.check(item_schema, item, &at.index(i), diag);
                     }
                 }
             }
             Value::String(text) => {
-                if schema
-                    .get("minLength")
-                    .and_then(Value::as_u64)
-                    .is_some_and(|m| m > 0)
-                    && text.trim().is_empty()
-                {
+                if kw.min_length && text.trim().is_empty() {
                     diag.error(
                         ProblemCode::EmptyText,
-                        at,
+                        &at.ptr(),
                         Localized::new("文字不能为空", "text must not be empty"),
                     );
                 }
-                if let Some(format) = schema.get("format").and_then(Value::as_str) {
+                if let Some(format) = kw.format {
                     check_format(format, value, text, at, diag);
                 }
             }
-            Value::Number(number) => check_number_bounds(schema, number, at, diag),
-            Value::Null | Value::Bool(_) => {}
+            Value::Number(number) if kw.bounds => check_number_bounds(schema, number, at, diag),
+            Value::Number(_) | Value::Null | Value::Bool(_) => {}
         }
+    }
+
+    /// The schema a `#/$defs/…` reference names.
+    fn definition(&self, reference: &str) -> Option<&'s Value> {
+        let name = reference.strip_prefix("#/$defs/")?;
+        self.root.get("$defs")?.get(name)
     }
 
     fn check_object(
         &self,
-        schema: &'s Value,
+        kw: &Keywords<'s>,
         map: &Map<String, Value>,
-        at: &Pointer,
+        at: &Path<'_>,
         diag: &mut Diagnostics,
     ) {
-        let empty = Map::new();
-        let properties = schema
-            .get("properties")
-            .and_then(Value::as_object)
-            .unwrap_or(&empty);
-        let known: Vec<&str> = properties.keys().map(String::as_str).collect();
-        let additional = schema.get("additionalProperties");
+        let additional = kw.additional;
         for (key, child) in map {
             let child_at = at.key(key);
-            if let Some(property) = properties.get(key) {
+            if let Some(property) = kw.properties.and_then(|p| p.get(key)) {
                 self.check(property, child, &child_at, diag);
             } else {
                 match additional {
                     Some(Value::Bool(false)) => diag.push(
                         Problem::error(
                             ProblemCode::UnknownField,
-                            child_at.as_str(),
+                            child_at.ptr().as_str(),
                             Localized::new(
                                 format!("未知字段「{key}」"),
                                 format!("unknown field `{key}`"),
@@ -197,7 +334,9 @@ impl<'s> SchemaChecker<'s> {
                         )
                         .with_hint(hint_for(
                             key,
-                            &known,
+                            &kw.properties
+                                .map(|p| p.keys().map(String::as_str).collect::<Vec<_>>())
+                                .unwrap_or_default(),
                             ("可用字段", "known fields"),
                         )),
                     ),
@@ -206,12 +345,12 @@ impl<'s> SchemaChecker<'s> {
                 }
             }
         }
-        if let Some(Value::Array(required)) = schema.get("required") {
+        if let Some(required) = kw.required {
             for key in required.iter().filter_map(Value::as_str) {
                 if !map.contains_key(key) {
                     diag.error(
                         ProblemCode::MissingField,
-                        &at.key(key),
+                        &at.key(key).ptr(),
                         Localized::new(
                             format!("缺少必填字段「{key}」"),
                             format!("missing required field `{key}`"),
@@ -228,25 +367,17 @@ impl<'s> SchemaChecker<'s> {
         &self,
         branches: &'s [Value],
         value: &Value,
-        at: &Pointer,
+        at: &Path<'_>,
         diag: &mut Diagnostics,
     ) {
-        let branches: Vec<&'s Value> = branches.iter().map(|b| self.resolve(b)).collect();
-        // A union of constants (an enum whose variants carry docs).
-        let constants: Option<Vec<&Value>> = branches.iter().map(|b| b.get("const")).collect();
-        if let Some(constants) = constants {
-            if !constants.contains(&value) {
-                self.not_one_of(value, &constants, at, diag);
-            }
-            return;
-        }
-        if let (Value::Object(map), Some(tag)) = (value, tag_property(&branches)) {
-            let tags: Vec<&Value> = branches.iter().filter_map(|b| tag_const(b, tag)).collect();
+        if let (Value::Object(map), Some(union)) = (value, self.union(branches)) {
+            let tag = union.tag;
+            let tags: Vec<&Value> = union.branches.iter().map(|(c, _)| *c).collect();
             let Some(found) = map.get(tag) else {
                 diag.push(
                     Problem::error(
                         ProblemCode::MissingField,
-                        at.key(tag).as_str(),
+                        at.key(tag).ptr().as_str(),
                         Localized::new(
                             format!("缺少必填字段「{tag}」"),
                             format!("missing required field `{tag}`"),
@@ -256,9 +387,18 @@ impl<'s> SchemaChecker<'s> {
                 );
                 return;
             };
-            match branches.iter().find(|b| tag_const(b, tag) == Some(found)) {
-                Some(branch) => self.check(branch, value, at, diag),
+            match union.branches.iter().find(|(c, _)| *c == found) {
+                Some((_, branch)) => self.check(branch, value, at, diag),
                 None => self.not_one_of(found, &tags, &at.key(tag), diag),
+            }
+            return;
+        }
+        let branches: Vec<&'s Value> = branches.iter().map(|b| self.resolve(b)).collect();
+        // A union of constants (an enum whose variants carry docs).
+        let constants: Option<Vec<&Value>> = branches.iter().map(|b| b.get("const")).collect();
+        if let Some(constants) = constants {
+            if !constants.contains(&value) {
+                self.not_one_of(value, &constants, at, diag);
             }
             return;
         }
@@ -302,14 +442,14 @@ impl<'s> SchemaChecker<'s> {
         }
     }
 
-    fn not_one_of(&self, value: &Value, choices: &[&Value], at: &Pointer, diag: &mut Diagnostics) {
+    fn not_one_of(&self, value: &Value, choices: &[&Value], at: &Path<'_>, diag: &mut Diagnostics) {
         let names: Vec<String> = choices.iter().map(|c| display(c)).collect();
         let shown = display(value);
         let name_refs: Vec<&str> = names.iter().map(String::as_str).collect();
         diag.push(
             Problem::error(
                 ProblemCode::UnknownVariant,
-                at.as_str(),
+                at.ptr().as_str(),
                 Localized::new(
                     format!("「{shown}」不是可选值之一：{}", names.join("、")),
                     format!("`{shown}` is not one of: {}", names.join(", ")),
@@ -350,7 +490,7 @@ fn display(value: &Value) -> String {
 }
 
 /// `decimal`: the value should have been a decimal string, so a number gets the string hint.
-fn wrong_type(types: &[&str], value: &Value, decimal: bool, at: &Pointer, diag: &mut Diagnostics) {
+fn wrong_type(types: &[&str], value: &Value, decimal: bool, at: &Path<'_>, diag: &mut Diagnostics) {
     let expected: Vec<(&str, &str)> = types
         .iter()
         .filter(|t| **t != "null")
@@ -361,7 +501,7 @@ fn wrong_type(types: &[&str], value: &Value, decimal: bool, at: &Pointer, diag: 
     let zh: Vec<&str> = expected.iter().map(|e| e.1).collect();
     let mut problem = Problem::error(
         ProblemCode::WrongType,
-        at.as_str(),
+        at.ptr().as_str(),
         Localized::new(
             format!("应为{}，实际是{}", zh.join("或"), found_zh),
             format!("expected {}, found {}", en.join(" or "), found_en),
@@ -381,7 +521,7 @@ fn wrong_type(types: &[&str], value: &Value, decimal: bool, at: &Pointer, diag: 
 fn check_number_bounds(
     schema: &Value,
     number: &serde_json::Number,
-    at: &Pointer,
+    at: &Path<'_>,
     diag: &mut Diagnostics,
 ) {
     let Ok(n) = Decimal::from_str(&number.to_string()) else {
@@ -397,7 +537,7 @@ fn check_number_bounds(
     if let Some(min) = too_small {
         diag.error(
             ProblemCode::OutOfRange,
-            at,
+            &at.ptr(),
             Localized::new(
                 format!("不能小于 {min}：{n}"),
                 format!("must be at least {min}: {n}"),
@@ -406,7 +546,7 @@ fn check_number_bounds(
     } else if let Some(max) = too_large {
         diag.error(
             ProblemCode::OutOfRange,
-            at,
+            &at.ptr(),
             Localized::new(
                 format!("不能大于 {max}：{n}"),
                 format!("must be at most {max}: {n}"),
@@ -417,7 +557,7 @@ fn check_number_bounds(
 
 const LIMIT: Decimal = Decimal::from_parts(0xD4A5_1000, 0xE8, 0, false, 0); // 1e12
 
-fn check_format(format: &str, value: &Value, text: &str, at: &Pointer, diag: &mut Diagnostics) {
+fn check_format(format: &str, value: &Value, text: &str, at: &Path<'_>, diag: &mut Diagnostics) {
     let decimal = |allow_negative, max_scale| DecimalRules {
         allow_number: false,
         allow_negative,
@@ -426,7 +566,7 @@ fn check_format(format: &str, value: &Value, text: &str, at: &Pointer, diag: &mu
     };
     let invalid =
         |diag: &mut Diagnostics, code, zh: String, en: String, hint: Option<(&str, &str)>| {
-            let mut problem = Problem::error(code, at.as_str(), Localized::new(zh, en));
+            let mut problem = Problem::error(code, at.ptr().as_str(), Localized::new(zh, en));
             if let Some((zh, en)) = hint {
                 problem = problem.with_hint(Localized::new(zh, en));
             }
@@ -434,13 +574,13 @@ fn check_format(format: &str, value: &Value, text: &str, at: &Pointer, diag: &mu
         };
     match format {
         "money" => {
-            read_decimal(value, at, decimal(false, 6), diag);
+            read_decimal(value, &at.ptr(), decimal(false, 6), diag);
         }
         "signed-money" => {
-            read_decimal(value, at, decimal(true, 6), diag);
+            read_decimal(value, &at.ptr(), decimal(true, 6), diag);
         }
         "decimal" => {
-            read_decimal(value, at, decimal(true, 10), diag);
+            read_decimal(value, &at.ptr(), decimal(true, 10), diag);
         }
         "jimu-id" if !limits::valid_id(text) => {
             invalid(
@@ -459,7 +599,7 @@ fn check_format(format: &str, value: &Value, text: &str, at: &Pointer, diag: &mu
             diag.push(
                 Problem::error(
                     ProblemCode::UnknownCurrency,
-                    at.as_str(),
+                    at.ptr().as_str(),
                     Localized::new(
                         format!("未知币种「{text}」"),
                         format!("unknown currency `{text}`"),
