@@ -103,13 +103,13 @@ impl Bundle {
             // Structural errors in one section should not hide semantic mistakes in the others:
             // leave the broken sections out, check the rest, and report both.
             let mut problems = diag.into_problems();
-            if let Some((pruned, unjudged)) = without_broken_sections(migrated, &problems) {
-                if let Ok(doc) = serde_json::from_value::<BundleDoc>(pruned) {
-                    let mut ctx = Ctx::new();
-                    ctx.leave_unjudged(&unjudged);
-                    crate::format::check(&doc, &mut ctx);
-                    problems.extend(ctx.diag.into_problems());
-                }
+            if let Some((pruned, unjudged)) = without_broken_sections(migrated, &problems)
+                && let Ok(doc) = serde_json::from_value::<BundleDoc>(pruned)
+            {
+                let mut ctx = Ctx::new();
+                ctx.leave_unjudged(&unjudged);
+                crate::format::check(&doc, &mut ctx);
+                problems.extend(ctx.diag.into_problems());
             }
             return Err(problems);
         }
