@@ -132,6 +132,22 @@ impl Expr {
     }
 }
 
+/// zen's diagnostic codes, in Chinese (its own messages are English).
+fn syntax_zh(code: &str) -> Option<&'static str> {
+    Some(match code {
+        "expr.expected-property" => "点号后缺少属性名",
+        "expr.invalid-number" => "无效的数字",
+        "expr.syntax" => "语法错误",
+        "expr.two-operands" => "运算符缺少操作数，表达式不完整",
+        "expr.unexpected-end" => "表达式意外结束",
+        "expr.unexpected-token" => "出现了意外的符号",
+        "expr.unknown-function" => "未知的函数",
+        "expr.unknown-method" => "未知的方法",
+        "expr.unterminated-string" => "字符串缺少结束引号",
+        _ => return None,
+    })
+}
+
 /// Character offsets (Unicode scalar values) of a byte range in `source`.
 fn char_range(source: &str, (start, end): (u32, u32)) -> (usize, usize) {
     let to_chars = |byte: u32| {
@@ -191,13 +207,17 @@ pub(crate) fn compile(
         }
         ok = false;
         let (start, _) = char_range(source, d.span);
+        let zh = d
+            .code
+            .and_then(syntax_zh)
+            .map_or_else(|| d.message.clone(), str::to_owned);
         diag.push(located(
             ProblemCode::ExpressionSyntax,
             at,
             source,
             d.span,
             Localized::new(
-                format!("表达式第 {} 个字符处有误：{}", start + 1, d.message),
+                format!("表达式第 {} 个字符处有误：{zh}", start + 1),
                 format!("expression error at character {}: {}", start + 1, d.message),
             ),
         ));
@@ -345,5 +365,12 @@ mod tests {
         );
         let found = problems("  ");
         assert_eq!(found[0].code, ProblemCode::ExpressionSyntax);
+        let found = problems("region == '北京");
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(
+            found[0].message.zh_cn.contains("缺少结束引号"),
+            "{}",
+            found[0].message.zh_cn
+        );
     }
 }
