@@ -129,6 +129,7 @@ pub struct Ctx {
     /// Id kinds whose section had structural errors and was left out of the semantic checks:
     /// references into them cannot be judged, so they are not reported.
     unjudged: BTreeSet<IdKind>,
+    compiler: crate::expr::Compiler,
 }
 
 impl Ctx {
@@ -138,6 +139,7 @@ impl Ctx {
             ids: BTreeMap::new(),
             exprs: BTreeMap::new(),
             unjudged: BTreeSet::new(),
+            compiler: crate::expr::Compiler::default(),
         }
     }
 
@@ -179,7 +181,10 @@ impl Ctx {
 
     /// Compiles an expression against its scope and keeps it under its pointer.
     pub fn expr(&mut self, source: &ExprSource, at: &Pointer, scope: &Scope) -> bool {
-        match crate::expr::compile(source.as_str(), at, scope, &mut self.diag) {
+        match self
+            .compiler
+            .compile(source.as_str(), at, scope, &mut self.diag)
+        {
             Some(expr) => {
                 self.exprs.insert(at.as_str().to_owned(), expr);
                 true

@@ -172,117 +172,146 @@ fn located(
 }
 
 /// Compiles `source` found at `at`, checking syntax and every variable it reads.
+/// Compiles many expressions, reusing zen's arenas between them.
+pub(crate) struct Compiler {
+    isolate: Isolate,
+    intellisense: IntelliSense,
+}
+
+impl Default for Compiler {
+    fn default() -> Self {
+        Self {
+            isolate: Isolate::new(),
+            intellisense: IntelliSense::new(),
+        }
+    }
+}
+
+/// Compiles `source` found at `at`, checking syntax and every variable it reads.
 pub(crate) fn compile(
     source: &str,
     at: &Pointer,
     scope: &Scope,
     diag: &mut Diagnostics,
 ) -> Option<Expr> {
-    if source.trim().is_empty() {
-        diag.error(
-            ProblemCode::ExpressionSyntax,
-            at,
-            Localized::new("表达式不能为空", "the expression is empty"),
-        );
-        return None;
-    }
-    // Compiling is the fast path. Only a source that does not compile pays for zen's full
-    // analysis, which locates the mistake.
-    let compiled = Isolate::new().compile_standard(source);
-    let mut intellisense = IntelliSense::new();
-    let mut ok = true;
-    let diagnostics = match &compiled {
-        Ok(_) => Vec::new(),
-        Err(_) => intellisense
-            .analyze(source, scope.zen_type())
-            .diagnostics
-            .clone(),
-    };
-    for d in &diagnostics {
-        if !matches!(
-            d.severity,
-            zen_expression::intellisense::diagnostic::Severity::Error
-        ) {
-            continue;
-        }
-        ok = false;
-        let (start, _) = char_range(source, d.span);
-        let zh = d
-            .code
-            .and_then(syntax_zh)
-            .map_or_else(|| d.message.clone(), str::to_owned);
-        diag.push(located(
-            ProblemCode::ExpressionSyntax,
-            at,
-            source,
-            d.span,
-            Localized::new(
-                format!("表达式第 {} 个字符处有误：{zh}", start + 1),
-                format!("expression error at character {}: {}", start + 1, d.message),
-            ),
-        ));
-    }
-    let references = intellisense.dependencies(source).references;
-    for reference in &references {
-        if let Err((depth, known)) = scope.lookup(&reference.path) {
-            ok = false;
-            let name: Vec<&str> = reference
-                .path
-                .iter()
-                .take(depth + 1)
-                .map(AsRef::as_ref)
-                .collect();
-            let name = name.join(".");
-            let wrong = reference.path.get(depth).map_or("", |s| s.as_ref());
-            let span = reference.spans.first().copied().unwrap_or((0, 0));
-            // zen locates the root name; for `ticket.typ` point at `typ` itself.
-            let span = if depth == 0 {
-                span
-            } else {
-                source
-                    .get(span.0 as usize..)
-                    .and_then(|rest| rest.find(&format!(".{wrong}")))
-                    .and_then(|offset| u32::try_from(offset + 1).ok())
-                    .map_or(span, |offset| {
-                        let start = span.0.saturating_add(offset);
-                        (
-                            start,
-                            start.saturating_add(u32::try_from(wrong.len()).unwrap_or(0)),
-                        )
-                    })
-            };
-            let mut problem = located(
-                ProblemCode::UnknownVariable,
-                at,
-                source,
-                span,
-                Localized::new(
-                    format!("表达式读取了不存在的变量「{name}」"),
-                    format!("the expression reads `{name}`, which does not exist"),
-                ),
-            );
-            problem = problem.with_hint(hint_for(wrong, &known, ("可用的变量", "available here")));
-            diag.push(problem);
-        }
-    }
-    if !ok {
-        return None;
-    }
-    match compiled {
-        Ok(code) => Some(Expr {
-            source: source.to_owned(),
-            code,
-        }),
-        Err(err) => {
+    Compiler::default().compile(source, at, scope, diag)
+}
+
+impl Compiler {
+    pub(crate) fn compile(
+        &mut self,
+        source: &str,
+        at: &Pointer,
+        scope: &Scope,
+        diag: &mut Diagnostics,
+    ) -> Option<Expr> {
+        if source.trim().is_empty() {
             diag.error(
                 ProblemCode::ExpressionSyntax,
                 at,
-                Localized::new(
-                    format!("表达式无法编译：{err}"),
-                    format!("the expression does not compile: {err}"),
-                ),
+                Localized::new("表达式不能为空", "the expression is empty"),
             );
-            None
+            return None;
+        }
+        // Compiling is the fast path. Only a source that does not compile pays for zen's full
+        // analysis, which locates the mistake.
+        let compiled = self.isolate.compile_standard(source);
+        let intellisense = &mut self.intellisense;
+        let mut ok = true;
+        let diagnostics = match &compiled {
+            Ok(_) => Vec::new(),
+            Err(_) => intellisense
+                .analyze(source, scope.zen_type())
+                .diagnostics
+                .clone(),
+        };
+        for d in &diagnostics {
+            if !matches!(
+                d.severity,
+                zen_expression::intellisense::diagnostic::Severity::Error
+            ) {
+                continue;
+            }
+            ok = false;
+            let (start, _) = char_range(source, d.span);
+            let zh = d
+                .code
+                .and_then(syntax_zh)
+                .map_or_else(|| d.message.clone(), str::to_owned);
+            diag.push(located(
+                ProblemCode::ExpressionSyntax,
+                at,
+                source,
+                d.span,
+                Localized::new(
+                    format!("表达式第 {} 个字符处有误：{zh}", start + 1),
+                    format!("expression error at character {}: {}", start + 1, d.message),
+                ),
+            ));
+        }
+        let references = intellisense.dependencies(source).references;
+        for reference in &references {
+            if let Err((depth, known)) = scope.lookup(&reference.path) {
+                ok = false;
+                let name: Vec<&str> = reference
+                    .path
+                    .iter()
+                    .take(depth + 1)
+                    .map(AsRef::as_ref)
+                    .collect();
+                let name = name.join(".");
+                let wrong = reference.path.get(depth).map_or("", |s| s.as_ref());
+                let span = reference.spans.first().copied().unwrap_or((0, 0));
+                // zen locates the root name; for `ticket.typ` point at `typ` itself.
+                let span = if depth == 0 {
+                    span
+                } else {
+                    source
+                        .get(span.0 as usize..)
+                        .and_then(|rest| rest.find(&format!(".{wrong}")))
+                        .and_then(|offset| u32::try_from(offset + 1).ok())
+                        .map_or(span, |offset| {
+                            let start = span.0.saturating_add(offset);
+                            (
+                                start,
+                                start.saturating_add(u32::try_from(wrong.len()).unwrap_or(0)),
+                            )
+                        })
+                };
+                let mut problem = located(
+                    ProblemCode::UnknownVariable,
+                    at,
+                    source,
+                    span,
+                    Localized::new(
+                        format!("表达式读取了不存在的变量「{name}」"),
+                        format!("the expression reads `{name}`, which does not exist"),
+                    ),
+                );
+                problem =
+                    problem.with_hint(hint_for(wrong, &known, ("可用的变量", "available here")));
+                diag.push(problem);
+            }
+        }
+        if !ok {
+            return None;
+        }
+        match compiled {
+            Ok(code) => Some(Expr {
+                source: source.to_owned(),
+                code,
+            }),
+            Err(err) => {
+                diag.error(
+                    ProblemCode::ExpressionSyntax,
+                    at,
+                    Localized::new(
+                        format!("表达式无法编译：{err}"),
+                        format!("the expression does not compile: {err}"),
+                    ),
+                );
+                None
+            }
         }
     }
 }
