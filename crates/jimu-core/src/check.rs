@@ -4,7 +4,7 @@
 //! build JSON pointers from field names and indices.
 
 use crate::expr::{Expr, Scope};
-use crate::format::{ExprSource, Id};
+use crate::format::{ExprSource, Id, Instant, Window};
 use crate::problem::{Localized, Problem, ProblemCode, Severity};
 use crate::reader::{Diagnostics, Pointer, did_you_mean};
 use std::collections::{BTreeMap, BTreeSet};
@@ -190,6 +190,52 @@ impl Ctx {
                 true
             }
             None => false,
+        }
+    }
+
+    /// A validity window must end after it starts; one with neither end is always in force,
+    /// which is allowed but worth a warning.
+    pub fn window(&mut self, window: &Window, at: &Pointer) {
+        let parse = |instant: &Option<Instant>| {
+            instant
+                .as_ref()
+                .and_then(|i| chrono::DateTime::parse_from_rfc3339(i.as_str()).ok())
+        };
+        if let (Some(from), Some(until)) = (parse(&window.from), parse(&window.until))
+            && until <= from
+        {
+            self.push(
+                Problem::error(
+                    ProblemCode::EndsBeforeStart,
+                    at.key("until").as_str(),
+                    Localized::new(
+                        format!(
+                            "有效期的结束时间 {} 不晚于开始时间 {}",
+                            until.to_rfc3339(),
+                            from.to_rfc3339()
+                        ),
+                        format!(
+                            "the window ends at {}, not after it starts at {}",
+                            until.to_rfc3339(),
+                            from.to_rfc3339()
+                        ),
+                    ),
+                )
+                .with_hint(Localized::new(
+                    "until 不包含在内：整天从当天 00:00 到次日 00:00（双十一为 11-11T00:00 至 11-12T00:00）",
+                    "`until` is exclusive: a whole day runs from 00:00 to 00:00 the next day (Double-11: 11-11T00:00 to 11-12T00:00)",
+                )),
+            );
+        }
+        if window.from.is_none() && window.until.is_none() {
+            self.warning(
+                ProblemCode::InvalidValue,
+                at,
+                Localized::new(
+                    "有效期既没有 from 也没有 until，相当于一直有效",
+                    "the window has neither `from` nor `until`, so it is always in force",
+                ),
+            );
         }
     }
 

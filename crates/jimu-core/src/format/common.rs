@@ -112,6 +112,25 @@ decimal_format!(
     "decimal"
 );
 
+/// A validity window: in force from `from` (inclusive) until `until` (exclusive), as instants
+/// with their offset. Used by price rules, settlement plans and period rules.
+///
+/// Double-11: `{"from": "2026-11-11T00:00:00+08:00", "until": "2026-11-12T00:00:00+08:00",
+/// "time_zone": "Asia/Shanghai"}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Window {
+    /// The first instant in force (inclusive); absent: since always.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<Instant>,
+    /// The first instant no longer in force (exclusive); absent: for ever.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub until: Option<Instant>,
+    /// The zone the window is shown in and `now` is read in; defaults to the bundle's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time_zone: Option<TimeZoneName>,
+}
+
 /// Text shown to people: one string for both languages, or each language on its own.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(untagged)]

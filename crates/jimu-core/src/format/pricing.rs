@@ -68,7 +68,7 @@
 //! e.g. `{"round": "down", "step": "1"}` drops the fen and jiao: 抹零).
 
 use super::catalog::ItemKind;
-use super::{BundleDoc, Dec, ExprSource, Id, Instant, Money, Text, TimeZoneName};
+use super::{BundleDoc, Dec, ExprSource, Id, Money, Text};
 use crate::check::{Ctx, IdKind, IdSet};
 use crate::expr::{Scope, VarType};
 use crate::problem::{Localized, Problem, ProblemCode, Severity};
@@ -354,23 +354,8 @@ pub struct Rule {
     pub round_to: Option<StepRounding>,
 }
 
-/// A validity window: in force from `from` (inclusive) until `until` (exclusive).
-///
-/// Double-11: `{"from": "2026-11-11T00:00:00+08:00", "until": "2026-11-12T00:00:00+08:00",
-/// "time_zone": "Asia/Shanghai"}`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Validity {
-    /// The first instant the rule is in force (inclusive); absent: since always.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub from: Option<Instant>,
-    /// The first instant the rule is no longer in force (exclusive); absent: for ever.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub until: Option<Instant>,
-    /// The zone the window is shown in and `now` is read in; defaults to the bundle's.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub time_zone: Option<TimeZoneName>,
-}
+/// A rule's validity window (the format's shared [`Window`]).
+pub type Validity = super::Window;
 
 /// What a rule does. On a `lines` group it changes each matching line's amount; on a
 /// `ticket` group, the ticket total. Amounts never go below zero.
@@ -628,7 +613,7 @@ impl<'d> GroupChecker<'d> {
             ctx.expr(when, &at.key("when"), scope);
         }
         if let Some(valid) = &rule.valid {
-            check_validity(valid, &at.key("valid"), ctx);
+            ctx.window(valid, &at.key("valid"));
         }
         let mut targeted: Vec<&Id> = group_items.iter().collect();
         if let Some(target) = &rule.target {
@@ -903,49 +888,6 @@ fn check_step(rounding: &StepRounding, at: &Pointer, ctx: &mut Ctx) {
                 "例如 \"1\" 取整到整公里，\"0.5\" 取整到半小时",
                 "e.g. \"1\" for whole km, \"0.5\" for half hours",
             )),
-        );
-    }
-}
-
-fn check_validity(valid: &Validity, at: &Pointer, ctx: &mut Ctx) {
-    let parse = |instant: &Option<Instant>| {
-        instant
-            .as_ref()
-            .and_then(|i| chrono::DateTime::parse_from_rfc3339(i.as_str()).ok())
-    };
-    match (parse(&valid.from), parse(&valid.until)) {
-        (Some(from), Some(until)) if until <= from => ctx.push(
-            Problem::error(
-                ProblemCode::EndsBeforeStart,
-                at.key("until").as_str(),
-                Localized::new(
-                    format!(
-                        "有效期的结束时间 {} 不晚于开始时间 {}",
-                        until.to_rfc3339(),
-                        from.to_rfc3339()
-                    ),
-                    format!(
-                        "the window ends at {}, not after it starts at {}",
-                        until.to_rfc3339(),
-                        from.to_rfc3339()
-                    ),
-                ),
-            )
-            .with_hint(Localized::new(
-                "until 不包含在内：双十一全天为 11-11T00:00 至 11-12T00:00",
-                "`until` is exclusive: all of Double-11 is 11-11T00:00 to 11-12T00:00",
-            )),
-        ),
-        _ => {}
-    }
-    if valid.from.is_none() && valid.until.is_none() {
-        ctx.warning(
-            ProblemCode::InvalidValue,
-            at,
-            Localized::new(
-                "有效期既没有 from 也没有 until，相当于一直有效",
-                "the window has neither `from` nor `until`, so it is always in force",
-            ),
         );
     }
 }

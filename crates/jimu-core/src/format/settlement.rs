@@ -26,7 +26,7 @@
 //! }
 //! ```
 
-use super::{Date, ExprSource, Id, Instant, Money, Text, TimeZoneName};
+use super::{Date, ExprSource, Id, Money, Text, TimeZoneName, Window};
 use crate::check::{Ctx, IdKind, IdSet};
 use crate::expr::{Scope, VarType};
 use crate::format::Dec;
@@ -226,18 +226,6 @@ pub enum Allocation {
     /// Round every share with the plan's rounding; the `remainder` component absorbs the
     /// difference (the plan needs one).
     ToRemainder,
-}
-
-/// A validity window: `from` inclusive, `until` exclusive, as instants with their offset.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Window {
-    /// The first instant the window holds; absent: since always.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub from: Option<Instant>,
-    /// The first instant the window no longer holds; absent: for ever.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub until: Option<Instant>,
 }
 
 /// A per-order split plan.
@@ -1015,25 +1003,6 @@ fn check_rate(rate: &Dec, at: &Pointer, ctx: &mut Ctx) -> bool {
     ok
 }
 
-fn check_window(window: &Window, at: &Pointer, ctx: &mut Ctx) {
-    let parse = |i: &Option<Instant>| {
-        i.as_ref()
-            .and_then(|i| chrono::DateTime::parse_from_rfc3339(i.as_str()).ok())
-    };
-    if let (Some(from), Some(until)) = (parse(&window.from), parse(&window.until))
-        && until <= from
-    {
-        ctx.error(
-            ProblemCode::EndsBeforeStart,
-            &at.key("until"),
-            Localized::new(
-                "有效期的结束时间（until，不含）不晚于开始时间（from）",
-                "the window's `until` (exclusive) is not after its `from`",
-            ),
-        );
-    }
-}
-
 /// Tier bounds strictly ascend and are positive, only the last is open, every tier pays.
 fn check_tiers(tiers: &[Tier], at: &Pointer, ctx: &mut Ctx) {
     let mut previous: Option<Decimal> = None;
@@ -1176,7 +1145,7 @@ fn check_plan(plan: &Plan, tables: &[TierTable], p_at: &Pointer, scope: &Scope, 
         ctx.expr(when, &p_at.key("when"), scope);
     }
     if let Some(window) = &plan.window {
-        check_window(window, &p_at.key("window"), ctx);
+        ctx.window(window, &p_at.key("window"));
     }
     let mut component_ids = IdSet::new(("分润项", "component"));
     let mut remainder: Option<usize> = None;
@@ -1444,7 +1413,7 @@ fn check_period_rule(
         ctx.expr(when, &r_at.key("when"), scope);
     }
     if let Some(window) = &rule.window {
-        check_window(window, &r_at.key("window"), ctx);
+        ctx.window(window, &r_at.key("window"));
     }
     match &rule.tiers {
         Some(tiers) => check_tier_source(tiers, tables, &r_at.key("tiers"), ctx),
