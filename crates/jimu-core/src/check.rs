@@ -120,6 +120,11 @@ impl IdSet {
     }
 }
 
+/// The id space of `kind`, created on first use.
+fn id_set(ids: &mut BTreeMap<IdKind, IdSet>, kind: IdKind) -> &mut IdSet {
+    ids.entry(kind).or_insert_with(|| IdSet::new(kind.label()))
+}
+
 /// Everything the semantic checks share while a bundle loads.
 pub struct Ctx {
     pub diag: Diagnostics,
@@ -143,23 +148,9 @@ impl Ctx {
         }
     }
 
-    #[allow(
-        dead_code,
-        reason = "for sections that need a whole id space, e.g. to list it"
-    )]
-    pub fn ids(&mut self, kind: IdKind) -> &mut IdSet {
-        self.ids
-            .entry(kind)
-            .or_insert_with(|| IdSet::new(kind.label()))
-    }
-
     /// Defines a bundle-wide id of `kind`.
     pub fn define(&mut self, kind: IdKind, id: &Id, at: &Pointer) {
-        let set = self
-            .ids
-            .entry(kind)
-            .or_insert_with(|| IdSet::new(kind.label()));
-        set.define(id, at, &mut self.diag);
+        id_set(&mut self.ids, kind).define(id, at, &mut self.diag);
     }
 
     /// Checks a reference to a bundle-wide id of `kind`.
@@ -172,11 +163,7 @@ impl Ctx {
         if self.unjudged.contains(&kind) {
             return true;
         }
-        let set = self
-            .ids
-            .entry(kind)
-            .or_insert_with(|| IdSet::new(kind.label()));
-        set.refer(id, at, &mut self.diag)
+        id_set(&mut self.ids, kind).refer(id, at, &mut self.diag)
     }
 
     /// Compiles an expression against its scope and keeps it under its pointer.
