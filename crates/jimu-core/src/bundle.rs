@@ -191,6 +191,55 @@ impl Bundle {
     }
 }
 
+/// Domain functions evaluate against the bundle's calendars.
+impl crate::expr::Env for Bundle {
+    fn business_days_between(
+        &self,
+        calendar: Option<&str>,
+        from: &zen_expression::Variable,
+        to: &zen_expression::Variable,
+    ) -> Result<rust_decimal::Decimal, String> {
+        let calendars = &self.doc.calendars;
+        let calendar = match calendar {
+            Some(id) => calendars.iter().find(|c| c.id.as_str() == id),
+            None if calendars.len() == 1 => calendars.first(),
+            None => None,
+        }
+        .ok_or_else(|| match calendar {
+            Some(id) => format!("no calendar with id `{id}`"),
+            None => "business_days_between names no calendar".to_owned(),
+        })?;
+        let zone = calendar
+            .time_zone
+            .as_ref()
+            .or(self.doc.time_zone.as_ref())
+            .and_then(|z| z.as_str().parse::<chrono_tz::Tz>().ok())
+            .unwrap_or(chrono_tz::Tz::UTC);
+        let local_date = |value: &zen_expression::Variable| {
+            let text = match value {
+                zen_expression::Variable::String(s) => s.to_string(),
+                zen_expression::Variable::Dynamic(d) => d.to_string(),
+                other => return Err(format!("`{other}` is not a date")),
+            };
+            if let Ok(date) = chrono::NaiveDate::parse_from_str(&text, "%Y-%m-%d") {
+                return Ok(date);
+            }
+            chrono::DateTime::parse_from_rfc3339(&text)
+                .map(|instant| instant.with_timezone(&zone).date_naive())
+                .map_err(|_| format!("`{text}` is not a date (YYYY-MM-DD) or an RFC 3339 instant"))
+        };
+        let days = calendar
+            .business_days_between(local_date(from)?, local_date(to)?)
+            .ok_or_else(|| {
+                format!(
+                    "business_days_between spans more than {} days",
+                    crate::format::calendar::MAX_SPAN_DAYS
+                )
+            })?;
+        Ok(rust_decimal::Decimal::from(days))
+    }
+}
+
 /// The document without its top-level sections that have structural errors (required scalars
 /// get a harmless stand-in), and the id kinds those sections define. `None` when an error sits
 /// at the root, where nothing can be saved.

@@ -3,7 +3,7 @@
 //! The structural check has already passed when these run, so they work on typed values and
 //! build JSON pointers from field names and indices.
 
-use crate::expr::{Expr, Scope};
+use crate::expr::{DomainRef, Expr, Scope};
 use crate::format::{ExprSource, Id, Instant, Window};
 use crate::problem::{Localized, Problem, ProblemCode, Severity};
 use crate::reader::{Diagnostics, Pointer, did_you_mean};
@@ -168,16 +168,66 @@ impl Ctx {
 
     /// Compiles an expression against its scope and keeps it under its pointer.
     pub fn expr(&mut self, source: &ExprSource, at: &Pointer, scope: &Scope) -> bool {
-        match self
+        let Some((expr, refs)) = self
             .compiler
             .compile(source.as_str(), at, scope, &mut self.diag)
-        {
-            Some(expr) => {
-                self.exprs.insert(at.as_str().to_owned(), expr);
-                true
-            }
-            None => false,
+        else {
+            return false;
+        };
+        let mut ok = true;
+        for reference in refs {
+            ok &= self.domain_ref(source.as_str(), at, reference);
         }
+        if ok {
+            self.exprs.insert(at.as_str().to_owned(), expr);
+        }
+        ok
+    }
+
+    /// Checks an id a domain function names (`in_region('bj')`), located inside the source.
+    fn domain_ref(&mut self, source: &str, at: &Pointer, reference: DomainRef) -> bool {
+        let (kind, id, span) = match reference {
+            DomainRef::Region { id, span } => (IdKind::Region, id, span),
+            DomainRef::Calendar { id, span } => (IdKind::Calendar, id, span),
+            DomainRef::DefaultCalendar { span } => {
+                let count = self
+                    .ids
+                    .get(&IdKind::Calendar)
+                    .map_or(0, |c| c.ids().count());
+                if count == 1 || self.unjudged.contains(&IdKind::Calendar) {
+                    return true;
+                }
+                let problem = Problem::error(
+                    ProblemCode::UnknownReference,
+                    at.as_str(),
+                    Localized::new(
+                        format!(
+                            "business_days_between 未指定日历，而本方案有 {count} 个日历，无法确定按哪个日历计算"
+                        ),
+                        format!(
+                            "business_days_between names no calendar and the bundle has {count} calendars"
+                        ),
+                    ),
+                )
+                .with_hint(Localized::new(
+                    "在第三个参数写日历 id，例如 business_days_between(a, b, 'sla')",
+                    "name the calendar as a third argument: business_days_between(a, b, 'sla')",
+                ));
+                self.diag.push(locate(problem, source, span));
+                return false;
+            }
+        };
+        if self.unjudged.contains(&kind) {
+            return true;
+        }
+        let mut scratch = Diagnostics::default();
+        if id_set(&mut self.ids, kind).refer(&Id(id), at, &mut scratch) {
+            return true;
+        }
+        for problem in scratch.into_problems() {
+            self.diag.push(locate(problem, source, span));
+        }
+        false
     }
 
     /// A validity window must end after it starts; one with neither end is always in force,
@@ -240,4 +290,12 @@ impl Ctx {
     pub fn push(&mut self, problem: Problem) {
         self.diag.push(problem);
     }
+}
+
+/// Places a problem on the characters `span` (bytes) of the expression `source`.
+fn locate(mut problem: Problem, source: &str, (start, end): (usize, usize)) -> Problem {
+    let chars = |byte: usize| source.get(..byte).map_or(0, |s| s.chars().count());
+    problem.start = Some(chars(start));
+    problem.end = Some(chars(end));
+    problem
 }

@@ -4,9 +4,18 @@
 //! declares which variables an expression may read (a [`Scope`]); compiling checks the syntax
 //! and every variable it reads against that scope, and reports each problem at the JSON
 //! pointer of the expression string with the character range inside it.
+//!
+//! The domain functions operators need (`ceil_to`, `floor_to`, `in_region`,
+//! `business_days_between`) are rewritten into zen before it compiles ([`domain`]); the ones
+//! that need a calendar are computed by the host through [`Env`] before zen runs.
+
+mod domain;
+
+pub(crate) use domain::DomainRef;
 
 use crate::problem::{Localized, Problem, ProblemCode};
 use crate::reader::{Diagnostics, Pointer, hint_for};
+use rust_decimal::Decimal;
 use std::cell::{OnceCell, RefCell};
 use std::collections::BTreeMap;
 use std::rc::Rc;
@@ -52,13 +61,15 @@ impl VarType {
 #[derive(Debug, Clone, Default)]
 pub struct Scope {
     vars: BTreeMap<String, VarType>,
+    /// The variable holding the context's region and its ancestors, which `in_region` reads.
+    region_path: Option<String>,
     /// zen's view of `vars`, built once per scope however many expressions use it.
     zen: OnceCell<VariableType>,
 }
 
 impl PartialEq for Scope {
     fn eq(&self, other: &Self) -> bool {
-        self.vars == other.vars
+        self.vars == other.vars && self.region_path == other.region_path
     }
 }
 
@@ -68,6 +79,13 @@ impl Scope {
     pub fn with(mut self, name: impl Into<String>, ty: VarType) -> Self {
         self.vars.insert(name.into(), ty);
         self.zen = OnceCell::new();
+        self
+    }
+
+    /// Makes `in_region(id)` available, reading the region path from `path` (a variable of
+    /// this scope such as `region_path` or `order.region_path`).
+    pub fn with_region_path(mut self, path: impl Into<String>) -> Self {
+        self.region_path = Some(path.into());
         self
     }
 
@@ -82,7 +100,11 @@ impl Scope {
         };
         let mut ty = match self.vars.get(first.as_ref()) {
             Some(ty) => ty,
-            None => return Err((0, self.vars.keys().map(String::as_str).collect())),
+            None => {
+                let known = self.vars.keys().map(String::as_str);
+                // Values computed for domain functions are not the author's to read.
+                return Err((0, known.filter(|k| !k.starts_with("__jimu_")).collect()));
+            }
         };
         for (depth, segment) in rest.iter().enumerate() {
             match ty {
@@ -103,11 +125,50 @@ impl Scope {
 pub struct Expr {
     source: String,
     code: Expression<Standard>,
+    /// `business_days_between` calls, computed before `code` runs (see [`domain`]).
+    natives: Vec<Native>,
+}
+
+/// A value the host computes before zen runs, bound to a hidden variable.
+#[derive(Debug, Clone)]
+struct Native {
+    var: String,
+    from: Expr,
+    to: Expr,
+    calendar: Option<String>,
 }
 
 impl PartialEq for Expr {
     fn eq(&self, other: &Self) -> bool {
         self.source == other.source
+    }
+}
+
+/// What the host provides to domain functions that need more than the context: business
+/// calendars. A bundle implements it with its own calendars.
+pub trait Env {
+    /// Business days `d` with `from < d <= to` (negative when `to` is earlier), counted in
+    /// `calendar`, or the bundle's only calendar when `None`. Dates are zen values: a
+    /// `YYYY-MM-DD` string, an RFC 3339 instant, or a zen date.
+    fn business_days_between(
+        &self,
+        calendar: Option<&str>,
+        from: &Variable,
+        to: &Variable,
+    ) -> Result<Decimal, String>;
+}
+
+/// The environment of a standalone expression: no calendars.
+struct NoEnv;
+
+impl Env for NoEnv {
+    fn business_days_between(
+        &self,
+        _: Option<&str>,
+        _: &Variable,
+        _: &Variable,
+    ) -> Result<Decimal, String> {
+        Err("business_days_between needs a bundle's calendars".to_owned())
     }
 }
 
@@ -124,8 +185,38 @@ impl Expr {
         &self.source
     }
 
+    /// Whether evaluating needs an [`Env`] (it calls `business_days_between`).
+    pub fn needs_env(&self) -> bool {
+        !self.natives.is_empty()
+    }
+
     /// Evaluates against a context; `vm` is reused between calls to avoid allocations.
     pub fn evaluate(&self, context: Variable, vm: &mut VM) -> Result<Variable, String> {
+        self.evaluate_in(context, vm, &NoEnv)
+    }
+
+    /// Evaluates with the host's calendars available to domain functions.
+    pub fn evaluate_in(
+        &self,
+        context: Variable,
+        vm: &mut VM,
+        env: &dyn Env,
+    ) -> Result<Variable, String> {
+        let context = if self.natives.is_empty() {
+            context
+        } else {
+            let Variable::Object(fields) = &context else {
+                return Err("the context must be an object".to_owned());
+            };
+            let mut fields = fields.borrow().clone();
+            for native in &self.natives {
+                let from = native.from.evaluate_in(context.clone(), vm, env)?;
+                let to = native.to.evaluate_in(context.clone(), vm, env)?;
+                let days = env.business_days_between(native.calendar.as_deref(), &from, &to)?;
+                fields.insert(native.var.as_str().into(), Variable::Number(days));
+            }
+            Variable::from_object(fields)
+        };
         self.code
             .evaluate_with(context, vm)
             .map_err(|err| err.to_string())
@@ -149,19 +240,20 @@ fn syntax_zh(code: &str) -> Option<&'static str> {
 }
 
 /// Character offsets (Unicode scalar values) of a byte range in `source`.
-fn char_range(source: &str, (start, end): (u32, u32)) -> (usize, usize) {
-    let to_chars = |byte: u32| {
-        let byte = (byte as usize).min(source.len());
+fn char_range(source: &str, (start, end): (usize, usize)) -> (usize, usize) {
+    let to_chars = |byte: usize| {
+        let byte = byte.min(source.len());
         source.char_indices().take_while(|(i, _)| *i < byte).count()
     };
     (to_chars(start), to_chars(end))
 }
 
+/// A problem at `at`, located by a byte range of `source`.
 fn located(
     code: ProblemCode,
     at: &Pointer,
     source: &str,
-    span: (u32, u32),
+    span: (usize, usize),
     message: Localized,
 ) -> Problem {
     let (start, end) = char_range(source, span);
@@ -171,7 +263,6 @@ fn located(
     problem
 }
 
-/// Compiles `source` found at `at`, checking syntax and every variable it reads.
 /// Compiles many expressions, reusing zen's arenas between them.
 pub(crate) struct Compiler {
     isolate: Isolate,
@@ -194,17 +285,21 @@ pub(crate) fn compile(
     scope: &Scope,
     diag: &mut Diagnostics,
 ) -> Option<Expr> {
-    Compiler::default().compile(source, at, scope, diag)
+    Compiler::default()
+        .compile(source, at, scope, diag)
+        .map(|(expr, _)| expr)
 }
 
 impl Compiler {
+    /// Compiles `source` found at `at`, checking syntax and every variable it reads. Also
+    /// returns the ids that domain functions name literally, for the bundle to check.
     pub(crate) fn compile(
         &mut self,
         source: &str,
         at: &Pointer,
         scope: &Scope,
         diag: &mut Diagnostics,
-    ) -> Option<Expr> {
+    ) -> Option<(Expr, Vec<DomainRef>)> {
         if source.trim().is_empty() {
             diag.error(
                 ProblemCode::ExpressionSyntax,
@@ -213,18 +308,106 @@ impl Compiler {
             );
             return None;
         }
+        let mut refs = Vec::new();
+        let mut natives = 0;
+        let expr = self.compile_range(
+            source,
+            (0, source.len()),
+            at,
+            scope,
+            diag,
+            &mut refs,
+            &mut natives,
+        )?;
+        Some((expr, refs))
+    }
+
+    /// Compiles the part `lo..hi` of `full` (the whole of it, or an argument of a domain call
+    /// that is computed natively), locating problems in `full`.
+    #[allow(clippy::too_many_arguments)]
+    fn compile_range(
+        &mut self,
+        full: &str,
+        (lo, hi): (usize, usize),
+        at: &Pointer,
+        scope: &Scope,
+        diag: &mut Diagnostics,
+        refs: &mut Vec<DomainRef>,
+        natives: &mut usize,
+    ) -> Option<Expr> {
+        let part = full.get(lo..hi).unwrap_or("");
+        let mut ok = true;
+        let rewritten = domain::mentions_domain_function(part)
+            .then(|| domain::desugar(full, lo, hi, scope.region_path.as_deref(), *natives));
+        let (text, to_source): (&str, Box<dyn Fn(usize) -> usize + '_>) = match &rewritten {
+            Some(d) => (d.text.as_str(), Box::new(|pos| d.source_pos(pos))),
+            None => (part, Box::new(move |pos| lo + pos)),
+        };
+        // An end maps through the last character it covers, so a range ending where generated
+        // text begins still ends in the author's text.
+        let span_in_full = |(start, end): (u32, u32)| {
+            let (start, end) = (start as usize, end as usize);
+            let mapped = to_source(start);
+            let mapped_end = if end > start {
+                to_source(end - 1) + 1
+            } else {
+                mapped
+            };
+            (mapped, mapped_end.max(mapped))
+        };
+
+        // Domain calls: their mistakes, the ids they name, and the values computed natively.
+        let mut computed = Vec::new();
+        let mut scope_with_natives = None;
+        if let Some(d) = &rewritten {
+            *natives += d.natives.len();
+            refs.extend(d.refs.iter().cloned());
+            for error in &d.errors {
+                ok = false;
+                let (start, _) = char_range(full, error.span);
+                diag.push(located(
+                    ProblemCode::ExpressionSyntax,
+                    at,
+                    full,
+                    error.span,
+                    Localized::new(
+                        format!(
+                            "表达式第 {} 个字符处有误：{}",
+                            start + 1,
+                            error.message.zh_cn
+                        ),
+                        format!(
+                            "expression error at character {}: {}",
+                            start + 1,
+                            error.message.en
+                        ),
+                    ),
+                ));
+            }
+            if !d.natives.is_empty() {
+                let mut extended = scope.clone();
+                for call in &d.natives {
+                    extended = extended.with(call.var.clone(), VarType::Number);
+                }
+                scope_with_natives = Some(extended);
+            }
+        }
+        let outer_scope = scope;
+        let scope = scope_with_natives.as_ref().unwrap_or(scope);
+
         // Compiling is the fast path. Only a source that does not compile pays for zen's full
         // analysis, which locates the mistake.
-        let compiled = self.isolate.compile_standard(source);
+        let compiled = self.isolate.compile_standard(text);
         let intellisense = &mut self.intellisense;
-        let mut ok = true;
         let diagnostics = match &compiled {
             Ok(_) => Vec::new(),
             Err(_) => intellisense
-                .analyze(source, scope.zen_type())
+                .analyze(text, scope.zen_type())
                 .diagnostics
                 .clone(),
         };
+        // A domain call may copy an argument twice (`ceil_to`'s step): report each place once.
+        let mut reported = std::collections::BTreeSet::new();
         for d in &diagnostics {
             if !matches!(
                 d.severity,
@@ -233,7 +416,11 @@ impl Compiler {
                 continue;
             }
             ok = false;
-            let (start, _) = char_range(source, d.span);
+            let span = span_in_full(d.span);
+            if !reported.insert(span) {
+                continue;
+            }
+            let (start, _) = char_range(full, span);
             let zh = d
                 .code
                 .and_then(syntax_zh)
@@ -241,15 +428,15 @@ impl Compiler {
             diag.push(located(
                 ProblemCode::ExpressionSyntax,
                 at,
-                source,
-                d.span,
+                full,
+                span,
                 Localized::new(
                     format!("表达式第 {} 个字符处有误：{zh}", start + 1),
                     format!("expression error at character {}: {}", start + 1, d.message),
                 ),
             ));
         }
-        let references = intellisense.dependencies(source).references;
+        let references = intellisense.dependencies(text).references;
         for reference in &references {
             if let Err((depth, known)) = scope.lookup(&reference.path) {
                 ok = false;
@@ -266,8 +453,7 @@ impl Compiler {
                 let span = if depth == 0 {
                     span
                 } else {
-                    source
-                        .get(span.0 as usize..)
+                    text.get(span.0 as usize..)
                         .and_then(|rest| rest.find(&format!(".{wrong}")))
                         .and_then(|offset| u32::try_from(offset + 1).ok())
                         .map_or(span, |offset| {
@@ -278,10 +464,14 @@ impl Compiler {
                             )
                         })
                 };
+                let span = span_in_full(span);
+                if !reported.insert(span) {
+                    continue;
+                }
                 let mut problem = located(
                     ProblemCode::UnknownVariable,
                     at,
-                    source,
+                    full,
                     span,
                     Localized::new(
                         format!("表达式读取了不存在的变量「{name}」"),
@@ -293,13 +483,29 @@ impl Compiler {
                 diag.push(problem);
             }
         }
+        // The arguments of natively computed calls compile on their own, after the text
+        // around them so problems come left to right.
+        for call in rewritten.iter().flat_map(|d| &d.natives) {
+            let from = self.compile_range(full, call.from, at, outer_scope, diag, refs, natives);
+            let to = self.compile_range(full, call.to, at, outer_scope, diag, refs, natives);
+            match (from, to) {
+                (Some(from), Some(to)) => computed.push(Native {
+                    var: call.var.clone(),
+                    from,
+                    to,
+                    calendar: call.calendar.clone(),
+                }),
+                _ => ok = false,
+            }
+        }
         if !ok {
             return None;
         }
         match compiled {
             Ok(code) => Some(Expr {
-                source: source.to_owned(),
+                source: part.to_owned(),
                 code,
+                natives: computed,
             }),
             Err(err) => {
                 diag.error(
@@ -380,6 +586,104 @@ mod tests {
             ]
         );
         assert_eq!(found[0].path, "/when");
+    }
+
+    /// A calendar-less host that counts every day as a business day.
+    struct EveryDay;
+
+    impl Env for EveryDay {
+        fn business_days_between(
+            &self,
+            calendar: Option<&str>,
+            from: &Variable,
+            to: &Variable,
+        ) -> Result<Decimal, String> {
+            let day = |v: &Variable| match v {
+                Variable::String(s) => chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
+                    .map_err(|e| format!("{v}: {e}")),
+                _ => Err(format!("{v} is not a date")),
+            };
+            assert_eq!(calendar, Some("sla"));
+            Ok(Decimal::from((day(to)? - day(from)?).num_days()))
+        }
+    }
+
+    fn domain_scope() -> Scope {
+        scope()
+            .with("km", VarType::Number)
+            .with("region_path", VarType::List(Box::new(VarType::String)))
+            .with("opened", VarType::String)
+            .with_region_path("region_path")
+    }
+
+    #[test]
+    fn domain_functions_evaluate() {
+        let context = || -> Variable {
+            serde_json::json!({"km": 7.2, "region_path": ["bj-chaoyang", "beijing-city", "beijing"],
+                               "opened": "2026-11-02"})
+            .into()
+        };
+        let cases = [
+            ("ceil_to(km, 1)", "8"),
+            ("ceil_to(km, 5)", "10"),
+            ("floor_to(km, 0.5)", "7.0"),
+            ("ceil_to(ceil_to(km, 1) * 3, 10)", "30"),
+            ("in_region('beijing')", "true"),
+            ("in_region('shanghai')", "false"),
+            ("business_days_between(opened, '2026-11-09', 'sla')", "7"),
+            (
+                "business_days_between(opened, '2026-11-09', 'sla') - business_days_between('2026-11-10', opened, 'sla')",
+                "15",
+            ),
+        ];
+        let mut vm = VM::new();
+        for (source, want) in cases {
+            let expr = Expr::compile(source, &domain_scope()).unwrap();
+            let got = expr.evaluate_in(context(), &mut vm, &EveryDay).unwrap();
+            assert_eq!(got.to_string(), want, "{source}");
+        }
+        let expr = Expr::compile(
+            "business_days_between(opened, opened, 'sla')",
+            &domain_scope(),
+        );
+        let err = expr.unwrap().evaluate(context(), &mut vm).unwrap_err();
+        assert!(err.contains("calendars"), "{err}");
+    }
+
+    #[test]
+    fn mistakes_inside_domain_calls_point_at_the_authors_text() {
+        let locate = |source: &str| -> Vec<(ProblemCode, Option<usize>, Option<usize>)> {
+            let mut diag = Diagnostics::default();
+            compile(source, &Pointer::root(), &domain_scope(), &mut diag);
+            diag.into_problems()
+                .iter()
+                .map(|p| (p.code, p.start, p.end))
+                .collect()
+        };
+        let unknown = ProblemCode::UnknownVariable;
+        assert_eq!(
+            locate("ceil_to(kn, 1) > 2"),
+            vec![(unknown, Some(8), Some(10))]
+        );
+        assert_eq!(
+            locate("1 + ceil_to(km, tiers) > 2"),
+            vec![(unknown, Some(16), Some(21))]
+        );
+        // 北京 is two characters (six bytes): positions are counted in characters.
+        assert_eq!(
+            locate("'北京' == x or business_days_between(openned, '2026-01-01', 'sla') > 1"),
+            vec![(unknown, Some(8), Some(9)), (unknown, Some(35), Some(42))]
+        );
+        let arity = locate("floor_to(km) > 1");
+        assert_eq!(
+            arity,
+            vec![(ProblemCode::ExpressionSyntax, Some(0), Some(12))]
+        );
+        let no_region = scope().with("km", VarType::Number);
+        let mut diag = Diagnostics::default();
+        assert!(compile("in_region('bj')", &Pointer::root(), &no_region, &mut diag).is_none());
+        let hint = diag.into_problems();
+        assert!(hint[0].message.en.contains("no region"), "{hint:?}");
     }
 
     #[test]

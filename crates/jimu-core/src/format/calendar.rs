@@ -18,7 +18,7 @@ use crate::check::{Ctx, IdKind};
 use crate::format::org::warning;
 use crate::problem::{Localized, Problem, ProblemCode};
 use crate::reader::Pointer;
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -179,6 +179,55 @@ pub struct WorkingDay {
     /// Why the day is worked (国庆调休).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<Text>,
+}
+
+/// The longest span `business_days_between` counts over (a hundred years, in days).
+pub const MAX_SPAN_DAYS: i64 = 36_525;
+
+impl Calendar {
+    /// Whether `date` (local to the calendar) is a business day: an extra working day (调休),
+    /// or a day with working hours on its weekday that is not a holiday.
+    pub fn is_business_day(&self, date: NaiveDate) -> bool {
+        if self.working_days.iter().any(|w| day(&w.date) == Some(date)) {
+            return true;
+        }
+        let on_holiday = self.holidays.iter().any(|h| {
+            let first = day(&h.date);
+            let last = h.through.as_ref().map_or(first, day);
+            matches!((first, last), (Some(a), Some(b)) if a <= date && date <= b)
+        });
+        let weekday = match date.weekday() {
+            chrono::Weekday::Mon => Weekday::Mon,
+            chrono::Weekday::Tue => Weekday::Tue,
+            chrono::Weekday::Wed => Weekday::Wed,
+            chrono::Weekday::Thu => Weekday::Thu,
+            chrono::Weekday::Fri => Weekday::Fri,
+            chrono::Weekday::Sat => Weekday::Sat,
+            chrono::Weekday::Sun => Weekday::Sun,
+        };
+        !on_holiday && has_time(self.week.ranges(weekday))
+    }
+
+    /// The business days `d` with `from < d <= to`, negative when `to` is before `from` (so
+    /// Friday to the next Monday is 1 on a Monday–Friday calendar). `None` when the span is
+    /// longer than [`MAX_SPAN_DAYS`].
+    pub fn business_days_between(&self, from: NaiveDate, to: NaiveDate) -> Option<i64> {
+        let (lo, hi, sign) = if from <= to {
+            (from, to, 1)
+        } else {
+            (to, from, -1)
+        };
+        if (hi - lo).num_days() > MAX_SPAN_DAYS {
+            return None;
+        }
+        let count = lo
+            .iter_days()
+            .skip(1)
+            .take_while(|d| *d <= hi)
+            .filter(|d| self.is_business_day(*d))
+            .count();
+        i64::try_from(count).ok().map(|c| c * sign)
+    }
 }
 
 /// Registers the ids this section defines (duplicates are reported).
@@ -586,5 +635,96 @@ mod tests {
             .map(|p| (p.code.as_str(), p.path.as_str()))
             .collect();
         assert_eq!(found, vec![("missing-field", "/calendars/0/time_zone")]);
+    }
+}
+
+#[cfg(test)]
+mod business_days {
+    use crate::Bundle;
+    use crate::expr::Env;
+    use zen_expression::Variable;
+
+    /// National Day 2026 on a Monday–Friday calendar: 10-01..10-07 off, Sunday 09-27 and
+    /// Saturday 10-10 worked (调休).
+    const BUNDLE: &str = r#"{
+      "schema_version": 2, "currency": "CNY", "time_zone": "Asia/Shanghai",
+      "calendars": [{
+        "id": "office", "name": "办公",
+        "week": {
+          "mon": [{"from": "09:00", "until": "18:00"}], "tue": [{"from": "09:00", "until": "18:00"}],
+          "wed": [{"from": "09:00", "until": "18:00"}], "thu": [{"from": "09:00", "until": "18:00"}],
+          "fri": [{"from": "09:00", "until": "18:00"}]
+        },
+        "holidays": [{"date": "2026-10-01", "through": "2026-10-07", "name": "国庆节"}],
+        "working_days": [{"date": "2026-09-27", "like": "mon"}, {"date": "2026-10-10", "like": "fri"}]
+      }],
+      "catalog": [{"id": "a", "name": "A", "kind": "service", "price": "1"}],
+      "pricing": {"groups": [{"id": "g", "name": "G", "stacking": "first_match",
+        "applies_to": {"scope": "ticket"},
+        "rules": [{"id": "r", "name": "R", "when": "business_days_between(now, '2026-10-12') >= 5",
+                   "effect": {"kind": "percent_off", "percent": "1"}}]}]}
+    }"#;
+
+    fn days(bundle: &Bundle, from: &str, to: &str) -> Result<String, String> {
+        bundle
+            .business_days_between(
+                None,
+                &Variable::String(from.into()),
+                &Variable::String(to.into()),
+            )
+            .map(|d| d.to_string())
+    }
+
+    #[test]
+    fn holidays_and_extra_working_days_count_as_people_expect() {
+        let bundle = Bundle::from_json(BUNDLE).unwrap();
+        let cases = [
+            // Friday → Monday: one business day.
+            ("2026-09-18", "2026-09-21", "1"),
+            // Across National Day: 09-28, 29, 30, then 10-08, 09, 10 (调休 Saturday), 12.
+            ("2026-09-27", "2026-10-12", "7"),
+            // Sunday 09-27 is worked (调休): Saturday → Sunday is one day.
+            ("2026-09-26", "2026-09-27", "1"),
+            // The same day, and backwards.
+            ("2026-10-12", "2026-10-12", "0"),
+            ("2026-10-12", "2026-09-27", "-7"),
+            // An instant is read in the calendar's time zone: 16:30 UTC on 09-30 is 10-01 in
+            // Shanghai, so nothing until 10-07 is a business day.
+            ("2026-09-30T16:30:00Z", "2026-10-07", "0"),
+            ("2026-09-30T15:30:00Z", "2026-10-08", "1"),
+        ];
+        for (from, to, want) in cases {
+            assert_eq!(
+                days(&bundle, from, to).as_deref(),
+                Ok(want),
+                "{from} → {to}"
+            );
+        }
+        assert!(
+            days(&bundle, "yesterday", "2026-10-07")
+                .unwrap_err()
+                .contains("yesterday")
+        );
+        assert!(
+            days(&bundle, "1900-01-01", "2026-10-07")
+                .unwrap_err()
+                .contains("36525")
+        );
+    }
+
+    #[test]
+    fn a_compiled_condition_counts_with_the_bundles_calendar() {
+        let bundle = Bundle::from_json(BUNDLE).unwrap();
+        let expr = bundle.expr("/pricing/groups/0/rules/0/when").unwrap();
+        let mut vm = zen_expression::vm::VM::new();
+        let mut at = |now: &str| {
+            let context: Variable = serde_json::json!({ "now": now }).into();
+            expr.evaluate_in(context, &mut vm, &bundle)
+                .unwrap()
+                .to_string()
+        };
+        // 09-30 → 10-12: 10-08, 09, 10, 12 = 4; 09-29 adds 09-30 = 5.
+        assert_eq!(at("2026-09-30T10:00:00+08:00"), "false");
+        assert_eq!(at("2026-09-29T10:00:00+08:00"), "true");
     }
 }

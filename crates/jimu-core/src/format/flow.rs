@@ -781,6 +781,7 @@ fn ticket_type(fields: VarType) -> VarType {
         ("priority", VarType::String),
         ("channel", VarType::String),
         ("region", VarType::String),
+        ("region_path", VarType::List(Box::new(VarType::String))),
         ("assignee", VarType::String),
         ("created_at", VarType::String),
         ("amount", VarType::Number),
@@ -819,7 +820,8 @@ impl Scopes {
             .map_or(VarType::Any, |f| VarType::Object(f.clone()));
         let ticket = Scope::default()
             .with("ticket", ticket_type(fields_type))
-            .with("now", VarType::String);
+            .with("now", VarType::String)
+            .with_region_path("ticket.region_path");
         let notify = ticket.clone().with(
             "event",
             obj(&[("name", VarType::String), ("node", VarType::String)]),

@@ -636,6 +636,10 @@ fn context_type() -> VarType {
         ("role".to_owned(), VarType::String),
         ("channel".to_owned(), VarType::String),
         ("region".to_owned(), VarType::String),
+        (
+            "region_path".to_owned(),
+            VarType::List(Box::new(VarType::String)),
+        ),
         ("now".to_owned(), VarType::String),
         ("user".to_owned(), VarType::String),
     ]))
@@ -862,7 +866,9 @@ fn check_form(
     }
 
     // The scope every expression of this form compiles against.
-    let mut scope = Scope::default().with("context", context_type());
+    let mut scope = Scope::default()
+        .with("context", context_type())
+        .with_region_path("context.region_path");
     let mut fields = IdSet::new(("字段", "field"));
     let mut scratch = crate::reader::Diagnostics::default();
     for (field, _) in &eff.fields {

@@ -47,7 +47,7 @@
 //! | variable | type | meaning |
 //! |---|---|---|
 //! | `region` | string | the id of the region the job is in (the most specific one) |
-//! | `region_path` | list of strings | province, city, district names/ids: `'北京' in region_path` |
+//! | `region_path` | list of strings | the job's region and every region containing it; `in_region('beijing')` tests it |
 //! | `tier` | string | customer tier: `normal`, `vip`, `svip` |
 //! | `channel` | string | sales channel the order came through |
 //! | `now` | string | the quote's instant, RFC 3339 |
@@ -59,6 +59,10 @@
 //! | `subtotal` | number | the amount before this group (ticket total, or the line amount) |
 //! | `form` | any | the ticket's form values by field id |
 //! | `item` | object | line groups only: `id`, `category`, `kind`, `price`, `cost`, `quantity` |
+//!
+//! Besides zen's own functions, expressions may call the domain functions `ceil_to(x, step)`,
+//! `floor_to(x, step)`, `in_region(id)` and `business_days_between(a, b[, calendar])`
+//! (see `expr::domain`).
 //!
 //! # Rounding
 //!
@@ -465,6 +469,7 @@ pub fn ticket_scope() -> Scope {
         .with("count", VarType::Number)
         .with("subtotal", VarType::Number)
         .with("form", VarType::Any)
+        .with_region_path("region_path")
 }
 
 /// The context of a `lines` group: [`ticket_scope`] plus the line's `item`.

@@ -805,6 +805,7 @@ pub fn order_scope() -> Scope {
         ("store", String),
         ("store_type", String),
         ("region", String),
+        ("region_path", List(Box::new(String))),
         ("city", String),
         ("province", String),
         ("promotion", String),
@@ -832,7 +833,9 @@ pub fn order_scope() -> Scope {
             .map(|(name, ty)| (name.to_owned(), ty))
             .collect::<BTreeMap<_, _>>(),
     );
-    Scope::default().with("order", order)
+    Scope::default()
+        .with("order", order)
+        .with_region_path("order.region_path")
 }
 
 fn at() -> Pointer {
