@@ -94,6 +94,88 @@ impl Scope {
             .get_or_init(|| VarType::Object(self.vars.clone()).to_zen())
     }
 
+    /// Whether every name `text` reads is one this scope declares, judged from its tokens
+    /// alone. `false` means "not sure" (an unknown name, a keyword the scan does not know, an
+    /// index or closure whose reads only zen can resolve), never "wrong".
+    fn reads_only_known_names(&self, text: &str) -> bool {
+        const KEYWORDS: [&str; 7] = ["and", "or", "not", "in", "true", "false", "null"];
+        let bytes = text.as_bytes();
+        let byte = |i: usize| bytes.get(i).copied().unwrap_or(0);
+        let ident = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'$' | b'#');
+        if text.contains("..") || text.contains("?.") || text.contains('`') {
+            return false;
+        }
+        let mut i = 0;
+        while i < bytes.len() {
+            let b = byte(i);
+            if matches!(b, b'\'' | b'"') {
+                i += 1;
+                while i < bytes.len() && byte(i) != b {
+                    i += if byte(i) == b'\\' { 2 } else { 1 };
+                }
+                i += 1;
+                continue;
+            }
+            // An index right after a value (`a[0]`, `f(x)['k']`) reads what only zen knows.
+            if b == b'[' && i > 0 && (ident(byte(i - 1)) || matches!(byte(i - 1), b']' | b')')) {
+                return false;
+            }
+            let starts_name = (b.is_ascii_alphabetic() || matches!(b, b'_' | b'$' | b'#'))
+                && (i == 0 || !(ident(byte(i - 1)) || byte(i - 1) == b'.'));
+            if !starts_name {
+                i += 1;
+                continue;
+            }
+            // A chain `a.b.c`, stopping before a method call (`.trim(`).
+            let mut path: Vec<&str> = Vec::new();
+            let mut end = i;
+            loop {
+                let start = end;
+                while end < bytes.len() && ident(byte(end)) {
+                    end += 1;
+                }
+                let mut next = end;
+                while byte(next).is_ascii_whitespace() {
+                    next += 1;
+                }
+                if byte(next) == b'(' {
+                    if path.is_empty() {
+                        // A function call: its name is not a variable.
+                        path.push("");
+                    }
+                    break;
+                }
+                path.push(text.get(start..end).unwrap_or(""));
+                if byte(end) == b'.' && ident(byte(end + 1)) {
+                    end += 1;
+                } else {
+                    break;
+                }
+            }
+            i = end;
+            match path.as_slice() {
+                [""] => {}
+                [name] if KEYWORDS.contains(name) => {}
+                _ => {
+                    let mut ty = match path.first().and_then(|root| self.vars.get(*root)) {
+                        Some(ty) => ty,
+                        None => return false,
+                    };
+                    for segment in path.iter().skip(1) {
+                        match ty {
+                            VarType::Object(fields) => match fields.get(*segment) {
+                                Some(next) => ty = next,
+                                None => return false,
+                            },
+                            _ => break,
+                        }
+                    }
+                }
+            }
+        }
+        true
+    }
+
     fn lookup(&self, path: &[Rc<str>]) -> Result<(), (usize, Vec<&str>)> {
         let Some((first, rest)) = path.split_first() else {
             return Ok(());
@@ -436,7 +518,13 @@ impl Compiler {
                 ),
             ));
         }
-        let references = intellisense.dependencies(text).references;
+        // zen's dependency walk parses the text again; most expressions only read plain names
+        // the scope has, which a scan of the tokens shows without it.
+        let references = if compiled.is_ok() && scope.reads_only_known_names(text) {
+            Vec::new()
+        } else {
+            intellisense.dependencies(text).references
+        };
         for reference in &references {
             if let Err((depth, known)) = scope.lookup(&reference.path) {
                 ok = false;
@@ -684,6 +772,35 @@ mod tests {
         assert!(compile("in_region('bj')", &Pointer::root(), &no_region, &mut diag).is_none());
         let hint = diag.into_problems();
         assert!(hint[0].message.en.contains("no region"), "{hint:?}");
+    }
+
+    /// The token scan that skips zen's dependency walk never passes a name the walk rejects.
+    #[test]
+    fn the_quick_name_scan_agrees_with_zens_dependency_walk() {
+        let cases = [
+            ("region == '北京' and ticket.duration_h > 2", true),
+            ("tier in ['vip', 'svip'] and not (ticket.type == 'x')", true),
+            ("len(region) > 2 and ticket.type.trim() == 'a'", true),
+            ("'ticket.nope' == region", true),
+            ("ticket.nope > 1", false),
+            ("regoin == 'x'", false),
+            ("ticket['nope'] > 1", false),
+            ("map(ticket.tags, # + 1)", false),
+            ("ticket.duration_h in [1..x]", false),
+            ("{nope: 1}.nope == 1", false),
+            ("region == \"a\\\"b\" and tier == 'c'", true),
+        ];
+        let scope = scope();
+        let mut intellisense = IntelliSense::new();
+        for (source, quick) in cases {
+            assert_eq!(scope.reads_only_known_names(source), quick, "{source}");
+            if quick {
+                let references = intellisense.dependencies(source).references;
+                for reference in references {
+                    assert!(scope.lookup(&reference.path).is_ok(), "{source}");
+                }
+            }
+        }
     }
 
     #[test]

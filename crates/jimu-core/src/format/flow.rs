@@ -807,6 +807,8 @@ struct Scopes {
     /// Notification conditions: plus `event` (`name`, `node`).
     notify: Scope,
     fields: Option<BTreeMap<String, VarType>>,
+    /// Action scopes by task form, built once however many tasks share a form.
+    actions: std::cell::RefCell<BTreeMap<Option<String>, std::rc::Rc<Scope>>>,
 }
 
 impl Scopes {
@@ -830,17 +832,25 @@ impl Scopes {
             ticket,
             notify,
             fields,
+            actions: std::cell::RefCell::default(),
         }
     }
 
     /// Guards and action events: plus `action` (`name`, `data` typed by the task's form).
-    fn action(&self, doc: &super::BundleDoc, form: Option<&Id>) -> Scope {
-        let data = form
-            .and_then(|f| super::form::field_types(doc, f.as_str()))
-            .map_or(VarType::Any, VarType::Object);
-        self.ticket
-            .clone()
-            .with("action", obj(&[("name", VarType::String), ("data", data)]))
+    fn action(&self, doc: &super::BundleDoc, form: Option<&Id>) -> std::rc::Rc<Scope> {
+        let key = form.map(|f| f.0.clone());
+        let mut cache = self.actions.borrow_mut();
+        let scope = cache.entry(key).or_insert_with(|| {
+            let data = form
+                .and_then(|f| super::form::field_types(doc, f.as_str()))
+                .map_or(VarType::Any, VarType::Object);
+            std::rc::Rc::new(
+                self.ticket
+                    .clone()
+                    .with("action", obj(&[("name", VarType::String), ("data", data)])),
+            )
+        });
+        std::rc::Rc::clone(scope)
     }
 }
 

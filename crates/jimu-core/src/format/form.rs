@@ -1033,7 +1033,8 @@ fn check_validation(field: &Field, at: &Pointer, scope: &Scope, ctx: &mut Ctx) {
         field,
         Field::SingleSelect { .. } | Field::MultiSelect { .. } | Field::CascadingSelect { .. }
     );
-    let value_scope = scope.clone().with("value", field.var_type());
+    // Built only for fields with an expression rule: it copies the form's whole scope.
+    let mut value_scope = None;
     for (k, rule) in field.common().validation.iter().enumerate() {
         let r_at = at.key("validation").index(k);
         let (name, fits) = match rule {
@@ -1075,7 +1076,9 @@ fn check_validation(field: &Field, at: &Pointer, scope: &Scope, ctx: &mut Ctx) {
             }
             ValidationRule::Options { .. } => ("options", selective),
             ValidationRule::Expression { expr, .. } => {
-                ctx.expr(expr, &r_at.key("expr"), &value_scope);
+                let value_scope = value_scope
+                    .get_or_insert_with(|| scope.clone().with("value", field.var_type()));
+                ctx.expr(expr, &r_at.key("expr"), value_scope);
                 ("expression", true)
             }
         };
