@@ -37,10 +37,15 @@ pub fn all(ctx: &mut Ctx, need: Need) -> anyhow::Result<()> {
 }
 
 fn rust_parts(ctx: &mut Ctx) -> anyhow::Result<()> {
-    let installed = ctx
-        .cmd("rustup")
-        .args(["target", "list", "--installed"])
-        .read();
+    // Once seen failing for no visible reason (a busy rustup lock?): try again before giving up.
+    let installed = (0..3).find_map(|attempt| {
+        if attempt > 0 {
+            std::thread::sleep(std::time::Duration::from_secs(2));
+        }
+        ctx.cmd("rustup")
+            .args(["target", "list", "--installed"])
+            .read()
+    });
     match installed {
         Some(list) if list.lines().any(|l| l.trim() == WASM_TARGET) => {
             println!("{WASM_TARGET}: present")
@@ -49,7 +54,18 @@ fn rust_parts(ctx: &mut Ctx) -> anyhow::Result<()> {
             .cmd("rustup")
             .args(["target", "add", WASM_TARGET])
             .run()?,
-        None => bail!("rustup is required (this project's machines get Rust through rustup)"),
+        None => {
+            let why = ctx
+                .cmd("rustup")
+                .args(["target", "list", "--installed"])
+                .0
+                .output()
+                .map_or_else(
+                    |err| err.to_string(),
+                    |out| String::from_utf8_lossy(&out.stderr).into_owned(),
+                );
+            bail!("rustup is required (this project's machines get Rust through rustup): {why}")
+        }
     }
     for (component, probe) in [("clippy", "clippy"), ("rustfmt", "fmt")] {
         if ctx.cargo([probe, "--version"]).read().is_some() {
