@@ -17,6 +17,7 @@ mod check;
 pub mod expr;
 pub mod format;
 mod money;
+pub mod price;
 mod problem;
 mod quote;
 mod reader;

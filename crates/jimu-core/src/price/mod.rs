@@ -1,0 +1,3 @@
+//! The pricing engine: catalog lines, stacked rule groups and tier models, with a trace.
+
+pub mod tiers;
