@@ -23,6 +23,16 @@ fn run_case(case: &Value, dir: &Path) -> String {
         _ => panic!("a case has either `request` or `request_text`"),
     };
     let outcome = jimu_core::quote_documents(&bundle, &request);
+    // A case may state its total outright, so the number a person worked out by hand is checked
+    // apart from the blessed snapshot.
+    if let Some(total) = case["expect_total"].as_str() {
+        match &outcome {
+            jimu_core::QuoteOutcome::Quoted { quote } => {
+                assert_eq!(quote.total.to_string(), total, "{}", case["description"])
+            }
+            other => panic!("expected a total of {total}, got {other:?}"),
+        }
+    }
     serde_json::to_string_pretty(&outcome).expect("outcome serializes") + "\n"
 }
 

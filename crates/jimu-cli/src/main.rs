@@ -160,7 +160,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 print_json(&outcome)?;
             } else {
                 match &outcome {
-                    QuoteOutcome::Quoted { quote } => print_quote(quote),
+                    QuoteOutcome::Quoted { quote } => print_quote(quote, lang),
                     QuoteOutcome::Invalid { stage, problems } => {
                         let file = if *stage == Stage::Bundle {
                             &bundle
@@ -236,22 +236,89 @@ fn print_problems(file: &Path, problems: &[Problem], lang: Lang) {
     }
 }
 
-fn print_quote(quote: &jimu_core::Quote) {
-    let width = quote
-        .lines
-        .iter()
-        .map(|l| l.name.en.len())
-        .max()
-        .unwrap_or(4)
-        .max(4);
-    for line in &quote.lines {
+/// A text in the reader's language(s).
+fn pick(text: &jimu_core::Localized, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => text.zh_cn.clone(),
+        Lang::En => text.en.clone(),
+        Lang::Both if text.zh_cn == text.en => text.en.clone(),
+        Lang::Both => format!("{} / {}", text.zh_cn, text.en),
+    }
+}
+
+/// A heading in the reader's language(s).
+fn heading(zh: &str, en: &str, lang: Lang) -> String {
+    pick(&jimu_core::Localized::new(zh, en), lang)
+}
+
+/// The quote as a person reads it: lines, adjustments, totals, then how each number came about.
+fn print_quote(quote: &jimu_core::Quote, lang: Lang) {
+    use jimu_core::Outcome;
+    println!("{}", heading("明细", "Lines", lang));
+    for (i, line) in quote.lines.iter().enumerate() {
+        let changed = if line.amount == line.list_amount {
+            String::new()
+        } else {
+            format!("  ({} {})", heading("原价", "list", lang), line.list_amount)
+        };
+        let added = line
+            .added_by
+            .as_ref()
+            .map_or_else(String::new, |rule| format!("  [{rule}]"));
         println!(
-            "{:<width$}  {:>10} × {:>12} = {:>14}   {}",
-            line.name.en, line.quantity, line.unit_price, line.amount, line.name.zh_cn
+            "  #{i:<3}{}  {} × {} = {}{changed}{added}",
+            pick(&line.name, lang),
+            line.quantity,
+            line.unit_price,
+            line.amount
         );
     }
     println!(
-        "{:<width$}  {:>41} {}",
-        "Total / 合计", quote.total, quote.currency
+        "{}: {} {}",
+        heading("小计", "Subtotal", lang),
+        quote.subtotal,
+        quote.currency
     );
+    for adjustment in &quote.adjustments {
+        println!(
+            "  {} [{}]  {}",
+            pick(&adjustment.name, lang),
+            adjustment.rule,
+            adjustment.amount
+        );
+    }
+    println!(
+        "{}: {} {}",
+        heading("合计", "Total", lang),
+        quote.total,
+        quote.currency
+    );
+    if quote.trace.is_empty() {
+        return;
+    }
+    println!();
+    println!("{}", heading("计算过程", "Trace", lang));
+    for step in &quote.trace {
+        let place = step.line.map_or_else(
+            || heading("整单", "ticket", lang),
+            |line| format!("#{line}"),
+        );
+        let outcome = match step.outcome {
+            Outcome::Applied => heading("已应用", "applied", lang),
+            Outcome::NotMatched => heading("未匹配", "not matched", lang),
+            Outcome::NotChosen => heading("未选中", "not chosen", lang),
+            Outcome::Skipped => heading("跳过", "skipped", lang),
+        };
+        print!("  {}/{} {place}: {outcome}", step.group, step.rule);
+        if let (Some(before), Some(after)) = (step.before, step.after) {
+            print!("  {before} → {after}");
+        }
+        if let Some(calc) = &step.calc {
+            print!("  ({})", calc.formula());
+        }
+        if step.outcome != Outcome::Applied {
+            print!(" — {}", pick(&step.why.message(), lang));
+        }
+        println!();
+    }
 }

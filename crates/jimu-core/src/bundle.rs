@@ -52,6 +52,8 @@ pub struct Bundle {
     rounding: Rounding,
     exprs: BTreeMap<String, Expr>,
     items: BTreeMap<String, usize>,
+    /// The pricing section prepared for quoting, built on the first quote.
+    pricing: OnceLock<crate::price::Plan>,
 }
 
 impl Bundle {
@@ -152,6 +154,7 @@ impl Bundle {
             rounding,
             exprs: ctx.exprs,
             items,
+            pricing: OnceLock::new(),
         })
     }
 
@@ -183,6 +186,12 @@ impl Bundle {
     /// Every catalog id, in id order.
     pub fn item_ids(&self) -> impl Iterator<Item = &str> {
         self.items.keys().map(String::as_str)
+    }
+
+    /// The pricing rules prepared for quoting (built once, on first use).
+    pub(crate) fn pricing_plan(&self) -> &crate::price::Plan {
+        self.pricing
+            .get_or_init(|| crate::price::Plan::new(&self.doc, &self.exprs))
     }
 
     /// The compiled expression whose source string sits at `pointer` in the document.

@@ -97,13 +97,21 @@ impl Scope {
     /// Whether every name `text` reads is one this scope declares, judged from its tokens
     /// alone. `false` means "not sure" (an unknown name, a keyword the scan does not know, an
     /// index or closure whose reads only zen can resolve), never "wrong".
+    #[cfg(test)]
     fn reads_only_known_names(&self, text: &str) -> bool {
+        self.known_roots(text).is_some()
+    }
+
+    /// The root names `text` reads when every one is declared (see
+    /// [`Self::reads_only_known_names`]), or `None` when unsure.
+    fn known_roots(&self, text: &str) -> Option<Vec<String>> {
+        let mut roots: Vec<String> = Vec::new();
         const KEYWORDS: [&str; 7] = ["and", "or", "not", "in", "true", "false", "null"];
         let bytes = text.as_bytes();
         let byte = |i: usize| bytes.get(i).copied().unwrap_or(0);
         let ident = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'$' | b'#');
         if text.contains("..") || text.contains("?.") || text.contains('`') {
-            return false;
+            return None;
         }
         let mut i = 0;
         while i < bytes.len() {
@@ -118,7 +126,7 @@ impl Scope {
             }
             // An index right after a value (`a[0]`, `f(x)['k']`) reads what only zen knows.
             if b == b'[' && i > 0 && (ident(byte(i - 1)) || matches!(byte(i - 1), b']' | b')')) {
-                return false;
+                return None;
             }
             let starts_name = (b.is_ascii_alphabetic() || matches!(b, b'_' | b'$' | b'#'))
                 && (i == 0 || !(ident(byte(i - 1)) || byte(i - 1) == b'.'));
@@ -157,15 +165,16 @@ impl Scope {
                 [""] => {}
                 [name] if KEYWORDS.contains(name) => {}
                 _ => {
-                    let mut ty = match path.first().and_then(|root| self.vars.get(*root)) {
-                        Some(ty) => ty,
-                        None => return false,
-                    };
+                    let root = path.first().copied().unwrap_or("");
+                    let mut ty = self.vars.get(root)?;
+                    if !roots.iter().any(|r| r == root) {
+                        roots.push(root.to_owned());
+                    }
                     for segment in path.iter().skip(1) {
                         match ty {
                             VarType::Object(fields) => match fields.get(*segment) {
                                 Some(next) => ty = next,
-                                None => return false,
+                                None => return None,
                             },
                             _ => break,
                         }
@@ -173,7 +182,7 @@ impl Scope {
                 }
             }
         }
-        true
+        Some(roots)
     }
 
     fn lookup(&self, path: &[Rc<str>]) -> Result<(), (usize, Vec<&str>)> {
@@ -209,6 +218,9 @@ pub struct Expr {
     code: Expression<Standard>,
     /// `business_days_between` calls, computed before `code` runs (see [`domain`]).
     natives: Vec<Native>,
+    /// The top-level variables it reads, sorted: a host checks they are given before
+    /// evaluating, so a missing value is a clear problem rather than a silent `null`.
+    reads: Vec<String>,
 }
 
 /// A value the host computes before zen runs, bound to a hidden variable.
@@ -265,6 +277,11 @@ impl Expr {
 
     pub fn source(&self) -> &str {
         &self.source
+    }
+
+    /// The top-level variables the expression reads (`ticket.type > x` → `ticket`, `x`).
+    pub fn reads(&self) -> &[String] {
+        &self.reads
     }
 
     /// Whether evaluating needs an [`Env`] (it calls `business_days_between`).
@@ -520,11 +537,21 @@ impl Compiler {
         }
         // zen's dependency walk parses the text again; most expressions only read plain names
         // the scope has, which a scan of the tokens shows without it.
-        let references = if compiled.is_ok() && scope.reads_only_known_names(text) {
-            Vec::new()
-        } else {
-            intellisense.dependencies(text).references
+        let quick = compiled.as_ref().ok().and_then(|_| scope.known_roots(text));
+        let (references, mut reads) = match quick {
+            Some(roots) => (Vec::new(), roots),
+            None => {
+                let references = intellisense.dependencies(text).references;
+                let mut roots: Vec<String> = Vec::new();
+                for root in references.iter().filter_map(|r| r.path.first()) {
+                    if !roots.iter().any(|r| **r == **root) {
+                        roots.push(root.to_string());
+                    }
+                }
+                (references, roots)
+            }
         };
+        reads.retain(|root| !root.starts_with("__jimu_"));
         for reference in &references {
             if let Err((depth, known)) = scope.lookup(&reference.path) {
                 ok = false;
@@ -577,12 +604,19 @@ impl Compiler {
             let from = self.compile_range(full, call.from, at, outer_scope, diag, refs, natives);
             let to = self.compile_range(full, call.to, at, outer_scope, diag, refs, natives);
             match (from, to) {
-                (Some(from), Some(to)) => computed.push(Native {
-                    var: call.var.clone(),
-                    from,
-                    to,
-                    calendar: call.calendar.clone(),
-                }),
+                (Some(from), Some(to)) => {
+                    for root in from.reads.iter().chain(&to.reads) {
+                        if !reads.contains(root) {
+                            reads.push(root.clone());
+                        }
+                    }
+                    computed.push(Native {
+                        var: call.var.clone(),
+                        from,
+                        to,
+                        calendar: call.calendar.clone(),
+                    });
+                }
                 _ => ok = false,
             }
         }
@@ -590,11 +624,15 @@ impl Compiler {
             return None;
         }
         match compiled {
-            Ok(code) => Some(Expr {
-                source: part.to_owned(),
-                code,
-                natives: computed,
-            }),
+            Ok(code) => {
+                reads.sort();
+                Some(Expr {
+                    source: part.to_owned(),
+                    code,
+                    natives: computed,
+                    reads,
+                })
+            }
             Err(err) => {
                 diag.error(
                     ProblemCode::ExpressionSyntax,
@@ -736,6 +774,25 @@ mod tests {
         );
         let err = expr.unwrap().evaluate(context(), &mut vm).unwrap_err();
         assert!(err.contains("calendars"), "{err}");
+    }
+
+    #[test]
+    fn an_expression_knows_the_variables_it_reads() {
+        let reads = |source: &str| Expr::compile(source, &domain_scope()).unwrap().reads;
+        assert_eq!(
+            reads("ticket.type == 'a' and km > 2 and ticket.duration_h < km"),
+            ["km", "ticket"]
+        );
+        // Through zen's walk (a closure), and inside natively computed arguments.
+        assert_eq!(
+            reads("some(region_path, # == tier)"),
+            ["region_path", "tier"]
+        );
+        assert_eq!(
+            reads("business_days_between(opened, '2026-01-01', 'sla') > km"),
+            ["km", "opened"]
+        );
+        assert!(reads("1 + 2 > 2").is_empty());
     }
 
     #[test]

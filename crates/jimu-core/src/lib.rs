@@ -25,10 +25,9 @@ mod schema_check;
 
 pub use bundle::{Bundle, SCHEMA_VERSION, limits};
 pub use money::{Currency, Rounding};
+pub use price::{Adjustment, Outcome, Quote, QuoteContext, QuoteLine, TraceStep, Why, quote};
 pub use problem::{Localized, Problem, ProblemCode, Severity};
-pub use quote::{
-    Quote, QuoteLine, QuoteLineRequest, QuoteOutcome, QuoteRequest, Stage, quote, quote_documents,
-};
+pub use quote::{QuoteLineRequest, QuoteOutcome, QuoteRequest, Stage, quote_documents};
 
 /// Validates a bundle given as JSON text and returns every problem found (empty when valid).
 pub fn validate_bundle(json: &str) -> Vec<Problem> {

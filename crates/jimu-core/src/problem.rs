@@ -115,6 +115,10 @@ pub enum ProblemCode {
     EndsBeforeStart,
     /// A value that is well-formed but not allowed here (the message says why).
     InvalidValue,
+    /// A rule needs a context value (distance, tier, the quote's instant) the request lacks.
+    MissingContext,
+    /// An expression failed while it ran, or gave a value of the wrong type.
+    EvaluationFailed,
 }
 
 impl ProblemCode {
@@ -157,6 +161,8 @@ impl ProblemCode {
             Self::OverlappingRanges => "overlapping-ranges",
             Self::EndsBeforeStart => "ends-before-start",
             Self::InvalidValue => "invalid-value",
+            Self::MissingContext => "missing-context",
+            Self::EvaluationFailed => "evaluation-failed",
         }
     }
 }

@@ -1,6 +1,7 @@
-//! Quotes: a list of catalog items with quantities in, priced lines and totals out.
+//! Quote requests (lines and context) and the outcome every host reports for them.
 
 use crate::bundle::Bundle;
+use crate::price::{Quote, QuoteContext, quote};
 use crate::problem::{Localized, Problem, ProblemCode};
 use crate::reader::{
     DecimalRules, Diagnostics, ObjectReader, Pointer, did_you_mean, parse_json, read_array,
@@ -22,35 +23,14 @@ const QUANTITY_RULES: DecimalRules = DecimalRules {
 #[derive(Debug, Clone, PartialEq)]
 pub struct QuoteRequest {
     pub lines: Vec<QuoteLineRequest>,
+    /// What rules read: region, tier, channel, instant, distance, duration, form values.
+    pub context: QuoteContext,
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct QuoteLineRequest {
     pub item: String,
     pub quantity: Decimal,
-}
-
-/// A priced answer. Amounts are serialized as decimal strings at the currency's precision.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Quote {
-    pub currency: &'static str,
-    pub lines: Vec<QuoteLine>,
-    #[serde(with = "rust_decimal::serde::str")]
-    pub subtotal: Decimal,
-    #[serde(with = "rust_decimal::serde::str")]
-    pub total: Decimal,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct QuoteLine {
-    pub item: String,
-    pub name: Localized,
-    #[serde(with = "rust_decimal::serde::str")]
-    pub quantity: Decimal,
-    #[serde(with = "rust_decimal::serde::str")]
-    pub unit_price: Decimal,
-    #[serde(with = "rust_decimal::serde::str")]
-    pub amount: Decimal,
 }
 
 impl QuoteRequest {
@@ -68,7 +48,7 @@ impl QuoteRequest {
 }
 
 fn read_request(value: &Value, bundle: &Bundle, diag: &mut Diagnostics) -> Option<QuoteRequest> {
-    let obj = ObjectReader::open(value, &Pointer::root(), &["lines"], diag)?;
+    let obj = ObjectReader::open(value, &Pointer::root(), &["lines", "context"], diag)?;
     let (lines_value, lines_at) = obj.required("lines", diag)?;
     let entries = read_array(lines_value, &lines_at, diag)?;
     let mut lines = Vec::with_capacity(entries.len());
@@ -79,7 +59,136 @@ fn read_request(value: &Value, bundle: &Bundle, diag: &mut Diagnostics) -> Optio
             None => complete = false,
         }
     }
-    complete.then_some(QuoteRequest { lines })
+    let context = match obj.optional("context") {
+        Some((value, at)) => read_context(value, &at, bundle, diag),
+        None => Some(QuoteContext::default()),
+    };
+    (complete && !diag.has_errors())
+        .then_some(())
+        .and(context)
+        .map(|context| QuoteRequest { lines, context })
+}
+
+const CONTEXT_FIELDS: &[&str] = &[
+    "region",
+    "region_path",
+    "tier",
+    "channel",
+    "ticket_type",
+    "now",
+    "distance_km",
+    "duration_h",
+    "weight_kg",
+    "count",
+    "form",
+];
+
+fn read_context(
+    value: &Value,
+    at: &Pointer,
+    bundle: &Bundle,
+    diag: &mut Diagnostics,
+) -> Option<QuoteContext> {
+    let obj = ObjectReader::open(value, at, CONTEXT_FIELDS, diag)?;
+    let mut context = QuoteContext::default();
+    let text = |key: &str, diag: &mut Diagnostics| {
+        obj.optional(key)
+            .and_then(|(v, at)| read_str(v, &at, diag).map(str::to_owned))
+    };
+    context.tier = text("tier", diag);
+    context.channel = text("channel", diag);
+    context.ticket_type = text("ticket_type", diag);
+    context.region = text("region", diag);
+    if let Some((v, at)) = obj.optional("now") {
+        let now = read_str(v, &at, diag)?;
+        match chrono::DateTime::parse_from_rfc3339(now) {
+            Ok(instant) => context.now = Some((now.to_owned(), instant)),
+            Err(_) => diag.push(
+                Problem::error(
+                    ProblemCode::InvalidInstant,
+                    at.as_str(),
+                    Localized::new(
+                        format!("「{now}」不是带时区偏移的 RFC 3339 时间"),
+                        format!("`{now}` is not an RFC 3339 instant with an offset"),
+                    ),
+                )
+                .with_hint(Localized::new(
+                    "例如 2026-11-11T10:00:00+08:00",
+                    "e.g. 2026-11-11T10:00:00+08:00",
+                )),
+            ),
+        }
+    }
+    let number = |key: &str, diag: &mut Diagnostics| {
+        obj.optional(key)
+            .and_then(|(v, at)| read_decimal(v, &at, QUANTITY_RULES, diag))
+    };
+    context.distance_km = number("distance_km", diag);
+    context.duration_h = number("duration_h", diag);
+    context.weight_kg = number("weight_kg", diag);
+    context.count = number("count", diag);
+    if let Some((v, at)) = obj.optional("form") {
+        match v {
+            Value::Object(_) => context.form = Some(v.clone()),
+            other => crate::reader::wrong_type(diag, &at, crate::reader::OBJECT, other),
+        }
+    }
+    context.region_path = match obj.optional("region_path") {
+        Some((v, at)) => {
+            let entries = read_array(v, &at, diag)?;
+            let mut path = Vec::with_capacity(entries.len());
+            for (i, entry) in entries.iter().enumerate() {
+                path.push(read_str(entry, &at.index(i), diag)?.to_owned());
+            }
+            Some(path)
+        }
+        None => match &context.region {
+            Some(region) => region_path(region, &at.key("region"), bundle, diag),
+            None => None,
+        },
+    };
+    Some(context)
+}
+
+/// The region and its ancestors in the bundle's region tree; a region the tree does not have
+/// is a problem (when the bundle has a tree at all).
+fn region_path(
+    region: &str,
+    at: &Pointer,
+    bundle: &Bundle,
+    diag: &mut Diagnostics,
+) -> Option<Vec<String>> {
+    let regions = &bundle.doc().org.regions;
+    if regions.is_empty() {
+        return Some(vec![region.to_owned()]);
+    }
+    let find = |id: &str| regions.iter().find(|r| r.id.as_str() == id);
+    if find(region).is_none() {
+        let mut problem = Problem::error(
+            ProblemCode::UnknownReference,
+            at.as_str(),
+            Localized::new(
+                format!("区域树中没有「{region}」"),
+                format!("no region `{region}` in the bundle's region tree"),
+            ),
+        );
+        if let Some(hint) = did_you_mean(region, regions.iter().map(|r| r.id.as_str())) {
+            problem = problem.with_hint(hint);
+        }
+        diag.push(problem);
+        return None;
+    }
+    let mut path = Vec::new();
+    let mut next = Some(region);
+    // The tree was checked for cycles when the bundle loaded; the bound is a second guard.
+    while let Some(id) = next {
+        if path.len() > regions.len() {
+            break;
+        }
+        path.push(id.to_owned());
+        next = find(id).and_then(|r| r.parent.as_ref()).map(|p| p.as_str());
+    }
+    Some(path)
 }
 
 fn read_line(
@@ -115,52 +224,6 @@ fn read_line(
         item: item?,
         quantity: quantity?,
     })
-}
-
-/// Prices a request. Each line is `unit price × quantity` rounded to the currency's
-/// precision with the bundle's rounding; the subtotal is the sum of the rounded lines.
-pub fn quote(bundle: &Bundle, request: &QuoteRequest) -> Result<Quote, Vec<Problem>> {
-    let precision = bundle.currency().precision;
-    let mut diag = Diagnostics::default();
-    let mut lines = Vec::with_capacity(request.lines.len());
-    let mut subtotal = Some(Decimal::ZERO);
-    for (i, line) in request.lines.iter().enumerate() {
-        let at = Pointer::root().key("lines").index(i);
-        let Some(item) = bundle.item(&line.item) else {
-            diag.error(
-                ProblemCode::UnknownItem,
-                &at.key("item"),
-                Localized::new(
-                    format!("价目表中没有「{}」", line.item),
-                    format!("no item `{}` in the catalog", line.item),
-                ),
-            );
-            continue;
-        };
-        let Some(amount) = item.price.0.checked_mul(line.quantity) else {
-            overflow(&mut diag, &at);
-            continue;
-        };
-        let amount = bundle.rounding().round(amount, precision);
-        subtotal = subtotal.and_then(|sum| sum.checked_add(amount));
-        if subtotal.is_none() {
-            overflow(&mut diag, &at);
-        }
-        lines.push(QuoteLine {
-            item: item.id.0.clone(),
-            name: item.name.localized(),
-            quantity: line.quantity,
-            unit_price: item.price.0,
-            amount,
-        });
-    }
-    let subtotal = subtotal.map(|sum| bundle.rounding().round(sum, precision));
-    diag.finish(subtotal.map(|subtotal| Quote {
-        currency: bundle.currency().code,
-        lines,
-        subtotal,
-        total: subtotal,
-    }))
 }
 
 /// Which input a set of problems is about.
@@ -199,17 +262,6 @@ pub fn quote_documents(bundle: &str, request: &str) -> QuoteOutcome {
     quote(&bundle, &request).map_or_else(invalid(Stage::Quote), |quote| QuoteOutcome::Quoted {
         quote,
     })
-}
-
-fn overflow(diag: &mut Diagnostics, at: &Pointer) {
-    diag.error(
-        ProblemCode::Overflow,
-        at,
-        Localized::new(
-            "金额超出可计算范围",
-            "the amount is beyond the range the engine can compute",
-        ),
-    );
 }
 
 #[cfg(test)]

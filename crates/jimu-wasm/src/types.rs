@@ -99,11 +99,68 @@ impl From<Vec<jimu_core::Problem>> for ValidationReport {
 /// A priced line. Amounts and quantities are decimal strings.
 #[derive(Debug, Clone, Serialize, Tsify)]
 pub struct QuoteLine {
+    /// The catalog item (or, for a fee with no item, the id of the rule that charged it).
     pub item: String,
     pub name: Localized,
     pub quantity: String,
     pub unit_price: String,
+    /// Price × quantity before any rule.
+    pub list_amount: String,
+    /// After every rule.
     pub amount: String,
+    /// The rule that added this line (fees, extra lines).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
+    pub added_by: Option<String>,
+}
+
+/// A change to the ticket total (negative for a discount).
+#[derive(Debug, Clone, Serialize, Tsify)]
+pub struct Adjustment {
+    pub group: String,
+    pub rule: String,
+    pub name: Localized,
+    pub amount: String,
+}
+
+/// What became of a rule.
+#[derive(Debug, Clone, Copy, Serialize, Tsify)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    Applied,
+    NotMatched,
+    NotChosen,
+    Skipped,
+}
+
+/// Why: a stable code (`matched`, `condition_false`, `outside_window`, `not_targeted`,
+/// `earlier_match`, `not_best`, `disabled`) and the message.
+#[derive(Debug, Clone, Serialize, Tsify)]
+pub struct Why {
+    pub code: String,
+    pub message: Localized,
+}
+
+/// One rule considered on one line (`line` absent: on the ticket total).
+#[derive(Debug, Clone, Serialize, Tsify)]
+pub struct TraceStep {
+    pub group: String,
+    pub rule: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
+    pub line: Option<u32>,
+    pub outcome: Outcome,
+    pub why: Why,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
+    pub before: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
+    pub after: Option<String>,
+    /// The effect's arithmetic, e.g. `240.00 × (1 − 20%) = 192`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
+    pub formula: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Tsify)]
@@ -112,7 +169,13 @@ pub struct Quote {
     pub currency: String,
     pub lines: Vec<QuoteLine>,
     pub subtotal: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[tsify(optional)]
+    pub adjustments: Vec<Adjustment>,
     pub total: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[tsify(optional)]
+    pub trace: Vec<TraceStep>,
 }
 
 impl From<jimu_core::Quote> for Quote {
@@ -127,11 +190,47 @@ impl From<jimu_core::Quote> for Quote {
                     name: l.name.into(),
                     quantity: l.quantity.to_string(),
                     unit_price: l.unit_price.to_string(),
+                    list_amount: l.list_amount.to_string(),
                     amount: l.amount.to_string(),
+                    added_by: l.added_by,
                 })
                 .collect(),
             subtotal: q.subtotal.to_string(),
+            adjustments: q
+                .adjustments
+                .into_iter()
+                .map(|a| Adjustment {
+                    group: a.group.to_string(),
+                    rule: a.rule.to_string(),
+                    name: a.name.into(),
+                    amount: a.amount.to_string(),
+                })
+                .collect(),
             total: q.total.to_string(),
+            trace: q.trace.into_iter().map(Into::into).collect(),
+        }
+    }
+}
+
+impl From<jimu_core::TraceStep> for TraceStep {
+    fn from(step: jimu_core::TraceStep) -> Self {
+        Self {
+            group: step.group.to_string(),
+            rule: step.rule.to_string(),
+            line: step.line.map(|l| u32::try_from(l).unwrap_or(u32::MAX)),
+            outcome: match step.outcome {
+                jimu_core::Outcome::Applied => Outcome::Applied,
+                jimu_core::Outcome::NotMatched => Outcome::NotMatched,
+                jimu_core::Outcome::NotChosen => Outcome::NotChosen,
+                jimu_core::Outcome::Skipped => Outcome::Skipped,
+            },
+            why: Why {
+                code: step.why.code().to_owned(),
+                message: step.why.message().into(),
+            },
+            before: step.before.map(|d| d.to_string()),
+            after: step.after.map(|d| d.to_string()),
+            formula: step.calc.map(|c| c.formula()),
         }
     }
 }
@@ -200,6 +299,19 @@ mod tests {
                 serde_json::to_string_pretty(&core).unwrap()
             );
         }
+        // Rules, adjustments and a trace cross the boundary unchanged too.
+        let rules = include_str!("../../../tests/bundles/valid/pricing-double-11.json");
+        let request = r#"{"lines":[{"item":"ac-clean","quantity":"3"},{"item":"washer-clean","quantity":"1"}],
+            "context":{"now":"2026-11-11T10:00:00+08:00"}}"#;
+        let core = jimu_core::quote_documents(rules, request);
+        let jimu_core::QuoteOutcome::Quoted { quote } = &core else {
+            panic!("{core:?}");
+        };
+        assert!(!quote.trace.is_empty() && !quote.adjustments.is_empty());
+        assert_eq!(
+            serde_json::to_string_pretty(&QuoteOutcome::from(core.clone())).unwrap(),
+            serde_json::to_string_pretty(&core).unwrap()
+        );
         let mut problems = jimu_core::validate_bundle("{\"schema_version\": 1}");
         problems.extend(
             jimu_core::expr::Expr::compile("nope > 1", &jimu_core::expr::Scope::default())

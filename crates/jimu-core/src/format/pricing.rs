@@ -15,7 +15,7 @@
 //!       "applies_to": { "scope": "lines", "item_kinds": ["service"] },
 //!       "rules": [
 //!         { "id": "bj-ac-20", "name": "北京空调清洗 8 折",
-//!           "when": "'北京' in region_path",
+//!           "when": "in_region('beijing')",
 //!           "target": { "items": ["ac-clean"] },
 //!           "effect": { "kind": "percent_off", "percent": "20" } } ] }
 //!   ]
