@@ -339,4 +339,104 @@ mod tests {
             assert!(Pred::compile(source, line).is_none(), "{source}");
         }
     }
+
+    /// Native predicates give zen's answer on every context: zen is the oracle.
+    #[cfg(not(target_arch = "wasm32"))]
+    mod against_zen {
+        use super::super::super::facts::{Facts, ItemFacts, QuoteContext};
+        use super::*;
+        use crate::expr::Expr;
+        use crate::format::catalog::ItemKind;
+        use crate::format::pricing::line_scope;
+        use proptest::prelude::*;
+        use zen_expression::Variable;
+        use zen_expression::vm::VM;
+
+        const CONDITIONS: &[&str] = &[
+            "tier == 'vip'",
+            "tier != 'vip'",
+            "in_region('beijing') and item.category == 'ac'",
+            "item.category != 'ac' or item.kind == 'part'",
+            "distance_km > 3 or (tier != 'normal' and channel in ['app', 'mini-program'])",
+            "not (ticket_type == 'maintenance') and duration_h >= 2",
+            "'shanghai' in region_path",
+            "subtotal >= 300 and subtotal < 1000.5",
+            "item.price <= 99.9 or item.quantity == 2",
+            "region == 'bj-chaoyang' and distance_km != 0",
+            "tier in ['vip', 'svip'] or count > 1",
+            "true and weight_kg <= 20",
+        ];
+
+        fn decimal() -> impl Strategy<Value = Decimal> {
+            (0i64..2000, 0u32..3).prop_map(|(n, scale)| Decimal::new(n, scale))
+        }
+
+        fn pick(options: &'static [&'static str]) -> impl Strategy<Value = String> {
+            proptest::sample::select(options).prop_map(str::to_owned)
+        }
+
+        prop_compose! {
+            fn context()(
+                region in pick(&["bj-chaoyang", "sh-pudong", "gz-tianhe"]),
+                tier in pick(&["normal", "vip", "svip", ""]),
+                channel in pick(&["app", "mini-program", "phone"]),
+                ticket_type in pick(&["maintenance", "installation"]),
+                distance_km in decimal(),
+                duration_h in decimal(),
+                weight_kg in decimal(),
+                count in decimal(),
+            ) -> QuoteContext {
+                let region_path = match region.as_str() {
+                    "bj-chaoyang" => vec!["bj-chaoyang", "beijing-city", "beijing"],
+                    "sh-pudong" => vec!["sh-pudong", "shanghai-city", "shanghai"],
+                    _ => vec!["gz-tianhe"],
+                };
+                QuoteContext {
+                    region_path: Some(region_path.into_iter().map(str::to_owned).collect()),
+                    region: Some(region),
+                    tier: Some(tier),
+                    channel: Some(channel),
+                    ticket_type: Some(ticket_type),
+                    now: None,
+                    distance_km: Some(distance_km),
+                    duration_h: Some(duration_h),
+                    weight_kg: Some(weight_kg),
+                    count: Some(count),
+                    form: None,
+                }
+            }
+        }
+
+        proptest! {
+            #[test]
+            fn native_predicates_agree_with_zen(
+                context in context(),
+                subtotal in decimal(),
+                category in proptest::option::of(pick(&["ac", "laundry"])),
+                part in any::<bool>(),
+                price in decimal(),
+                quantity in decimal(),
+            ) {
+                let facts = Facts {
+                    context: &context,
+                    subtotal,
+                    item: Some(ItemFacts {
+                        id: "x",
+                        category: category.as_deref(),
+                        kind: if part { ItemKind::Part } else { ItemKind::Service },
+                        price,
+                        cost: None,
+                        quantity,
+                    }),
+                };
+                let mut vm = VM::new();
+                for source in CONDITIONS {
+                    let native = Pred::compile(source, true).expect("a native condition");
+                    let zen = Expr::compile(source, &line_scope()).expect("compiles");
+                    let by_zen = zen.evaluate(facts.to_variable(), &mut vm).expect("evaluates");
+                    prop_assert_eq!(Variable::Bool(native.eval(&facts)), by_zen, "{}", source);
+                }
+            }
+        }
+    }
 }
