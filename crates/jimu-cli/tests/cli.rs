@@ -76,3 +76,47 @@ fn validate_and_quote_report_problems_in_both_languages_with_paths() {
             .contains("cannot read nope.json")
     );
 }
+
+/// `jimu quote` shows how each number came about: the trace, in the reader's language.
+#[test]
+fn quote_prints_the_trace_a_person_can_redo() {
+    let dir = tempfile::tempdir().unwrap();
+    let bundle = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/bundles/valid/pricing-double-11.json")
+        .canonicalize()
+        .unwrap();
+    std::fs::write(
+        dir.path().join("req.json"),
+        r#"{"lines":[{"item":"ac-clean","quantity":"3"},{"item":"washer-clean","quantity":"1"}],
+            "context":{"now":"2026-11-11T10:00:00+08:00"}}"#,
+    )
+    .unwrap();
+    let bundle = bundle.to_str().unwrap();
+    let en = jimu(&["quote", bundle, "req.json", "--lang", "en"], dir.path());
+    assert!(en.status.success());
+    let text = String::from_utf8(en.stdout).unwrap();
+    for expected in [
+        "Total: 352.00 CNY",
+        "double-11/d11-ac-clean-99 #0: applied  360.00 → 297.00  (99.00 × 3 = 297)",
+        "double-11/d11-all-cleaning-15-off #0: not chosen  360.00 → 306.00",
+        "d11-order/d11-over-300-minus-30 ticket: applied  382.00 → 352.00  (382.00 − 30.00 = 352)",
+    ] {
+        assert!(text.contains(expected), "{expected}\n{text}");
+    }
+    let zh = jimu(
+        &["quote", bundle, "req.json", "--lang", "zh-CN"],
+        dir.path(),
+    );
+    let text = String::from_utf8(zh.stdout).unwrap();
+    assert!(
+        text.contains("合计: 352.00 CNY") && text.contains("未选中"),
+        "{text}"
+    );
+    let json = jimu(
+        &["quote", bundle, "req.json", "--format", "json"],
+        dir.path(),
+    );
+    let json: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(json["quote"]["adjustments"][0]["amount"], "-30.00");
+    assert_eq!(json["quote"]["trace"].as_array().unwrap().len(), 5);
+}
