@@ -54,6 +54,8 @@ pub struct Bundle {
     items: BTreeMap<String, usize>,
     /// The pricing section prepared for quoting, built on the first quote.
     pricing: OnceLock<crate::price::Plan>,
+    /// The settlement section prepared for settling, built on the first order.
+    settlement: OnceLock<crate::settle::plan::SettlePlan>,
 }
 
 impl Bundle {
@@ -155,6 +157,7 @@ impl Bundle {
             exprs: ctx.exprs,
             items,
             pricing: OnceLock::new(),
+            settlement: OnceLock::new(),
         })
     }
 
@@ -192,6 +195,13 @@ impl Bundle {
     pub(crate) fn pricing_plan(&self) -> &crate::price::Plan {
         self.pricing
             .get_or_init(|| crate::price::Plan::new(&self.doc, &self.exprs))
+    }
+
+    /// The settlement rules prepared for settling (built once, on first use).
+    pub(crate) fn settle_plan(&self) -> &crate::settle::plan::SettlePlan {
+        self.settlement.get_or_init(|| {
+            crate::settle::plan::SettlePlan::new(&self.doc, &self.exprs, self.rounding)
+        })
     }
 
     /// The compiled expression whose source string sits at `pointer` in the document.

@@ -17,11 +17,13 @@ mod check;
 pub mod expr;
 pub mod format;
 mod money;
+mod predicate;
 pub mod price;
 mod problem;
 mod quote;
 mod reader;
 mod schema_check;
+pub mod settle;
 
 pub use bundle::{Bundle, SCHEMA_VERSION, limits};
 pub use money::{Currency, Rounding};

@@ -119,6 +119,8 @@ pub enum ProblemCode {
     MissingContext,
     /// An expression failed while it ran, or gave a value of the wrong type.
     EvaluationFailed,
+    /// No settlement plan applies to an order.
+    NoPlan,
 }
 
 impl ProblemCode {
@@ -163,6 +165,7 @@ impl ProblemCode {
             Self::InvalidValue => "invalid-value",
             Self::MissingContext => "missing-context",
             Self::EvaluationFailed => "evaluation-failed",
+            Self::NoPlan => "no-plan",
         }
     }
 }

@@ -8,6 +8,7 @@ use super::{Adjustment, Calc, Outcome, Quote, QuoteLine, TraceStep, Why};
 use crate::bundle::Bundle;
 use crate::format::pricing::Stacking;
 use crate::money::Rounding;
+use crate::predicate::Lookup as _;
 use crate::problem::{Localized, Problem, ProblemCode};
 use crate::quote::QuoteRequest;
 use crate::reader::{Diagnostics, Pointer};

@@ -96,9 +96,9 @@ fn kind_name(kind: ItemKind) -> &'static str {
     }
 }
 
-impl Slot {
+impl crate::predicate::Slots for Slot {
     /// The slot a variable path names; `item.*` only on lines.
-    pub(crate) fn from_path(path: &str, line: bool) -> Option<Self> {
+    fn from_path(path: &str, line: bool) -> Option<Self> {
         Some(match path {
             "region" => Self::Region,
             "tier" => Self::Tier,
@@ -118,7 +118,7 @@ impl Slot {
         })
     }
 
-    pub(crate) fn is_number(self) -> bool {
+    fn is_number(self) -> bool {
         matches!(
             self,
             Self::DistanceKm
@@ -132,8 +132,10 @@ impl Slot {
     }
 }
 
-impl Facts<'_> {
-    pub(crate) fn text(&self, slot: Slot) -> Option<&str> {
+impl crate::predicate::Lookup for Facts<'_> {
+    type Slot = Slot;
+
+    fn text(&self, slot: Slot) -> Option<&str> {
         let c = self.context;
         match slot {
             Slot::Region => c.region.as_deref(),
@@ -147,7 +149,7 @@ impl Facts<'_> {
         }
     }
 
-    pub(crate) fn number(&self, slot: Slot) -> Option<Decimal> {
+    fn number(&self, slot: Slot) -> Option<Decimal> {
         let c = self.context;
         match slot {
             Slot::DistanceKm => c.distance_km,
@@ -161,10 +163,12 @@ impl Facts<'_> {
         }
     }
 
-    pub(crate) fn region_path(&self) -> &[String] {
+    fn region_path(&self) -> &[String] {
         self.context.region_path.as_deref().unwrap_or(&[])
     }
+}
 
+impl Facts<'_> {
     /// The zen object an expression evaluates against: the values the request gives, plus
     /// `subtotal`, plus `item` on a line.
     pub(crate) fn to_variable(self) -> Variable {

@@ -23,9 +23,8 @@
 //! problem, never a silent zero.
 
 mod engine;
-mod facts;
+pub(crate) mod facts;
 pub(crate) mod plan;
-mod predicate;
 pub mod tiers;
 
 pub use facts::QuoteContext;

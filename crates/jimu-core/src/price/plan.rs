@@ -5,13 +5,14 @@
 //! configurator validating as a person types) does not pay for it.
 
 use super::facts::{ItemFacts, Slot};
-use super::predicate::Pred;
 use crate::expr::Expr;
 use crate::format::catalog::ItemKind;
 use crate::format::pricing::{
     AppliesTo, Charge, Effect, LineFilter, Stacking, StepRounding, TableRef,
 };
 use crate::format::{BundleDoc, Instant, Window};
+use crate::predicate::Pred;
+use crate::predicate::Slots as _;
 use crate::problem::Localized;
 use chrono::{DateTime, FixedOffset};
 use rust_decimal::Decimal;
@@ -114,7 +115,7 @@ pub(crate) enum Cond {
     Always,
     /// Resolved to Rust; `reads` are the context values it needs.
     Native {
-        pred: Pred,
+        pred: Pred<Slot>,
         reads: Vec<String>,
         source: Arc<str>,
     },

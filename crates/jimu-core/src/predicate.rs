@@ -1,36 +1,55 @@
 //! Native predicates: simple rule conditions resolved to Rust when the bundle loads.
 //!
-//! Most pricing conditions compare a context value with a literal (`tier == 'vip'`,
+//! Pricing and settlement share them; each supplies its own slots (the values a condition may
+//! read) through [`Slots`] and [`Lookup`]. Most conditions compare a context value with a literal (`tier == 'vip'`,
 //! `distance_km > 3`, `in_region('beijing')`, `ticket_type in ['a', 'b']`) and join such
 //! comparisons with `and` / `or`. Evaluating those through zen costs about half a microsecond
 //! each; as native predicates they cost a few nanoseconds. Anything outside this small
 //! grammar — or any comparison whose types zen might treat differently — stays with zen, so a
 //! native predicate always gives zen's answer (a property test holds the two to that).
 
-use super::facts::{Facts, Slot};
 use rust_decimal::Decimal;
+use std::fmt::Debug;
 use std::str::FromStr;
+
+/// The values a kind of condition may read, by variable path.
+pub(crate) trait Slots: Copy + PartialEq + Debug {
+    /// The slot a path such as `tier` or `order.channel` names. `line`: pricing's `item.*`
+    /// may be read (a `lines` group); other users pass `false`.
+    fn from_path(path: &str, line: bool) -> Option<Self>;
+    /// Whether the slot holds a number (otherwise a string).
+    fn is_number(self) -> bool;
+}
+
+/// What a native predicate reads its slots from.
+pub(crate) trait Lookup {
+    type Slot: Slots;
+    fn text(&self, slot: Self::Slot) -> Option<&str>;
+    fn number(&self, slot: Self::Slot) -> Option<Decimal>;
+    /// The region and every region containing it, for `in_region`.
+    fn region_path(&self) -> &[String];
+}
 
 /// A condition evaluated without zen.
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) enum Pred {
-    All(Vec<Pred>),
-    Any(Vec<Pred>),
-    Not(Box<Pred>),
+pub(crate) enum Pred<S> {
+    All(Vec<Pred<S>>),
+    Any(Vec<Pred<S>>),
+    Not(Box<Pred<S>>),
     /// A string slot equals (or, negated, differs from) a literal.
     StrEq {
-        slot: Slot,
+        slot: S,
         value: String,
         negate: bool,
     },
     /// A string slot is one of the literals.
     StrIn {
-        slot: Slot,
+        slot: S,
         values: Vec<String>,
     },
     /// A number slot compared with a literal.
     NumCmp {
-        slot: Slot,
+        slot: S,
         op: Cmp,
         value: Decimal,
     },
@@ -49,7 +68,7 @@ pub(crate) enum Cmp {
     Ge,
 }
 
-impl Pred {
+impl<S: Slots> Pred<S> {
     /// Resolves `source` to a native predicate, or `None` when zen must evaluate it.
     /// `line` says whether the condition may read `item` (a `lines` group).
     pub(crate) fn compile(source: &str, line: bool) -> Option<Self> {
@@ -58,12 +77,13 @@ impl Pred {
             tokens: &tokens,
             pos: 0,
             line,
+            slots: std::marker::PhantomData,
         };
         let pred = parser.or()?;
         (parser.pos == tokens.len()).then_some(pred)
     }
 
-    pub(crate) fn eval(&self, facts: &Facts<'_>) -> bool {
+    pub(crate) fn eval<L: Lookup<Slot = S>>(&self, facts: &L) -> bool {
         match self {
             Self::All(parts) => parts.iter().all(|p| p.eval(facts)),
             Self::Any(parts) => parts.iter().any(|p| p.eval(facts)),
@@ -180,13 +200,14 @@ fn tokenize(source: &str) -> Option<Vec<Token>> {
     Some(tokens)
 }
 
-struct Parser<'t> {
+struct Parser<'t, S> {
     tokens: &'t [Token],
     pos: usize,
     line: bool,
+    slots: std::marker::PhantomData<S>,
 }
 
-impl Parser<'_> {
+impl<S: Slots> Parser<'_, S> {
     fn peek(&self) -> Option<&Token> {
         self.tokens.get(self.pos)
     }
@@ -206,7 +227,7 @@ impl Parser<'_> {
         }
     }
 
-    fn or(&mut self) -> Option<Pred> {
+    fn or(&mut self) -> Option<Pred<S>> {
         let mut parts = vec![self.and()?];
         while self.eat(&Token::Or) {
             parts.push(self.and()?);
@@ -218,7 +239,7 @@ impl Parser<'_> {
         })
     }
 
-    fn and(&mut self) -> Option<Pred> {
+    fn and(&mut self) -> Option<Pred<S>> {
         let mut parts = vec![self.atom()?];
         while self.eat(&Token::And) {
             parts.push(self.atom()?);
@@ -230,12 +251,12 @@ impl Parser<'_> {
         })
     }
 
-    fn group(&mut self) -> Option<Pred> {
+    fn group(&mut self) -> Option<Pred<S>> {
         let inner = self.or()?;
         self.eat(&Token::Close).then_some(inner)
     }
 
-    fn atom(&mut self) -> Option<Pred> {
+    fn atom(&mut self) -> Option<Pred<S>> {
         match self.next()?.clone() {
             Token::Open => self.group(),
             // Only `not (…)`: how far a bare `not` reaches is zen's business.
@@ -258,16 +279,16 @@ impl Parser<'_> {
                     .then_some(Pred::InRegion(region.clone()))
             }
             Token::Str(value) => {
-                // `'bj' in region_path`
+                // `'bj' in region_path` (or `order.region_path`)
                 if self.eat(&Token::In)
-                    && matches!(self.next(), Some(Token::Name(n)) if n == "region_path")
+                    && matches!(self.next(), Some(Token::Name(n)) if n == "region_path" || n == "order.region_path")
                 {
                     return Some(Pred::InRegion(value));
                 }
                 None
             }
             Token::Name(name) => {
-                let slot = Slot::from_path(&name, self.line)?;
+                let slot = S::from_path(&name, self.line)?;
                 match self.next()?.clone() {
                     Token::Op(op) => match (self.next()?.clone(), slot.is_number()) {
                         (Token::Str(value), false) if matches!(op, Cmp::Eq | Cmp::Ne) => {
@@ -309,6 +330,7 @@ impl Parser<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::price::facts::Slot;
 
     #[test]
     fn simple_conditions_become_native_and_others_stay_with_zen() {
@@ -321,7 +343,7 @@ mod tests {
             "true",
         ];
         for source in native {
-            assert!(Pred::compile(source, true).is_some(), "{source}");
+            assert!(Pred::<Slot>::compile(source, true).is_some(), "{source}");
         }
         let zen = [
             "tier == 'vip' and len(channel) > 2",
@@ -336,18 +358,18 @@ mod tests {
         ];
         for source in zen {
             let line = source != "item.category == 'ac'";
-            assert!(Pred::compile(source, line).is_none(), "{source}");
+            assert!(Pred::<Slot>::compile(source, line).is_none(), "{source}");
         }
     }
 
     /// Native predicates give zen's answer on every context: zen is the oracle.
     #[cfg(not(target_arch = "wasm32"))]
     mod against_zen {
-        use super::super::super::facts::{Facts, ItemFacts, QuoteContext};
         use super::*;
         use crate::expr::Expr;
         use crate::format::catalog::ItemKind;
         use crate::format::pricing::line_scope;
+        use crate::price::facts::{Facts, ItemFacts, QuoteContext};
         use proptest::prelude::*;
         use zen_expression::Variable;
         use zen_expression::vm::VM;
@@ -431,7 +453,7 @@ mod tests {
                 };
                 let mut vm = VM::new();
                 for source in CONDITIONS {
-                    let native = Pred::compile(source, true).expect("a native condition");
+                    let native = Pred::<Slot>::compile(source, true).expect("a native condition");
                     let zen = Expr::compile(source, &line_scope()).expect("compiles");
                     let by_zen = zen.evaluate(facts.to_variable(), &mut vm).expect("evaluates");
                     prop_assert_eq!(Variable::Bool(native.eval(&facts)), by_zen, "{}", source);

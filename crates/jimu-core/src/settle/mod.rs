@@ -1,0 +1,9 @@
+//! The settlement engine: per-order splits among parties, period rules, refunds and statements.
+
+pub mod allocate;
+mod engine;
+pub mod order;
+pub(crate) mod plan;
+
+pub use engine::{OrderSplit, Settler, Share, Statement, StatementLine, period_key, settle_stream};
+pub use order::Order;

@@ -1,0 +1,479 @@
+//! The settlement section prepared for settling: plans in the order they are tried, windows
+//! parsed, tier tables resolved, conditions turned into native predicates where they can be.
+
+use super::order::{Order, OrderSlot};
+use crate::expr::Expr;
+use crate::format::settlement::{
+    Allocation, Base, CommissionReversal, Component, Deduction, Measure, Per, Period,
+    PeriodMeasure, Proration, SettleOn, Tier, TierMode, TierSource,
+};
+use crate::format::{BundleDoc, Instant, Window};
+use crate::money::Rounding;
+use crate::predicate::Pred;
+use chrono::{DateTime, FixedOffset};
+use rust_decimal::Decimal;
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+/// A condition over an order.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Cond {
+    Always,
+    Native(Pred<OrderSlot>),
+    Zen(Box<Expr>, String),
+}
+
+impl Cond {
+    fn new(
+        source: Option<&crate::format::ExprSource>,
+        at: String,
+        exprs: &BTreeMap<String, Expr>,
+    ) -> Option<Self> {
+        let Some(source) = source else {
+            return Some(Self::Always);
+        };
+        let expr = exprs.get(&at)?;
+        Some(match Pred::compile(source.as_str(), false) {
+            Some(pred) => Self::Native(pred),
+            None => Self::Zen(Box::new(expr.clone()), at),
+        })
+    }
+}
+
+/// `from` inclusive, `until` exclusive.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Span {
+    pub from: Option<DateTime<FixedOffset>>,
+    pub until: Option<DateTime<FixedOffset>>,
+}
+
+impl Span {
+    fn new(window: Option<&Window>) -> Option<Self> {
+        let window = window?;
+        let parse = |i: &Option<Instant>| {
+            i.as_ref()
+                .and_then(|i| DateTime::parse_from_rfc3339(i.as_str()).ok())
+        };
+        Some(Self {
+            from: parse(&window.from),
+            until: parse(&window.until),
+        })
+    }
+
+    pub(crate) fn holds(&self, at: DateTime<FixedOffset>) -> bool {
+        self.from.is_none_or(|from| at >= from) && self.until.is_none_or(|until| at < until)
+    }
+}
+
+/// One band: (previous `up_to`, `up_to`].
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Band {
+    pub up_to: Option<Decimal>,
+    pub rate: Decimal,
+    pub unit: Decimal,
+    pub flat: Decimal,
+}
+
+fn bands(tiers: &[Tier]) -> Vec<Band> {
+    tiers
+        .iter()
+        .map(|t| Band {
+            up_to: t.up_to.map(|d| d.0),
+            rate: t.rate.map(|d| d.0).unwrap_or_default(),
+            unit: t.unit.as_ref().map(|m| m.0).unwrap_or_default(),
+            flat: t.flat.as_ref().map(|m| m.0).unwrap_or_default(),
+        })
+        .collect()
+}
+
+/// What tiers pay for `measure` (attainment) over `base` (the amount rates apply to):
+/// marginal = each band's part at its own rate; retroactive = all of it at the band reached.
+/// A rate applies to the base in proportion to the part of the measure in the band.
+pub(crate) fn tier_pay(
+    bands: &[Band],
+    mode: TierMode,
+    measure: Decimal,
+    base: Decimal,
+) -> Option<Decimal> {
+    if measure <= Decimal::ZERO {
+        return Some(Decimal::ZERO);
+    }
+    let mut pay = Decimal::ZERO;
+    let mut below = Decimal::ZERO;
+    let count = bands.len();
+    for (i, band) in bands.iter().enumerate() {
+        let last = i + 1 == count;
+        let top = if last { None } else { band.up_to };
+        if measure <= below {
+            break;
+        }
+        let holds = top.is_none_or(|top| measure <= top);
+        match mode {
+            TierMode::Marginal => {
+                let part = top
+                    .map_or(measure, |top| measure.min(top))
+                    .checked_sub(below)?;
+                let rated = if part == measure {
+                    base
+                } else {
+                    base.checked_mul(part)?.checked_div(measure)?
+                };
+                pay = pay
+                    .checked_add(band.rate.checked_mul(rated)?)?
+                    .checked_add(band.unit.checked_mul(part)?)?
+                    .checked_add(band.flat)?;
+            }
+            TierMode::Retroactive if holds => {
+                return band
+                    .rate
+                    .checked_mul(base)?
+                    .checked_add(band.unit.checked_mul(measure)?)?
+                    .checked_add(band.flat);
+            }
+            TierMode::Retroactive => {}
+        }
+        if let Some(top) = top {
+            below = below.max(top);
+        }
+    }
+    Some(pay)
+}
+
+/// What a component computes.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Kind {
+    Percentage {
+        rate: Decimal,
+        of: Option<Base>,
+    },
+    Fixed {
+        amount: Decimal,
+        per: Per,
+    },
+    Tiered {
+        bands: Vec<Band>,
+        mode: TierMode,
+        measure: Measure,
+        period: Option<Period>,
+        of: Option<Base>,
+    },
+    BonusAmount(Decimal),
+    BonusRate {
+        rate: Decimal,
+        of: Option<Base>,
+    },
+    RegionRate {
+        rates: Vec<(String, Decimal)>,
+        default: Option<Decimal>,
+        per: Per,
+    },
+    Cap(Decimal),
+    Floor(Decimal),
+    Remainder,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct ComponentPlan {
+    /// The component's id, or `<kind>-<position>`.
+    pub id: Arc<str>,
+    pub party: Arc<str>,
+    pub when: Cond,
+    pub kind: Kind,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct PlanPlan {
+    pub id: Arc<str>,
+    pub index: usize,
+    pub when: Cond,
+    pub window: Option<Span>,
+    pub base: Base,
+    pub rounding: Rounding,
+    pub allocation: Allocation,
+    pub components: Vec<ComponentPlan>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct ChannelPlan {
+    pub plan: Option<usize>,
+    pub settle_on: SettleOn,
+    pub funded_by: Option<Arc<str>>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct PeriodRulePlan {
+    pub id: Arc<str>,
+    pub party: Arc<str>,
+    pub period: Period,
+    pub when: Cond,
+    pub window: Option<Span>,
+    pub measure: PeriodMeasure,
+    pub of: Base,
+    pub bands: Vec<Band>,
+    pub mode: TierMode,
+    pub milestones: Vec<(Decimal, Decimal)>,
+    pub minimum: Option<Decimal>,
+    pub maximum: Option<Decimal>,
+    /// (amount per period, recoverable, over how many later periods).
+    pub draw: Option<(Decimal, bool, Option<u32>)>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct RefundPlan {
+    pub id: Arc<str>,
+    pub when: Cond,
+    pub prorate: Proration,
+    pub deductions: Vec<Deduction>,
+    pub commissions: CommissionReversal,
+}
+
+/// The whole settlement section, ready to settle orders.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct SettlePlan {
+    pub plans: Vec<PlanPlan>,
+    pub channels: BTreeMap<String, ChannelPlan>,
+    pub period_rules: Vec<PeriodRulePlan>,
+    pub refunds: Vec<RefundPlan>,
+    /// Party ids whose payee the order names (`from_order`).
+    pub from_order: Vec<String>,
+    pub cycle: Period,
+    pub settle_after_days: u32,
+    pub calendar: Option<String>,
+    pub time_zone: chrono_tz::Tz,
+    /// Region id → parent id, for region paths.
+    pub parents: BTreeMap<String, String>,
+}
+
+fn resolve(source: &TierSource, tables: &BTreeMap<&str, &[Tier]>) -> Vec<Band> {
+    match source {
+        TierSource::Table(id) => tables.get(id.as_str()).map_or_else(Vec::new, |t| bands(t)),
+        TierSource::Inline(tiers) => bands(tiers),
+    }
+}
+
+impl SettlePlan {
+    pub(crate) fn new(doc: &BundleDoc, exprs: &BTreeMap<String, Expr>, rounding: Rounding) -> Self {
+        let s = &doc.settlement;
+        let tables: BTreeMap<&str, &[Tier]> = s
+            .tier_tables
+            .iter()
+            .map(|t| (t.id.as_str(), t.tiers.as_slice()))
+            .collect();
+        let mut order: Vec<usize> = (0..s.plans.len()).collect();
+        order.sort_by_key(|i| s.plans.get(*i).map_or(0, |p| p.priority));
+        let mut plans = Vec::new();
+        let mut positions = BTreeMap::new();
+        for p in order {
+            let Some(plan) = s.plans.get(p) else { continue };
+            let at = format!("/settlement/plans/{p}");
+            let Some(when) = Cond::new(plan.when.as_ref(), format!("{at}/when"), exprs) else {
+                continue;
+            };
+            let mut components = Vec::new();
+            for (c, component) in plan.components.iter().enumerate() {
+                let Some(when) =
+                    Cond::new(component.when(), format!("{at}/components/{c}/when"), exprs)
+                else {
+                    continue;
+                };
+                let (name, kind) = match component {
+                    Component::Percentage(x) => (
+                        "percentage",
+                        Kind::Percentage {
+                            rate: x.rate.0,
+                            of: x.of,
+                        },
+                    ),
+                    Component::Fixed(x) => (
+                        "fixed",
+                        Kind::Fixed {
+                            amount: x.amount.0,
+                            per: x.per,
+                        },
+                    ),
+                    Component::Tiered(x) => (
+                        "tiered",
+                        Kind::Tiered {
+                            bands: resolve(&x.tiers, &tables),
+                            mode: x.mode,
+                            measure: x.measure,
+                            period: x.period,
+                            of: x.of,
+                        },
+                    ),
+                    Component::Bonus(x) => (
+                        "bonus",
+                        match (&x.amount, &x.rate) {
+                            (Some(amount), _) => Kind::BonusAmount(amount.0),
+                            (None, Some(rate)) => Kind::BonusRate {
+                                rate: rate.0,
+                                of: x.of,
+                            },
+                            (None, None) => Kind::BonusAmount(Decimal::ZERO),
+                        },
+                    ),
+                    Component::RegionRate(x) => (
+                        "region_rate",
+                        Kind::RegionRate {
+                            rates: x
+                                .rates
+                                .iter()
+                                .map(|r| (r.region.0.clone(), r.amount.0))
+                                .collect(),
+                            default: x.default.as_ref().map(|m| m.0),
+                            per: x.per,
+                        },
+                    ),
+                    Component::Cap(x) => ("cap", Kind::Cap(x.amount.0)),
+                    Component::Floor(x) => ("floor", Kind::Floor(x.amount.0)),
+                    Component::Remainder(_) => ("remainder", Kind::Remainder),
+                };
+                let id = component
+                    .id()
+                    .map_or_else(|| format!("{name}-{c}"), |id| id.0.clone());
+                components.push(ComponentPlan {
+                    id: Arc::from(id),
+                    party: Arc::from(component.party().as_str()),
+                    when,
+                    kind,
+                });
+            }
+            positions.insert(plan.id.0.clone(), plans.len());
+            plans.push(PlanPlan {
+                id: Arc::from(plan.id.as_str()),
+                index: p,
+                when,
+                window: Span::new(plan.window.as_ref()),
+                base: plan.base,
+                rounding: plan.rounding.unwrap_or(rounding),
+                allocation: plan.allocation,
+                components,
+            });
+        }
+        let channels = s
+            .channels
+            .iter()
+            .map(|c| {
+                (
+                    c.id.0.clone(),
+                    ChannelPlan {
+                        plan: c
+                            .plan
+                            .as_ref()
+                            .and_then(|p| positions.get(p.as_str()).copied()),
+                        settle_on: c.settle_on,
+                        funded_by: c.funded_by.as_ref().map(|f| Arc::from(f.as_str())),
+                    },
+                )
+            })
+            .collect();
+        let period_rules = s
+            .period_rules
+            .iter()
+            .enumerate()
+            .filter_map(|(r, rule)| {
+                let when = Cond::new(
+                    rule.when.as_ref(),
+                    format!("/settlement/period_rules/{r}/when"),
+                    exprs,
+                )?;
+                Some(PeriodRulePlan {
+                    id: Arc::from(rule.id.as_str()),
+                    party: Arc::from(rule.party.as_str()),
+                    period: rule.period,
+                    when,
+                    window: Span::new(rule.window.as_ref()),
+                    measure: rule.measure,
+                    of: rule.of,
+                    bands: rule
+                        .tiers
+                        .as_ref()
+                        .map_or_else(Vec::new, |t| resolve(t, &tables)),
+                    mode: rule.mode,
+                    milestones: rule
+                        .milestones
+                        .iter()
+                        .map(|m| (m.at.0, m.amount.as_ref().map(|a| a.0).unwrap_or_default()))
+                        .collect(),
+                    minimum: rule.minimum.as_ref().map(|m| m.0),
+                    maximum: rule.maximum.as_ref().map(|m| m.0),
+                    draw: rule.draw.as_ref().map(|d| {
+                        (
+                            d.amount.0,
+                            d.recovery == crate::format::settlement::DrawRecovery::Recoverable,
+                            d.recover_over_periods,
+                        )
+                    }),
+                })
+            })
+            .collect();
+        let refunds = s
+            .refunds
+            .iter()
+            .enumerate()
+            .filter_map(|(r, rule)| {
+                Some(RefundPlan {
+                    id: Arc::from(rule.id.as_str()),
+                    when: Cond::new(
+                        rule.when.as_ref(),
+                        format!("/settlement/refunds/{r}/when"),
+                        exprs,
+                    )?,
+                    prorate: rule.prorate,
+                    deductions: rule.deductions.clone(),
+                    commissions: rule.commissions,
+                })
+            })
+            .collect();
+        let statements = s.statements.as_ref();
+        let zone = statements
+            .and_then(|st| st.time_zone.as_ref())
+            .or(doc.time_zone.as_ref())
+            .and_then(|z| z.as_str().parse().ok())
+            .unwrap_or(chrono_tz::Tz::UTC);
+        Self {
+            plans,
+            channels,
+            period_rules,
+            refunds,
+            from_order: s
+                .parties
+                .iter()
+                .filter(|p| p.from_order)
+                .map(|p| p.id.0.clone())
+                .collect(),
+            cycle: statements.map_or(Period::Month, |st| st.cycle),
+            settle_after_days: statements.map_or(0, |st| st.settle_after_days),
+            calendar: statements
+                .and_then(|st| st.calendar.as_ref())
+                .map(|c| c.0.clone()),
+            time_zone: zone,
+            parents: doc
+                .org
+                .regions
+                .iter()
+                .filter_map(|r| r.parent.as_ref().map(|p| (r.id.0.clone(), p.0.clone())))
+                .collect(),
+        }
+    }
+
+    /// The region path of an order that gives `region` but no path: the region and its
+    /// ancestors in the bundle's tree.
+    pub(crate) fn fill_region_path(&self, order: &mut Order) {
+        if !order.region_path.is_empty() {
+            return;
+        }
+        let Some(mut region) = order.text_field("region").map(str::to_owned) else {
+            return;
+        };
+        let mut path = vec![region.clone()];
+        while let Some(parent) = self.parents.get(&region) {
+            if path.len() > self.parents.len() {
+                break;
+            }
+            path.push(parent.clone());
+            region = parent.clone();
+        }
+        order.region_path = path;
+    }
+}
