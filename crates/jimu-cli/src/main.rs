@@ -1,4 +1,6 @@
-//! The `jimu` command: run the sync server, validate bundles and price quotes from files.
+//! The `jimu` command: run the sync server, validate bundles, price quotes and settle orders from files.
+
+mod settle;
 
 use anyhow::Context as _;
 use clap::{Parser, Subcommand, ValueEnum};
@@ -52,6 +54,7 @@ enum Command {
     },
     /// Print the JSON Schema of the bundle format.
     Schema,
+    Settle(settle::SettleArgs),
 }
 
 #[derive(clap::Args)]
@@ -173,6 +176,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             Ok(exit_for(matches!(outcome, QuoteOutcome::Quoted { .. })))
         }
+        Command::Settle(args) => settle::run(args),
     }
 }
 

@@ -120,3 +120,367 @@ fn quote_prints_the_trace_a_person_can_redo() {
     assert_eq!(json["quote"]["adjustments"][0]["amount"], "-30.00");
     assert_eq!(json["quote"]["trace"].as_array().unwrap().len(), 5);
 }
+
+/// The orders of the settlement tests, as CSV (header on line 1): `o-2` has no readable amount
+/// (line 3), `o-6` names no technician (line 7); the other four settle.
+const ORDERS_CSV: &str = "\
+id,amount,placed_at,store_type,province,promotion,payees.store,payees.regional-agent,payees.technician
+o-1,200.00,2026-11-03T10:00:00+08:00,franchise,guangdong,double-11,store-gz-01,agent-south,tech-li
+o-2,abc,2026-11-03T11:00:00+08:00,direct,beijing,double-11,store-bj-01,,tech-wang
+o-3,99.99,2026-11-03T15:30:00+08:00,franchise,zhejiang,new-year,store-hz-02,agent-east,tech-li
+o-4,150.00,2026-11-04T09:30:00+08:00,direct,beijing,double-11,store-bj-01,,tech-wang
+o-5,80.00,2026-11-03T16:30:00Z,direct,shanghai,double-11,store-sh-01,,tech-li
+o-6,60.00,2026-11-04T10:00:00+08:00,direct,beijing,double-11,store-bj-01,,
+";
+
+/// The same orders as JSON Lines, with a blank line after `o-1`: `o-2` is on line 3, `o-6` on
+/// line 7.
+const ORDERS_JSONL: &str = r#"{"id":"o-1","amount":"200.00","placed_at":"2026-11-03T10:00:00+08:00","store_type":"franchise","province":"guangdong","promotion":"double-11","payees":{"store":"store-gz-01","regional-agent":"agent-south","technician":"tech-li"}}
+
+{"id":"o-2","amount":"abc","placed_at":"2026-11-03T11:00:00+08:00","store_type":"direct","province":"beijing","promotion":"double-11","payees":{"store":"store-bj-01","technician":"tech-wang"}}
+{"id":"o-3","amount":"99.99","placed_at":"2026-11-03T15:30:00+08:00","store_type":"franchise","province":"zhejiang","promotion":"new-year","payees":{"store":"store-hz-02","regional-agent":"agent-east","technician":"tech-li"}}
+{"id":"o-4","amount":"150.00","placed_at":"2026-11-04T09:30:00+08:00","store_type":"direct","province":"beijing","promotion":"double-11","payees":{"store":"store-bj-01","technician":"tech-wang"}}
+{"id":"o-5","amount":"80.00","placed_at":"2026-11-03T16:30:00Z","store_type":"direct","province":"shanghai","promotion":"double-11","payees":{"store":"store-sh-01","technician":"tech-li"}}
+{"id":"o-6","amount":"60.00","placed_at":"2026-11-04T10:00:00+08:00","store_type":"direct","province":"beijing","promotion":"double-11","payees":{"store":"store-bj-01"}}
+"#;
+
+/// An amount like `-12.30` in cents.
+fn cents(amount: &str) -> i64 {
+    let (negative, digits) = match amount.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, amount),
+    };
+    let (whole, fraction) = digits.split_once('.').unwrap_or((digits, ""));
+    assert!(fraction.len() <= 2, "{amount}");
+    let value =
+        whole.parse::<i64>().unwrap() * 100 + format!("{fraction:0<2}").parse::<i64>().unwrap();
+    if negative { -value } else { value }
+}
+
+/// Rows of a CSV table without quoted cells, by column name.
+fn csv_rows(text: &str) -> Vec<std::collections::BTreeMap<String, String>> {
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    lines
+        .map(|line| {
+            header
+                .iter()
+                .map(|h| h.to_string())
+                .zip(line.split(',').map(str::to_owned))
+                .collect()
+        })
+        .collect()
+}
+
+fn settlement_bundle() -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/bundles/valid/settlement-franchise-vs-direct.json")
+        .canonicalize()
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_owned()
+}
+
+/// `jimu settle` on CSV: a bad order is reported on its line and the others settle; every
+/// order's shares add up to its amount, and every statement to its payee's shares.
+#[test]
+fn settle_reports_bad_orders_by_line_and_settles_the_rest() {
+    let dir = tempfile::tempdir().unwrap();
+    let bundle = settlement_bundle();
+    std::fs::write(dir.path().join("orders.csv"), ORDERS_CSV).unwrap();
+    let run = jimu(
+        &[
+            "settle",
+            &bundle,
+            "orders.csv",
+            "--format",
+            "csv",
+            "--splits",
+            "splits.csv",
+            "--statements",
+            "statements.csv",
+            "--lang",
+            "en",
+        ],
+        dir.path(),
+    );
+    let stderr = String::from_utf8(run.stderr).unwrap();
+    assert_eq!(run.status.code(), Some(1), "{stderr}");
+    assert!(run.stdout.is_empty());
+    for expected in [
+        "error[invalid-decimal] orders.csv:3 amount (order o-2)",
+        "`abc` is not a decimal number",
+        "error[missing-field] orders.csv:7 payees.technician (order o-6)",
+        "orders.csv: 4 of 6 orders settled, 2 with problems",
+    ] {
+        assert!(stderr.contains(expected), "{expected}\n{stderr}");
+    }
+
+    let splits = csv_rows(&std::fs::read_to_string(dir.path().join("splits.csv")).unwrap());
+    let amounts: std::collections::BTreeMap<&str, i64> =
+        [("o-1", 20000), ("o-3", 9999), ("o-4", 15000), ("o-5", 8000)].into();
+    let mut by_order = std::collections::BTreeMap::<&str, i64>::new();
+    for row in &splits {
+        let order = amounts
+            .keys()
+            .find(|o| **o == row["order"])
+            .expect("only settled orders");
+        *by_order.entry(order).or_default() += cents(&row["amount"]);
+    }
+    assert_eq!(
+        by_order, amounts,
+        "each order's shares add up to its amount"
+    );
+    let share = |order: &str, party: &str| {
+        let row = splits
+            .iter()
+            .find(|r| r["order"] == order && r["party"] == party)
+            .unwrap();
+        (
+            row["plan"].as_str(),
+            row["payee"].as_str(),
+            row["amount"].as_str(),
+            row["period"].as_str(),
+        )
+    };
+    // 200.00 franchise, Guangdong, promotion: 68% / 7% / 10% / the rest.
+    assert_eq!(
+        share("o-1", "store"),
+        (
+            "franchise-south-promo",
+            "store-gz-01",
+            "136.00",
+            "2026-11-03"
+        )
+    );
+    assert_eq!(share("o-1", "regional-agent").2, "14.00");
+    assert_eq!(share("o-1", "technician").2, "20.00");
+    assert_eq!(share("o-1", "hq").2, "30.00");
+    // 99.99 franchise, promotion: 65% 64.9935, 5% 4.9995, 10% 9.999, 20% 19.998.
+    assert_eq!(
+        share("o-3", "store"),
+        ("franchise-promo", "store-hz-02", "64.99", "2026-11-03")
+    );
+    assert_eq!(share("o-3", "regional-agent").2, "5.00");
+    assert_eq!(share("o-3", "technician").2, "10.00");
+    assert_eq!(share("o-3", "hq").2, "20.00");
+    // 80.00 direct, promotion: 25% / 12% / the rest; 16:30Z is 00:30 on the 4th in Shanghai.
+    assert_eq!(
+        share("o-5", "store"),
+        ("direct-promo", "store-sh-01", "20.00", "2026-11-04")
+    );
+    assert_eq!(share("o-5", "technician").2, "9.60");
+    assert_eq!(share("o-5", "hq").2, "50.40");
+
+    let statements = std::fs::read_to_string(dir.path().join("statements.csv")).unwrap();
+    let rows = csv_rows(&statements);
+    for row in &rows {
+        let shares: i64 = splits
+            .iter()
+            .filter(|s| s["payee"] == row["payee"] && s["period"] == row["period"])
+            .map(|s| cents(&s["amount"]))
+            .sum();
+        assert_eq!(cents(&row["total"]), shares, "{row:?}");
+    }
+    let statement = |payee: &str, period: &str| {
+        let row = rows
+            .iter()
+            .find(|r| r["payee"] == payee && r["period"] == period)
+            .unwrap();
+        (
+            row["orders"].as_str(),
+            row["total"].as_str(),
+            row["settles_on"].as_str(),
+        )
+    };
+    assert_eq!(statement("hq", "2026-11-03"), ("2", "50.00", "2026-11-04"));
+    assert_eq!(statement("hq", "2026-11-04"), ("2", "144.90", "2026-11-05"));
+    assert_eq!(
+        statement("tech-li", "2026-11-03"),
+        ("2", "30.00", "2026-11-04")
+    );
+    assert_eq!(
+        statement("store-bj-01", "2026-11-04"),
+        ("1", "37.50", "2026-11-05")
+    );
+    assert_eq!(rows.len(), 11, "{statements}");
+
+    // The same orders as JSON Lines give the same statements, and their problems by line.
+    std::fs::write(dir.path().join("orders.jsonl"), ORDERS_JSONL).unwrap();
+    let run = jimu(
+        &[
+            "settle",
+            &bundle,
+            "orders.jsonl",
+            "--format",
+            "csv",
+            "--statements",
+            "from-jsonl.csv",
+        ],
+        dir.path(),
+    );
+    assert_eq!(run.status.code(), Some(1));
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("from-jsonl.csv")).unwrap(),
+        statements
+    );
+
+    let run = jimu(
+        &["settle", &bundle, "orders.jsonl", "--format", "json"],
+        dir.path(),
+    );
+    assert_eq!(run.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
+    let problems = json["problems"].as_array().unwrap();
+    let located: Vec<(&str, u64, &str, &str)> = problems
+        .iter()
+        .map(|p| {
+            (
+                p["order"].as_str().unwrap(),
+                p["line"].as_u64().unwrap(),
+                p["path"].as_str().unwrap(),
+                p["code"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert!(
+        located.contains(&("o-2", 3, "/amount", "invalid-decimal")),
+        "{located:?}"
+    );
+    assert!(
+        located.contains(&("o-6", 7, "/payees/technician", "missing-field")),
+        "{located:?}"
+    );
+    assert!(
+        problems
+            .iter()
+            .all(|p| p["file"] == "orders.jsonl" && p["document"] == "orders")
+    );
+    assert_eq!(json["summary"]["orders"], 6);
+    assert_eq!(json["summary"]["settled"], 4);
+    assert_eq!(json["summary"]["with_problems"], 2);
+    let splits = json["splits"].as_array().unwrap();
+    assert_eq!(splits.len(), 4);
+    for split in splits {
+        let shares: i64 = split["shares"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| cents(s["amount"].as_str().unwrap()))
+            .sum();
+        let order = split["order"].as_str().unwrap();
+        assert_eq!(shares, amounts[order], "{split}");
+        assert_eq!(cents(split["unallocated"].as_str().unwrap()), 0, "{split}");
+    }
+    let from_json: Vec<String> = json["statements"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            let lines: i64 = s["lines"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|l| cents(l["amount"].as_str().unwrap()))
+                .sum();
+            assert_eq!(lines, cents(s["total"].as_str().unwrap()), "{s}");
+            format!(
+                "{},{},{},{},{},{}",
+                s["payee"].as_str().unwrap(),
+                s["party"].as_str().unwrap(),
+                s["period"].as_str().unwrap(),
+                s["settles_on"].as_str().unwrap(),
+                s["orders"],
+                s["total"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert_eq!(from_json, statements.lines().skip(1).collect::<Vec<_>>());
+}
+
+/// `jimu settle` as a person reads it, in their language; stdin; exit codes 0 and 2.
+#[test]
+fn settle_prints_a_summary_in_the_readers_language() {
+    let dir = tempfile::tempdir().unwrap();
+    let bundle = settlement_bundle();
+    std::fs::write(dir.path().join("orders.csv"), ORDERS_CSV).unwrap();
+    let en = jimu(
+        &["settle", &bundle, "orders.csv", "--lang", "en"],
+        dir.path(),
+    );
+    assert_eq!(en.status.code(), Some(1));
+    let text = String::from_utf8(en.stdout).unwrap();
+    for expected in [
+        "error[invalid-decimal] orders.csv:3 amount (order o-2)",
+        "    hint: for example \"12.50\"",
+        "error[missing-field] orders.csv:7 payees.technician (order o-6)",
+        "orders.csv: 4 of 6 orders settled, 2 with problems",
+        "Statements (CNY)",
+    ] {
+        assert!(text.contains(expected), "{expected}\n{text}");
+    }
+    let rows: Vec<Vec<&str>> = text
+        .lines()
+        .map(|l| l.split_whitespace().collect())
+        .collect();
+    assert!(
+        rows.contains(&vec!["hq", "hq", "2026-11-04", "2026-11-05", "2", "144.90"]),
+        "{text}"
+    );
+
+    let zh = jimu(
+        &["settle", &bundle, "orders.csv", "--lang", "zh-CN"],
+        dir.path(),
+    );
+    let text = String::from_utf8(zh.stdout).unwrap();
+    assert!(
+        text.contains("「abc」不是有效的数字") && !text.contains("not a decimal"),
+        "{text}"
+    );
+    assert!(
+        text.contains("orders.csv：共 6 单，已结算 4 单，2 单有问题"),
+        "{text}"
+    );
+    assert!(
+        text.contains("（订单 o-6）") && text.contains("结算单（CNY）"),
+        "{text}"
+    );
+
+    // Only the good orders, from stdin: exit 0, JSON with splits in a file.
+    let good: String = ORDERS_JSONL
+        .lines()
+        .filter(|l| !l.contains("\"o-2\"") && !l.contains("\"o-6\""))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_jimu"))
+        .args([
+            "settle", &bundle, "-", "--input", "jsonl", "--format", "json",
+        ])
+        .args(["--splits", "splits.jsonl", "--no-statement-lines"])
+        .current_dir(dir.path())
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::io::Write::write_all(&mut child.stdin.take().unwrap(), good.as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(json.get("splits").is_none(), "{json}");
+    assert_eq!(json["problems"], serde_json::json!([]));
+    assert_eq!(json["summary"]["settled"], 4);
+    assert_eq!(json["statements"][0]["lines"], serde_json::json!([]));
+    let splits = std::fs::read_to_string(dir.path().join("splits.jsonl")).unwrap();
+    assert_eq!(splits.lines().count(), 4);
+    let first: serde_json::Value = serde_json::from_str(splits.lines().next().unwrap()).unwrap();
+    assert_eq!(first["order"], "o-1");
+
+    let missing = jimu(&["settle", &bundle, "nope.csv"], dir.path());
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(
+        String::from_utf8(missing.stderr)
+            .unwrap()
+            .contains("cannot read nope.csv")
+    );
+}

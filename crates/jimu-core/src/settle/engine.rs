@@ -29,7 +29,7 @@ pub struct Share {
     /// The plan's party (a position such as `store`).
     pub party: Arc<str>,
     /// Who is paid: the party itself, or the order's payee for a `from_order` party.
-    pub payee: String,
+    pub payee: Arc<str>,
     /// The component that produced it.
     pub component: Arc<str>,
     #[serde(with = "rust_decimal::serde::str")]
@@ -45,7 +45,7 @@ pub struct OrderSplit {
     pub refund: Option<String>,
     pub plan: Arc<str>,
     /// The statement period it counts in (`2026-11`).
-    pub period: String,
+    pub period: Arc<str>,
     /// The amount split: the plan's base, negative for a refund.
     #[serde(with = "rust_decimal::serde::str")]
     pub amount: Decimal,
@@ -104,19 +104,50 @@ struct Attainment {
     base: Decimal,
 }
 
+impl Attainment {
+    /// Counts `other` × `factor` (1 for a sale, −refunded/paid for a refund).
+    fn add(&mut self, other: &Self, factor: Decimal) {
+        let scaled = |v: Decimal| {
+            if factor == Decimal::ONE {
+                v
+            } else {
+                v.checked_mul(factor).unwrap_or_default()
+            }
+        };
+        self.amount += scaled(other.amount);
+        self.quantity += scaled(other.quantity);
+        self.base += scaled(other.base);
+        // An order stops counting only when it is refunded in full.
+        if factor == Decimal::ONE || factor == Decimal::NEGATIVE_ONE {
+            self.orders += scaled(other.orders);
+        }
+    }
+}
+
+/// A hash map with a fast, fixed-seed hasher: lookups by `&str` on the hot path.
+type Fast<K, V> = std::collections::HashMap<K, V, std::hash::BuildHasherDefault<ahash::AHasher>>;
+
 /// A share before rounding: (component id, party, amount, whether it is the remainder).
 type RawShare = (Arc<str>, Arc<str>, Decimal, bool);
 
 /// A tiered component over a period measure, counted per (plan, component, payee, party,
 /// period, remainder payee, remainder party) and paid when the period closes.
-type DeferredKey = (usize, usize, String, Arc<str>, String, String, Arc<str>);
+type DeferredKey = (usize, usize, Arc<str>, Arc<str>, String, Arc<str>, Arc<str>);
 
 /// Settles a stream of orders; call [`Settler::settle`] per order, then [`Settler::finish`].
 pub struct Settler<'b> {
     bundle: &'b Bundle,
     plan: &'b SettlePlan,
     places: u32,
-    statements: BTreeMap<(String, String), StatementAcc>,
+    /// payee → period → statement so far (looked up by `&str`, allocating only new keys;
+    /// sorted when the batch closes).
+    statements: Fast<Arc<str>, Fast<Arc<str>, StatementAcc>>,
+    /// Never used: what `statement` would hand out if a map lost a key it just inserted.
+    scratch: StatementAcc,
+    /// Payees named by orders, interned.
+    payees: Fast<Arc<str>, Arc<str>>,
+    /// Period keys by day, so a key is formatted once per day seen.
+    periods: std::collections::HashMap<NaiveDate, Arc<str>>,
     /// (period rule, payee, period key) → attainment.
     period_rules: BTreeMap<(usize, String, String), Attainment>,
     /// (plan, component, payee, party, period key, remainder payee, remainder party).
@@ -201,7 +232,10 @@ impl<'b> Settler<'b> {
             bundle,
             plan: bundle.settle_plan(),
             places: bundle.currency().precision,
-            statements: BTreeMap::new(),
+            statements: Fast::default(),
+            periods: std::collections::HashMap::new(),
+            payees: Fast::default(),
+            scratch: StatementAcc::default(),
             period_rules: BTreeMap::new(),
             deferred: BTreeMap::new(),
             keep_lines,
@@ -223,8 +257,35 @@ impl<'b> Settler<'b> {
     ) -> Result<bool, Box<Problem>> {
         match cond {
             Cond::Always => Ok(true),
-            Cond::Native(pred) => Ok(pred.eval(order)),
-            Cond::Zen(expr, at) => {
+            Cond::Native { needs, at, .. } | Cond::Zen { needs, at, .. }
+                if needs.iter().any(|f| !f.given(order)) =>
+            {
+                let field = needs
+                    .iter()
+                    .find(|f| !f.given(order))
+                    .map_or("", |f| f.name());
+                Err(Box::new(
+                    Problem::error(
+                        ProblemCode::MissingField,
+                        format!("/{field}"),
+                        Localized::new(
+                            format!("订单「{}」缺少 {field}，而 {at} 的条件要读取它", order.id),
+                            format!(
+                                "order `{}` has no `{field}`, which the condition at {at} reads",
+                                order.id
+                            ),
+                        ),
+                    )
+                    .with_hint(Localized::new(
+                        format!("在订单中给出 {field}（没有时也写明，例如空字符串或 false）"),
+                        format!(
+                            "give `{field}` on the order (say so when there is none: \"\" or false)"
+                        ),
+                    )),
+                ))
+            }
+            Cond::Native { pred, .. } => Ok(pred.eval(order)),
+            Cond::Zen { expr, at, .. } => {
                 let context = context.get_or_insert_with(|| order.to_variable()).clone();
                 match expr.evaluate_in(context, &mut self.vm, self.bundle) {
                     Ok(Variable::Bool(b)) => Ok(b),
@@ -268,11 +329,23 @@ impl<'b> Settler<'b> {
             .ok_or_else(|| Box::new(missing(field, why, why_zh)))
     }
 
-    fn payee(&self, order: &Order, party: &str) -> Result<String, Box<Problem>> {
-        if !self.plan.from_order.iter().any(|p| p == party) {
-            return Ok(party.to_owned());
+    /// Who is paid for `party` on this order: the party itself, or the payee the order names
+    /// for a `from_order` party (interned: one allocation per distinct payee, not per share).
+    fn payee(&mut self, order: &Order, party: &Arc<str>) -> Result<Arc<str>, Box<Problem>> {
+        if self.plan.from_order.is_empty() || !self.plan.from_order.iter().any(|p| **p == **party) {
+            return Ok(Arc::clone(party));
         }
-        order.payees.get(party).cloned().ok_or_else(|| {
+        if let Some(payee) = order.payees.get(&**party) {
+            if let Some(interned) = self.payees.get(payee.as_str()) {
+                return Ok(Arc::clone(interned));
+            }
+            let interned: Arc<str> = Arc::from(payee.as_str());
+            self.payees
+                .insert(Arc::clone(&interned), Arc::clone(&interned));
+            return Ok(interned);
+        }
+        let party = &**party;
+        Err({
             Box::new(Problem::error(
                 ProblemCode::MissingField,
                 format!("/payees/{party}"),
@@ -290,9 +363,7 @@ impl<'b> Settler<'b> {
         context: &mut Option<Variable>,
     ) -> Result<(usize, Option<&'b ChannelPlan>), Vec<Problem>> {
         let settle: &'b SettlePlan = self.plan;
-        let channel = order
-            .text_field("channel")
-            .and_then(|c| settle.channels.get(c));
+        let channel = order.channel().and_then(|c| settle.channels.get(c));
         if let Some(plan) = channel.and_then(|c| c.plan) {
             return Ok((plan, channel));
         }
@@ -335,7 +406,8 @@ impl<'b> Settler<'b> {
     }
 
     /// The raw (unrounded) shares of an order under `plan`, in component order, and the amount
-    /// split. Deferred period components are recorded, not paid here.
+    /// split. Tiered components over a period measure are not paid here: what they count is
+    /// pushed to `pending`, for the caller to record (negatively, for a refund).
     #[allow(clippy::too_many_lines)]
     fn raw_shares(
         &mut self,
@@ -343,8 +415,7 @@ impl<'b> Settler<'b> {
         plan_index: usize,
         channel: Option<&ChannelPlan>,
         context: &mut Option<Variable>,
-        record: bool,
-        period: &str,
+        pending: &mut Vec<(DeferredKey, Attainment)>,
     ) -> Result<(Decimal, Vec<RawShare>), Vec<Problem>> {
         let settle = self.plan;
         let Some(plan) = settle.plans.get(plan_index) else {
@@ -369,6 +440,13 @@ impl<'b> Settler<'b> {
         let amount = match Self::base(order, plan.base, revenue) {
             Ok(a) => a,
             Err(p) => return Err(vec![*p]),
+        };
+        // The funding party's (negative) share brings the amount split back to what was paid.
+        let amount = match &funding {
+            Some((_, gap)) => amount
+                .checked_add(*gap)
+                .ok_or_else(|| vec![overflow("/amount")])?,
+            None => amount,
         };
         // (component id, party, raw amount, is remainder)
         let mut shares: Vec<RawShare> = Vec::with_capacity(plan.components.len() + 1);
@@ -405,13 +483,15 @@ impl<'b> Settler<'b> {
                         Measure::OrderAmount => Ok(tier_pay(bands, *mode, base, base)),
                         Measure::OrderQuantity => Ok(tier_pay(bands, *mode, quantity, base)),
                         Measure::PeriodAmount | Measure::PeriodQuantity | Measure::PeriodOrders => {
-                            if record {
-                                let key = match (p, order.placed_at.as_ref()) {
-                                    (Some(p), Some((_, at))) => period_key(
-                                        *p,
+                            {
+                                // Counted in the period the order was placed in (a refund takes
+                                // back from that same period).
+                                let key = match order.placed_at.as_ref() {
+                                    Some((_, at)) => period_key(
+                                        p.unwrap_or(settle.cycle),
                                         at.with_timezone(&settle.time_zone).date_naive(),
                                     ),
-                                    _ => period.to_owned(),
+                                    None => String::new(),
                                 };
                                 let payee = match self.payee(order, &component.party) {
                                     Ok(p) => p,
@@ -426,11 +506,10 @@ impl<'b> Settler<'b> {
                                         Ok(p) => (p, Arc::clone(&r.party)),
                                         Err(e) => return Err(vec![*e]),
                                     },
-                                    None => (String::new(), Arc::from("")),
+                                    None => (Arc::from(""), Arc::from("")),
                                 };
-                                let acc = self
-                                    .deferred
-                                    .entry((
+                                pending.push((
+                                    (
                                         plan_index,
                                         c,
                                         payee,
@@ -438,12 +517,14 @@ impl<'b> Settler<'b> {
                                         key,
                                         rem_payee,
                                         rem_party,
-                                    ))
-                                    .or_default();
-                                acc.amount += base;
-                                acc.base += base;
-                                acc.quantity += quantity;
-                                acc.orders += Decimal::ONE;
+                                    ),
+                                    Attainment {
+                                        amount: base,
+                                        base,
+                                        quantity,
+                                        orders: Decimal::ONE,
+                                    },
+                                ));
                             }
                             continue;
                         }
@@ -551,7 +632,8 @@ impl<'b> Settler<'b> {
     ) -> Result<(Decimal, Vec<Decimal>, Decimal), Box<Problem>> {
         let total = plan.rounding.round(amount, self.places);
         let has_remainder = raw.iter().any(|r| r.3);
-        let mut values: Vec<Decimal> = raw.iter().map(|r| r.2).collect();
+        let mut values: Vec<Decimal> = Vec::with_capacity(raw.len() + 1);
+        values.extend(raw.iter().map(|r| r.2));
         let taken: Decimal = values.iter().sum();
         let unallocated_raw = amount - taken;
         let rounded = match plan.allocation {
@@ -577,8 +659,11 @@ impl<'b> Settler<'b> {
             }
             _ => {
                 values.push(unallocated_raw);
-                allocate::round_shares(&values, self.places, plan.rounding)
-                    .map_err(|_| Box::new(overflow("")))?
+                match round_non_negative(&values, total, self.places) {
+                    Some(rounded) => rounded,
+                    None => allocate::round_shares(&values, self.places, plan.rounding)
+                        .map_err(|_| Box::new(overflow("")))?,
+                }
             }
         };
         let mut rounded = rounded;
@@ -586,8 +671,9 @@ impl<'b> Settler<'b> {
         let unallocated = if has_remainder {
             Decimal::ZERO
         } else {
-            plan.rounding.round(unallocated, self.places)
+            unallocated
         };
+        let unallocated = plan.rounding.round(unallocated, self.places);
         Ok((total, rounded, unallocated))
     }
 
@@ -595,14 +681,14 @@ impl<'b> Settler<'b> {
     /// and period attainment.
     pub fn settle(&mut self, order: &Order) -> Result<OrderSplit, Vec<Problem>> {
         let mut order_owned;
-        let order = if order.region_path.is_empty() && order.text_field("region").is_some() {
+        let order = if order.region_path.is_empty() && order.region().is_some() {
             order_owned = order.clone();
             self.plan.fill_region_path(&mut order_owned);
             &order_owned
         } else {
             order
         };
-        if let Some(currency) = order.text_field("currency")
+        if let Some(currency) = order.currency()
             && currency != self.bundle.currency().code
         {
             return Err(vec![Problem::error(
@@ -631,21 +717,19 @@ impl<'b> Settler<'b> {
             Some((_, Some((_, at)))) => *at,
             _ => *placed,
         };
-        let period = period_key(
-            self.plan.cycle,
-            when.with_timezone(&self.plan.time_zone).date_naive(),
+        let day = when.with_timezone(&self.plan.time_zone).date_naive();
+        let cycle = self.plan.cycle;
+        let period = Arc::clone(
+            self.periods
+                .entry(day)
+                .or_insert_with(|| Arc::from(period_key(cycle, day))),
         );
         let mut context = None;
         let (plan_index, channel) = self.choose_plan(order, &mut context)?;
         let refund = order.refund.as_ref().map(|(id, _)| id.clone());
-        let (amount, raw) = self.raw_shares(
-            order,
-            plan_index,
-            channel,
-            &mut context,
-            refund.is_none(),
-            &period,
-        )?;
+        let mut pending = Vec::new();
+        let (amount, raw) =
+            self.raw_shares(order, plan_index, channel, &mut context, &mut pending)?;
         let settle = self.plan;
         let Some(plan) = settle.plans.get(plan_index) else {
             return Err(vec![overflow("")]);
@@ -664,8 +748,18 @@ impl<'b> Settler<'b> {
             None => (total, shares, unallocated),
             Some(_) => self.reverse(order, plan, total, shares, unallocated, &mut context)?,
         };
-        if refund.is_none() {
-            self.count_period_rules(order, &mut context)?;
+        // What the order counts toward period attainment; a refund takes back its share of it.
+        let factor = if refund.is_none() {
+            Decimal::ONE
+        } else if total.is_zero() {
+            Decimal::ZERO
+        } else {
+            amount.checked_div(total).unwrap_or_default()
+        };
+        self.count_period_rules(order, &mut context, factor)?;
+        for (key, acc) in pending {
+            let counted = self.deferred.entry(key).or_default();
+            counted.add(&acc, factor);
         }
         let split = OrderSplit {
             order: order.id.clone(),
@@ -812,6 +906,7 @@ impl<'b> Settler<'b> {
         &mut self,
         order: &Order,
         context: &mut Option<Variable>,
+        factor: Decimal,
     ) -> Result<(), Vec<Problem>> {
         let settle = self.plan;
         let Some((_, at)) = &order.placed_at else {
@@ -837,48 +932,102 @@ impl<'b> Settler<'b> {
                 rule.period,
                 at.with_timezone(&settle.time_zone).date_naive(),
             );
-            let acc = self.period_rules.entry((r, payee, key)).or_default();
-            acc.amount += base;
-            acc.base += base;
-            acc.quantity += order.quantity();
-            acc.orders += Decimal::ONE;
+            let counted = Attainment {
+                amount: base,
+                base,
+                quantity: order.quantity(),
+                orders: Decimal::ONE,
+            };
+            self.period_rules
+                .entry((r, payee.to_string(), key))
+                .or_default()
+                .add(&counted, factor);
         }
         Ok(())
     }
 
+    /// The statement of `payee` for `period`, created on first use.
+    fn statement(&mut self, payee: &str, period: &str) -> &mut StatementAcc {
+        if !self.statements.contains_key(payee) {
+            self.statements.insert(Arc::from(payee), Fast::default());
+        }
+        let Some(periods) = self.statements.get_mut(payee) else {
+            return &mut self.scratch;
+        };
+        if !periods.contains_key(period) {
+            periods.insert(Arc::from(period), StatementAcc::default());
+        }
+        match periods.get_mut(period) {
+            Some(acc) => acc,
+            None => &mut self.scratch,
+        }
+    }
+
+    /// Adds a line to a statement; `counts`: the line's order is new to the statement.
     fn line(
         &mut self,
         payee: &str,
         party: &Arc<str>,
         period: &str,
-        line: StatementLine,
+        amount: Decimal,
         counts: bool,
+        line: impl FnOnce() -> StatementLine,
     ) {
-        let acc = self
-            .statements
-            .entry((payee.to_owned(), period.to_owned()))
-            .or_default();
+        let keep = self.keep_lines;
+        let acc = self.statement(payee, period);
         acc.party.get_or_insert_with(|| Arc::clone(party));
-        acc.total += line.amount;
+        acc.total += amount;
         if counts {
             acc.orders += 1;
         }
-        if self.keep_lines {
-            acc.lines.push(line);
+        if keep {
+            acc.lines.push(line());
         }
     }
 
     fn record(&mut self, split: &OrderSplit) {
-        for share in &split.shares {
-            let line = StatementLine {
-                order: Some(split.order.clone()),
-                refund: split.refund.clone(),
-                plan: Some(Arc::clone(&split.plan)),
-                rule: Arc::clone(&share.component),
-                amount: share.amount,
-            };
-            self.line(&share.payee, &share.party, &split.period, line, true);
+        for (i, share) in split.shares.iter().enumerate() {
+            // An order counts once per statement, however many shares its payee has.
+            let first = !split
+                .shares
+                .get(..i)
+                .unwrap_or_default()
+                .iter()
+                .any(|s| s.payee == share.payee);
+            self.line(
+                &share.payee,
+                &share.party,
+                &split.period,
+                share.amount,
+                first,
+                || StatementLine {
+                    order: Some(split.order.clone()),
+                    refund: split.refund.clone(),
+                    plan: Some(Arc::clone(&split.plan)),
+                    rule: Arc::clone(&share.component),
+                    amount: share.amount,
+                },
+            );
         }
+    }
+
+    /// The statement period a period key is paid in: the cycle period it ends in (a daily
+    /// bonus lands in that month's statement, a yearly reward in December's).
+    fn cycle_key(&self, key: &str) -> String {
+        period_end(key).map_or_else(|| key.to_owned(), |end| period_key(self.plan.cycle, end))
+    }
+
+    /// What `payee` has on its statements for the cycles ending inside period `key`.
+    fn earned(&self, payee: &str, period: Period, key: &str) -> Decimal {
+        self.statements.get(payee).map_or(Decimal::ZERO, |periods| {
+            periods
+                .iter()
+                .filter(|(cycle, _)| {
+                    period_end(cycle).is_some_and(|end| period_key(period, end) == key)
+                })
+                .map(|(_, acc)| acc.total)
+                .sum()
+        })
     }
 
     /// Closes every period: deferred tiered components and period rules, then the statements,
@@ -926,9 +1075,13 @@ impl<'b> Settler<'b> {
                 rule: Arc::clone(&c.id),
                 amount,
             };
-            self.line(&payee, &party, &key, line(pay), false);
+            // Paid in the statement of the cycle the period ends in.
+            let cycle_key = self.cycle_key(&key);
+            self.line(&payee, &party, &cycle_key, pay, false, || line(pay));
             if !rem_payee.is_empty() {
-                self.line(&rem_payee, &rem_party, &key, line(-pay), false);
+                self.line(&rem_payee, &rem_party, &cycle_key, -pay, false, || {
+                    line(-pay)
+                });
             }
         }
         let mut by_rule: BTreeMap<(usize, String), Vec<(String, Attainment)>> = BTreeMap::new();
@@ -939,27 +1092,43 @@ impl<'b> Settler<'b> {
             let Some(rule) = settle.period_rules.get(r) else {
                 continue;
             };
+            // A rule with tiers or milestones earns its own payout; a rule with neither (a
+            // guarantee, a draw) works on what the payee earned in the period otherwise.
+            let earns = !rule.bands.is_empty() || !rule.milestones.is_empty();
             let mut owed = Decimal::ZERO;
             let mut owed_for = 0u32;
             for (key, acc) in periods {
-                let earned =
-                    period_pay(rule, &acc).map_or(Decimal::ZERO, |p| rounding.round(p, places));
-                let mut paid = earned;
+                let cycle_key = self.cycle_key(&key);
+                let (earned, mut paid) = if earns {
+                    let pay =
+                        period_pay(rule, &acc).map_or(Decimal::ZERO, |p| rounding.round(p, places));
+                    (pay, pay)
+                } else {
+                    let earned = self.earned(&payee, rule.period, &key);
+                    let topup = rule.minimum.map_or(Decimal::ZERO, |min| {
+                        let topup = (min - earned).max(Decimal::ZERO);
+                        rule.maximum.map_or(topup, |max| topup.min(max))
+                    });
+                    (earned + topup, topup)
+                };
                 if let Some((draw, recoverable, over)) = rule.draw {
-                    // Recover an earlier shortfall from what this period earns beyond the draw.
-                    if recoverable && owed > Decimal::ZERO && over.is_none_or(|n| owed_for < n) {
-                        let surplus = (earned - draw).max(Decimal::ZERO);
-                        let back = surplus.min(owed);
+                    if earned < draw {
+                        // An advance up to the draw; a recoverable one is owed back.
+                        let advance = draw - earned;
+                        if recoverable {
+                            owed += advance;
+                            owed_for = 0;
+                        }
+                        paid += advance;
+                    } else if recoverable
+                        && owed > Decimal::ZERO
+                        && over.is_none_or(|n| owed_for < n)
+                    {
+                        // Recovered from what this period earns beyond the draw.
+                        let back = (earned - draw).min(owed);
                         paid -= back;
                         owed -= back;
                         owed_for += 1;
-                    }
-                    if earned < draw {
-                        if recoverable {
-                            owed += draw - earned;
-                            owed_for = 0;
-                        }
-                        paid = draw;
                     }
                 }
                 if paid.is_zero() {
@@ -972,7 +1141,7 @@ impl<'b> Settler<'b> {
                     rule: Arc::clone(&rule.id),
                     amount: paid,
                 };
-                self.line(&payee, &rule.party, &key, line, false);
+                self.line(&payee, &rule.party, &cycle_key, paid, false, || line);
             }
         }
         let after = settle.settle_after_days;
@@ -983,10 +1152,20 @@ impl<'b> Settler<'b> {
                 .iter()
                 .find(|c| c.id.as_str() == id)
         });
-        let statements = std::mem::take(&mut self.statements);
+        let mut statements: Vec<(Arc<str>, Arc<str>, StatementAcc)> =
+            std::mem::take(&mut self.statements)
+                .into_iter()
+                .flat_map(|(payee, periods)| {
+                    periods
+                        .into_iter()
+                        .map(move |(period, acc)| (Arc::clone(&payee), period, acc))
+                })
+                .collect();
+        statements.sort_by(|a, b| (&a.0, &a.1).cmp(&(&b.0, &b.1)));
         statements
             .into_iter()
-            .map(|((payee, period), mut acc)| {
+            .map(|(payee, period, mut acc)| {
+                let (payee, period) = (payee.to_string(), period.to_string());
                 acc.lines.sort();
                 let settles_on = period_end(&period).and_then(|end| {
                     let mut day = end;
@@ -1011,6 +1190,51 @@ impl<'b> Settler<'b> {
             })
             .collect()
     }
+}
+
+/// Largest remainder for shares that are all non-negative (nearly every order), with plain
+/// decimal arithmetic: the same result as [`allocate::round_shares`] gives them, which handles
+/// everything else. `None` when this shortcut does not apply.
+fn round_non_negative(values: &[Decimal], target: Decimal, places: u32) -> Option<Vec<Decimal>> {
+    if values.iter().any(|v| v.is_sign_negative() && !v.is_zero()) {
+        return None;
+    }
+    let unit = Decimal::new(1, places);
+    let mut out = Vec::with_capacity(values.len());
+    let mut floors = Decimal::ZERO;
+    for value in values {
+        let mut floor =
+            value.round_dp_with_strategy(places, rust_decimal::RoundingStrategy::ToZero);
+        floor.rescale(places);
+        floor.set_sign_positive(true);
+        floors = floors.checked_add(floor)?;
+        out.push(floor);
+    }
+    let left = target.checked_sub(floors)?.checked_div(unit)?;
+    if !left.fract().is_zero() || left.is_sign_negative() {
+        return None;
+    }
+    let mut left = usize::try_from(left.mantissa() / 10i128.pow(left.scale())).ok()?;
+    if values.len() > 64 {
+        return None;
+    }
+    let mut bumped = 0u64;
+    while left > 0 {
+        let mut best: Option<(usize, Decimal)> = None;
+        for (i, (value, floor)) in values.iter().zip(&out).enumerate() {
+            let fraction = value.checked_sub(*floor)?;
+            let free = bumped & (1 << i) == 0;
+            if free && !fraction.is_zero() && best.is_none_or(|(_, b)| fraction > b) {
+                best = Some((i, fraction));
+            }
+        }
+        let (i, _) = best?;
+        let slot = out.get_mut(i)?;
+        *slot = slot.checked_add(unit)?;
+        bumped |= 1 << i;
+        left -= 1;
+    }
+    Some(out)
 }
 
 /// What a period rule pays for one period's attainment, before draws: tiers, milestones, then

@@ -55,6 +55,9 @@ pub const BOOL_FIELDS: [&str; 2] = ["new_customer", "new_product"];
 
 const AMOUNT: usize = 0;
 const QUANTITY: usize = 5;
+const CHANNEL: usize = 0;
+const REGION: usize = 3;
+const CURRENCY: usize = 10;
 
 /// Amounts and counts: at most 6 decimals, below 10^15 in magnitude; negative only where the
 /// field allows it (margins can be negative).
@@ -97,6 +100,21 @@ impl Order {
     pub fn number_field(&self, name: &str) -> Option<Decimal> {
         let i = NUMBER_FIELDS.iter().position(|f| *f == name)?;
         *self.number.get(i)?
+    }
+
+    /// The sales channel, if given.
+    pub fn channel(&self) -> Option<&str> {
+        self.text.get(CHANNEL)?.as_deref()
+    }
+
+    /// The region, if given.
+    pub fn region(&self) -> Option<&str> {
+        self.text.get(REGION)?.as_deref()
+    }
+
+    /// The currency, if given.
+    pub fn currency(&self) -> Option<&str> {
+        self.text.get(CURRENCY)?.as_deref()
     }
 
     /// What the customer paid.
@@ -305,8 +323,9 @@ impl Order {
         diag.finish(order).map_err(|p| on_line(p, line))
     }
 
-    /// Reads an order from named text fields (a CSV row under its header). Empty cells are
-    /// absent values; `payees.<party>` columns name payees.
+    /// Reads an order from named text fields (a CSV row under its header). An empty cell is an
+    /// empty text for a text field (`promotion` with no promotion) and an absent value for any
+    /// other; `payees.<party>` columns name payees.
     pub fn from_fields<'a>(
         fields: impl IntoIterator<Item = (&'a str, &'a str)>,
         line: Option<usize>,
@@ -315,7 +334,7 @@ impl Order {
         let order = read_fields(
             fields
                 .into_iter()
-                .filter(|(_, v)| !v.is_empty())
+                .filter(|(k, v)| !v.is_empty() || TEXT_FIELDS.contains(k))
                 .map(|(k, v)| (k, Raw::Text(v))),
             &mut diag,
         );
@@ -344,8 +363,10 @@ fn read_fields<'a>(
             }
         }
     };
+    let mut amount_given = false;
     for (name, raw) in fields {
         let at = root.key(name);
+        amount_given |= name == "amount";
         if let Raw::Json(Value::Null) = raw {
             continue;
         }
@@ -439,7 +460,8 @@ fn read_fields<'a>(
             }
         }
     }
-    if order.number.get(AMOUNT).copied().flatten().is_none() {
+    // An amount that was given but unreadable has its own problem already.
+    if !amount_given {
         diag.error(
             ProblemCode::MissingField,
             &root.key("amount"),

@@ -19,8 +19,92 @@ use std::sync::Arc;
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Cond {
     Always,
-    Native(Pred<OrderSlot>),
-    Zen(Box<Expr>, String),
+    /// `needs`: the order fields it reads, which an order must give; `at`: its pointer.
+    Native {
+        pred: Pred<OrderSlot>,
+        needs: Vec<Field>,
+        at: String,
+    },
+    Zen {
+        expr: Box<Expr>,
+        needs: Vec<Field>,
+        at: String,
+    },
+}
+
+/// An optional order field, by kind and position (see `order.rs`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Field {
+    Text(usize),
+    Number(usize),
+    Flag(usize),
+    PlacedAt,
+}
+
+impl Field {
+    pub(crate) fn name(self) -> &'static str {
+        use super::order::{BOOL_FIELDS, NUMBER_FIELDS, TEXT_FIELDS};
+        match self {
+            Self::Text(i) => TEXT_FIELDS.get(i).copied().unwrap_or(""),
+            Self::Number(i) => NUMBER_FIELDS.get(i).copied().unwrap_or(""),
+            Self::Flag(i) => BOOL_FIELDS.get(i).copied().unwrap_or(""),
+            Self::PlacedAt => "placed_at",
+        }
+    }
+
+    pub(crate) fn given(self, order: &Order) -> bool {
+        match self {
+            Self::Text(i) => order.text.get(i).is_some_and(Option::is_some),
+            Self::Number(i) => order.number.get(i).is_some_and(Option::is_some),
+            Self::Flag(i) => order.flags.get(i).is_some_and(Option::is_some),
+            Self::PlacedAt => order.placed_at.is_some(),
+        }
+    }
+}
+
+/// The optional fields `source` reads (`order.promotion` → promotion), outside string literals.
+fn needs(source: &str) -> Vec<Field> {
+    use super::order::{BOOL_FIELDS, NUMBER_FIELDS, TEXT_FIELDS};
+    let mut needs = Vec::new();
+    let mut rest = source;
+    let mut quote: Option<char> = None;
+    let mut prev = ' ';
+    while let Some(c) = rest.chars().next() {
+        match quote {
+            Some(q) if c == q => quote = None,
+            Some(_) => {}
+            None if c == '\'' || c == '"' => quote = Some(c),
+            None if !(prev.is_ascii_alphanumeric() || prev == '_' || prev == '.')
+                && rest.starts_with("order.") =>
+            {
+                let name: String = rest["order.".len()..]
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                    .collect();
+                let field = TEXT_FIELDS
+                    .iter()
+                    .position(|f| *f == name)
+                    .map(Field::Text)
+                    .or_else(|| {
+                        NUMBER_FIELDS
+                            .iter()
+                            .position(|f| *f == name)
+                            .map(Field::Number)
+                    })
+                    .or_else(|| BOOL_FIELDS.iter().position(|f| *f == name).map(Field::Flag))
+                    .or_else(|| (name == "placed_at").then_some(Field::PlacedAt));
+                if let Some(field) = field
+                    && !needs.contains(&field)
+                {
+                    needs.push(field);
+                }
+            }
+            None => {}
+        }
+        prev = c;
+        rest = &rest[c.len_utf8()..];
+    }
+    needs
 }
 
 impl Cond {
@@ -33,9 +117,14 @@ impl Cond {
             return Some(Self::Always);
         };
         let expr = exprs.get(&at)?;
+        let needs = needs(source.as_str());
         Some(match Pred::compile(source.as_str(), false) {
-            Some(pred) => Self::Native(pred),
-            None => Self::Zen(Box::new(expr.clone()), at),
+            Some(pred) => Self::Native { pred, needs, at },
+            None => Self::Zen {
+                expr: Box::new(expr.clone()),
+                needs,
+                at,
+            },
         })
     }
 }
@@ -463,7 +552,7 @@ impl SettlePlan {
         if !order.region_path.is_empty() {
             return;
         }
-        let Some(mut region) = order.text_field("region").map(str::to_owned) else {
+        let Some(mut region) = order.region().map(str::to_owned) else {
             return;
         };
         let mut path = vec![region.clone()];

@@ -1,0 +1,213 @@
+//! Properties of the settlement engine over random plans and orders: splits add up to the
+//! cent, statements are the sum of their lines, arrival order does not matter, and a full
+//! refund undoes an order.
+#![cfg(not(target_arch = "wasm32"))]
+
+use jimu_core::Bundle;
+use jimu_core::settle::{Order, OrderSplit, Settler, Statement};
+use proptest::prelude::*;
+use rust_decimal::Decimal;
+use serde_json::json;
+
+/// A plan: up to three percentages and a fixed amount for the first parties, a tiered
+/// commission over the order amount, and HQ takes the rest.
+#[derive(Debug, Clone)]
+struct PlanSpec {
+    rates: Vec<Decimal>,
+    fixed: Decimal,
+    tier_rate: Decimal,
+    allocation: &'static str,
+    rounding: &'static str,
+}
+
+fn plan_spec() -> impl Strategy<Value = PlanSpec> {
+    (
+        prop::collection::vec(0u32..300, 1..4),
+        0i64..500,
+        0u32..50,
+        prop::sample::select(vec!["largest_remainder", "to_remainder"]),
+        prop::sample::select(vec!["half_away_from_zero", "half_even"]),
+    )
+        .prop_map(|(rates, fixed, tier, allocation, rounding)| PlanSpec {
+            // Rates in thousandths; together below 90%, so HQ's remainder never goes negative
+            // for orders above the fixed amount.
+            rates: rates
+                .into_iter()
+                .map(|r| Decimal::new(i64::from(r), 3))
+                .collect(),
+            fixed: Decimal::new(fixed, 2),
+            tier_rate: Decimal::new(i64::from(tier), 3),
+            allocation,
+            rounding,
+        })
+}
+
+fn bundle(spec: &PlanSpec) -> Bundle {
+    let parties = ["store", "agent", "tech"];
+    let mut components: Vec<serde_json::Value> = spec
+        .rates
+        .iter()
+        .zip(parties)
+        .map(
+            |(rate, party)| json!({"kind": "percentage", "party": party, "rate": rate.to_string()}),
+        )
+        .collect();
+    components.push(json!({"kind": "fixed", "party": "tech", "amount": spec.fixed.to_string()}));
+    components.push(json!({"kind": "tiered", "party": "agent", "mode": "marginal",
+        "tiers": [{"up_to": "1000", "rate": "0"}, {"up_to": null, "rate": spec.tier_rate.to_string()}]}));
+    components.push(json!({"kind": "remainder", "party": "hq"}));
+    let doc = json!({
+        "schema_version": 2, "currency": "CNY", "time_zone": "Asia/Shanghai",
+        "settlement": {
+            "parties": [
+                {"id": "hq", "name": "总部", "kind": "hq"},
+                {"id": "store", "name": "门店", "kind": "store", "from_order": true},
+                {"id": "agent", "name": "代理", "kind": "agent"},
+                {"id": "tech", "name": "技师", "kind": "technician", "from_order": true}
+            ],
+            "plans": [{"id": "p", "name": "方案", "allocation": spec.allocation,
+                       "rounding": spec.rounding, "components": components}],
+            "statements": {"cycle": "month", "settle_after_days": 1}
+        }
+    });
+    Bundle::from_json(&doc.to_string()).unwrap_or_else(|p| panic!("{p:#?}"))
+}
+
+#[derive(Debug, Clone)]
+struct OrderSpec {
+    id: usize,
+    cents: i64,
+    day: u32,
+    store: usize,
+    tech: usize,
+}
+
+fn orders() -> impl Strategy<Value = Vec<OrderSpec>> {
+    prop::collection::vec(
+        (10_000i64..10_000_000, 1u32..29, 0usize..3, 0usize..4),
+        1..25,
+    )
+    .prop_map(|raw| {
+        raw.into_iter()
+            .enumerate()
+            .map(|(id, (cents, day, store, tech))| OrderSpec {
+                id,
+                cents,
+                day,
+                store,
+                tech,
+            })
+            .collect()
+    })
+}
+
+fn order(spec: &OrderSpec, refund: bool) -> Order {
+    let mut value = json!({
+        "id": format!("o{}", spec.id),
+        "amount": Decimal::new(spec.cents, 2).to_string(),
+        "placed_at": format!("2026-11-{:02}T10:00:00+08:00", spec.day),
+        "payees": {"store": format!("s{}", spec.store), "tech": format!("t{}", spec.tech)}
+    });
+    if refund {
+        value["refund_of"] = value["id"].clone();
+        value["refund_id"] = json!(format!("r{}", spec.id));
+        value["refunded_at"] = json!(format!("2026-11-{:02}T18:00:00+08:00", spec.day));
+    }
+    Order::from_json(&value, None).unwrap_or_else(|p| panic!("{p:#?}"))
+}
+
+fn settle(bundle: &Bundle, orders: &[Order]) -> (Vec<OrderSplit>, Vec<Statement>) {
+    let mut settler = Settler::new(bundle, true);
+    let splits = orders
+        .iter()
+        .map(|o| settler.settle(o).unwrap_or_else(|p| panic!("{p:#?}")))
+        .collect();
+    (splits, settler.finish())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(150))]
+
+    #[test]
+    fn splits_add_up_and_statements_are_their_lines(spec in plan_spec(), specs in orders()) {
+        let bundle = bundle(&spec);
+        let orders: Vec<Order> = specs.iter().map(|s| order(s, false)).collect();
+        let (splits, statements) = settle(&bundle, &orders);
+        let mut all_shares = Decimal::ZERO;
+        for split in &splits {
+            let shares: Decimal = split.shares.iter().map(|s| s.amount).sum();
+            prop_assert_eq!(shares + split.unallocated, split.amount, "{:?}", split);
+            for share in &split.shares {
+                prop_assert_eq!(share.amount.scale(), 2, "{:?}", share);
+            }
+            all_shares += shares;
+        }
+        let mut all_statements = Decimal::ZERO;
+        for statement in &statements {
+            let lines: Decimal = statement.lines.iter().map(|l| l.amount).sum();
+            prop_assert_eq!(lines, statement.total, "{:?}", statement);
+            all_statements += statement.total;
+            prop_assert_eq!(statement.settles_on.as_deref(), Some("2026-12-01"));
+        }
+        prop_assert_eq!(all_statements, all_shares);
+    }
+
+    #[test]
+    fn arrival_order_does_not_matter(spec in plan_spec(), specs in orders(), rotate in 0usize..25) {
+        let bundle = bundle(&spec);
+        let orders: Vec<Order> = specs.iter().map(|s| order(s, false)).collect();
+        let mut shuffled = orders.clone();
+        shuffled.reverse();
+        let by = rotate % shuffled.len();
+        shuffled.rotate_left(by);
+        let (_, a) = settle(&bundle, &orders);
+        let (_, b) = settle(&bundle, &shuffled);
+        prop_assert_eq!(a, b);
+    }
+
+    #[test]
+    fn a_full_refund_returns_every_party_to_where_it_was(spec in plan_spec(), specs in orders()) {
+        let bundle = bundle(&spec);
+        let mut orders: Vec<Order> = specs.iter().map(|s| order(s, false)).collect();
+        orders.extend(specs.iter().map(|s| order(s, true)));
+        let (splits, statements) = settle(&bundle, &orders);
+        let (sales, refunds) = splits.split_at(specs.len());
+        for (sale, refund) in sales.iter().zip(refunds) {
+            prop_assert_eq!(refund.amount, -sale.amount);
+            let back: Vec<Decimal> = refund.shares.iter().map(|s| -s.amount).collect();
+            let paid: Vec<Decimal> = sale.shares.iter().map(|s| s.amount).collect();
+            prop_assert_eq!(back, paid);
+        }
+        for statement in &statements {
+            prop_assert!(statement.total.is_zero(), "{:?}", statement);
+        }
+    }
+}
+
+/// An order the plan cannot cover is a problem, not a negative share for HQ.
+#[test]
+fn a_plan_that_cannot_cover_the_amount_is_a_problem() {
+    let spec = PlanSpec {
+        rates: vec![Decimal::new(600, 3), Decimal::new(300, 3)],
+        fixed: Decimal::new(5000, 2),
+        tier_rate: Decimal::ZERO,
+        allocation: "largest_remainder",
+        rounding: "half_away_from_zero",
+    };
+    let bundle = bundle(&spec);
+    let small = OrderSpec {
+        id: 1,
+        cents: 10_000,
+        day: 3,
+        store: 0,
+        tech: 0,
+    };
+    let mut settler = Settler::new(&bundle, true);
+    let problems = settler.settle(&order(&small, false)).unwrap_err();
+    assert_eq!(problems[0].code.as_str(), "weights-not-covering");
+    assert!(
+        problems[0].message.en.contains("more than the 100.00"),
+        "{:?}",
+        problems[0]
+    );
+}
