@@ -211,3 +211,33 @@ fn a_plan_that_cannot_cover_the_amount_is_a_problem() {
         problems[0]
     );
 }
+
+/// An order in another currency is refused, not settled as if it were in the bundle's.
+#[test]
+fn an_order_in_another_currency_is_a_problem() {
+    let spec = PlanSpec {
+        rates: vec![Decimal::new(100, 3)],
+        fixed: Decimal::ZERO,
+        tier_rate: Decimal::ZERO,
+        allocation: "largest_remainder",
+        rounding: "half_away_from_zero",
+    };
+    let bundle = bundle(&spec);
+    let order = Order::from_json(
+        &json!({"id": "o1", "amount": "100.00", "currency": "USD",
+                "placed_at": "2026-11-03T10:00:00+08:00",
+                "payees": {"store": "s1", "tech": "t1"}}),
+        Some(7),
+    )
+    .unwrap();
+    let problems = Settler::new(&bundle, true).settle(&order).unwrap_err();
+    assert_eq!(
+        (problems[0].code.as_str(), problems[0].path.as_str()),
+        ("unknown-currency", "/currency")
+    );
+    assert!(
+        problems[0].message.zh_cn.contains("USD"),
+        "{:?}",
+        problems[0]
+    );
+}

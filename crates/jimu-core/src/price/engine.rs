@@ -18,8 +18,6 @@ use std::sync::Arc;
 use zen_expression::Variable;
 use zen_expression::vm::VM;
 
-const HUNDRED: Decimal = Decimal::ONE_HUNDRED;
-
 /// A line while the quote runs.
 struct Line<'b> {
     item: Option<&'b crate::format::catalog::Item>,
@@ -335,53 +333,32 @@ impl<'b> Run<'b> {
         let quantity = line
             .and_then(|i| self.lines.get(i))
             .map_or(Decimal::ONE, |l| l.out.quantity);
-        let simple = |result: Option<Decimal>, calc: Calc| {
-            result.map(|result| Applied {
+        let simple = |calc: Calc| {
+            calc.result().map(|result| Applied {
                 result,
                 calc,
                 adds: None,
             })
         };
         let applied = match &rule.effect {
-            EffectPlan::PercentOff(percent) => simple(
-                HUNDRED
-                    .checked_sub(*percent)
-                    .and_then(|p| amount.checked_mul(p))
-                    .and_then(|a| a.checked_div(HUNDRED)),
-                Calc::PercentOff {
-                    amount,
-                    percent: *percent,
-                },
-            ),
-            EffectPlan::Markup(percent) => simple(
-                HUNDRED
-                    .checked_add(*percent)
-                    .and_then(|p| amount.checked_mul(p))
-                    .and_then(|a| a.checked_div(HUNDRED)),
-                Calc::Markup {
-                    amount,
-                    percent: *percent,
-                },
-            ),
-            EffectPlan::AmountOff(off) => simple(
-                amount.checked_sub(*off),
-                Calc::AmountOff { amount, off: *off },
-            ),
-            EffectPlan::SetPrice(price) => simple(
-                price.checked_mul(quantity),
-                Calc::SetPrice {
-                    price: *price,
-                    quantity,
-                },
-            ),
-            EffectPlan::Floor(floor) => simple(
-                Some(amount.max(*floor)),
-                Calc::Floor {
-                    amount,
-                    floor: *floor,
-                },
-            ),
-            EffectPlan::Cap(cap) => simple(Some(amount.min(*cap)), Calc::Cap { amount, cap: *cap }),
+            EffectPlan::PercentOff(percent) => simple(Calc::PercentOff {
+                amount,
+                percent: *percent,
+            }),
+            EffectPlan::Markup(percent) => simple(Calc::Markup {
+                amount,
+                percent: *percent,
+            }),
+            EffectPlan::AmountOff(off) => simple(Calc::AmountOff { amount, off: *off }),
+            EffectPlan::SetPrice(price) => simple(Calc::SetPrice {
+                price: *price,
+                quantity,
+            }),
+            EffectPlan::Floor(floor) => simple(Calc::Floor {
+                amount,
+                floor: *floor,
+            }),
+            EffectPlan::Cap(cap) => simple(Calc::Cap { amount, cap: *cap }),
             EffectPlan::CostTimes(coefficient) => {
                 let Some(cost) = facts.item.and_then(|i| i.cost) else {
                     self.diag.push(Problem::error(
@@ -402,15 +379,11 @@ impl<'b> Run<'b> {
                     ));
                     return None;
                 };
-                simple(
-                    cost.checked_mul(*coefficient)
-                        .and_then(|c| c.checked_mul(quantity)),
-                    Calc::CostTimes {
-                        cost,
-                        coefficient: *coefficient,
-                        quantity,
-                    },
-                )
+                simple(Calc::CostTimes {
+                    cost,
+                    coefficient: *coefficient,
+                    quantity,
+                })
             }
             EffectPlan::TieredFee {
                 charge,
@@ -442,7 +415,7 @@ impl<'b> Run<'b> {
                     breakdown: Box::new(breakdown),
                 };
                 if line.is_some() {
-                    simple(Some(fee), calc)
+                    simple(calc)
                 } else {
                     let fee = self.round(fee);
                     let added = self.fee_line(rule, item.as_deref(), Decimal::ONE, fee);

@@ -275,53 +275,58 @@ fn show(value: Option<Decimal>) -> String {
     value.map_or_else(|| "…".to_owned(), |v| v.normalize().to_string())
 }
 
+/// `amount` × (100 ± `percent`) / 100.
+fn percent_of(amount: Decimal, percent: Decimal, up: bool) -> Option<Decimal> {
+    let hundred = Decimal::ONE_HUNDRED;
+    let factor = if up {
+        hundred.checked_add(percent)?
+    } else {
+        hundred.checked_sub(percent)?
+    };
+    amount.checked_mul(factor)?.checked_div(hundred)
+}
+
 impl Calc {
-    /// The effect's arithmetic as people write it, e.g. `120.00 × (1 − 20%) = 96`.
-    pub fn formula(&self) -> String {
-        let hundred = Decimal::ONE_HUNDRED;
+    /// The exact result of the arithmetic (before the group rounds it); `None` on overflow.
+    pub fn result(&self) -> Option<Decimal> {
         match self {
-            Self::PercentOff { amount, percent } => format!(
-                "{amount} × (1 − {percent}%) = {}",
-                show(
-                    hundred
-                        .checked_sub(*percent)
-                        .and_then(|p| amount.checked_mul(p))
-                        .and_then(|a| a.checked_div(hundred))
-                )
-            ),
-            Self::Markup { amount, percent } => format!(
-                "{amount} × (1 + {percent}%) = {}",
-                show(
-                    hundred
-                        .checked_add(*percent)
-                        .and_then(|p| amount.checked_mul(p))
-                        .and_then(|a| a.checked_div(hundred))
-                )
-            ),
-            Self::AmountOff { amount, off } => {
-                format!("{amount} − {off} = {}", show(amount.checked_sub(*off)))
+            Self::PercentOff { amount, percent } => percent_of(*amount, *percent, false),
+            Self::Markup { amount, percent } => percent_of(*amount, *percent, true),
+            Self::AmountOff { amount, off } => amount.checked_sub(*off),
+            Self::SetPrice { price, quantity } | Self::AddLine { price, quantity } => {
+                price.checked_mul(*quantity)
             }
-            Self::SetPrice { price, quantity } => {
-                format!(
-                    "{price} × {quantity} = {}",
-                    show(price.checked_mul(*quantity))
-                )
-            }
-            Self::Floor { amount, floor } => {
-                format!("max({amount}, {floor}) = {}", (*amount).max(*floor))
-            }
-            Self::Cap { amount, cap } => format!("min({amount}, {cap}) = {}", (*amount).min(*cap)),
+            Self::Floor { amount, floor } => Some((*amount).max(*floor)),
+            Self::Cap { amount, cap } => Some((*amount).min(*cap)),
             Self::CostTimes {
                 cost,
                 coefficient,
                 quantity,
-            } => format!(
-                "{cost} × {coefficient} × {quantity} = {}",
-                show(
-                    cost.checked_mul(*coefficient)
-                        .and_then(|c| c.checked_mul(*quantity))
-                )
-            ),
+            } => cost.checked_mul(*coefficient)?.checked_mul(*quantity),
+            Self::Tiered { breakdown, .. } => Some(breakdown.amount),
+            Self::Rounded { result, .. } => Some(*result),
+        }
+    }
+
+    /// The effect's arithmetic as people write it, e.g. `120.00 × (1 − 20%) = 96`.
+    pub fn formula(&self) -> String {
+        let result = show(self.result());
+        match self {
+            Self::PercentOff { amount, percent } => {
+                format!("{amount} × (1 − {percent}%) = {result}")
+            }
+            Self::Markup { amount, percent } => format!("{amount} × (1 + {percent}%) = {result}"),
+            Self::AmountOff { amount, off } => format!("{amount} − {off} = {result}"),
+            Self::SetPrice { price, quantity } | Self::AddLine { price, quantity } => {
+                format!("{price} × {quantity} = {result}")
+            }
+            Self::Floor { amount, floor } => format!("max({amount}, {floor}) = {result}"),
+            Self::Cap { amount, cap } => format!("min({amount}, {cap}) = {result}"),
+            Self::CostTimes {
+                cost,
+                coefficient,
+                quantity,
+            } => format!("{cost} × {coefficient} × {quantity} = {result}"),
             Self::Tiered { raw, breakdown } => {
                 let formula = tiers::formula(breakdown);
                 if *raw == breakdown.quantity {
@@ -329,12 +334,6 @@ impl Calc {
                 } else {
                     format!("{raw} → {}; {formula}", breakdown.quantity)
                 }
-            }
-            Self::AddLine { price, quantity } => {
-                format!(
-                    "{price} × {quantity} = {}",
-                    show(price.checked_mul(*quantity))
-                )
             }
             Self::Rounded {
                 inner,
