@@ -241,3 +241,59 @@ fn an_order_in_another_currency_is_a_problem() {
         problems[0]
     );
 }
+
+/// A recoverable draw: an advance up to the draw in a weak month, paid back from what later
+/// months earn beyond it, within the periods allowed.
+#[test]
+fn a_recoverable_draw_is_advanced_then_recovered() {
+    let doc = json!({
+        "schema_version": 2, "currency": "CNY", "time_zone": "Asia/Shanghai",
+        "settlement": {
+            "parties": [
+                {"id": "owner", "name": "店主", "kind": "hq"},
+                {"id": "staff", "name": "店员", "kind": "technician"}
+            ],
+            "plans": [{"id": "p", "name": "方案", "components": [
+                {"kind": "percentage", "party": "staff", "rate": "0.10"},
+                {"kind": "remainder", "party": "owner"}]}],
+            "period_rules": [{"id": "draw", "name": "预支", "party": "staff", "period": "month",
+                "draw": {"amount": "2000.00", "recovery": "recoverable", "recover_over_periods": 2}}],
+            "statements": {"cycle": "month", "settle_after_days": 1}
+        }
+    });
+    let bundle = Bundle::from_json(&doc.to_string()).unwrap_or_else(|p| panic!("{p:#?}"));
+    let mut settler = Settler::new(&bundle, true);
+    // Staff earn 10%: 500.00 in September, 3000.00 in October, 2500.00 in November,
+    // 4000.00 in December.
+    for (month, amount) in [
+        (9, "5000.00"),
+        (10, "30000.00"),
+        (11, "25000.00"),
+        (12, "40000.00"),
+    ] {
+        let order = Order::from_json(
+            &json!({"id": format!("o{month}"), "amount": amount,
+                    "placed_at": format!("2026-{month:02}-10T10:00:00+08:00")}),
+            None,
+        )
+        .unwrap();
+        settler.settle(&order).unwrap();
+    }
+    let staff: Vec<(String, String)> = settler
+        .finish()
+        .into_iter()
+        .filter(|s| s.payee == "staff")
+        .map(|s| (s.period, s.total.to_string()))
+        .collect();
+    // September: 500.00 earned + 1500.00 advance. October: 3000.00 − 1000.00 recovered.
+    // November: 2500.00 − 500.00 recovered (the last of it). December: 4000.00, nothing owed.
+    assert_eq!(
+        staff,
+        [
+            ("2026-09".to_owned(), "2000.00".to_owned()),
+            ("2026-10".to_owned(), "2000.00".to_owned()),
+            ("2026-11".to_owned(), "2000.00".to_owned()),
+            ("2026-12".to_owned(), "4000.00".to_owned()),
+        ]
+    );
+}
