@@ -54,6 +54,8 @@ pub struct Bundle {
     items: BTreeMap<String, usize>,
     /// The pricing section prepared for quoting, built on the first quote.
     pricing: OnceLock<crate::price::Plan>,
+    /// Every form prepared for evaluation, built on the first evaluation.
+    forms: OnceLock<BTreeMap<String, crate::forms::plan::FormPlan>>,
     /// The settlement section prepared for settling, built on the first order.
     settlement: OnceLock<crate::settle::plan::SettlePlan>,
 }
@@ -158,6 +160,7 @@ impl Bundle {
             items,
             pricing: OnceLock::new(),
             settlement: OnceLock::new(),
+            forms: OnceLock::new(),
         })
     }
 
@@ -195,6 +198,13 @@ impl Bundle {
     pub(crate) fn pricing_plan(&self) -> &crate::price::Plan {
         self.pricing
             .get_or_init(|| crate::price::Plan::new(&self.doc, &self.exprs))
+    }
+
+    /// Form `id` prepared for evaluation (every form is built once, on first use).
+    pub(crate) fn form_plan(&self, id: &str) -> Option<&crate::forms::plan::FormPlan> {
+        self.forms
+            .get_or_init(|| crate::forms::plan::FormPlan::all(&self.doc, &self.exprs))
+            .get(id)
     }
 
     /// The settlement rules prepared for settling (built once, on first use).

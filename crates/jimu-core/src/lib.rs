@@ -16,6 +16,7 @@ mod bundle;
 mod check;
 pub mod expr;
 pub mod format;
+pub mod forms;
 mod money;
 mod predicate;
 pub mod price;

@@ -658,12 +658,16 @@ pub(crate) fn read_roots(source: &str) -> BTreeSet<String> {
 }
 
 /// A form with everything it inherits resolved.
-struct Effective<'d> {
+pub(crate) struct Effective<'d> {
     /// (field, index of the form that wrote it) in order.
-    fields: Vec<(&'d Field, usize)>,
-    sections: &'d [Section],
-    routes: &'d [Route],
-    default_flow: Option<&'d Id>,
+    pub(crate) fields: Vec<(&'d Field, usize)>,
+    pub(crate) sections: &'d [Section],
+    /// The index of the form the sections come from.
+    pub(crate) sections_owner: usize,
+    pub(crate) routes: &'d [Route],
+    /// The index of the form the routes come from.
+    pub(crate) routes_owner: usize,
+    pub(crate) default_flow: Option<&'d Id>,
     /// Fields an ancestor removed, with the pointer of the removal.
     removed: Vec<(String, Pointer)>,
 }
@@ -685,7 +689,7 @@ fn ancestry(forms: &[Form], by_id: &BTreeMap<&str, usize>, index: usize) -> Opti
     Some(chain)
 }
 
-fn effective<'d>(
+pub(crate) fn effective<'d>(
     forms: &'d [Form],
     by_id: &BTreeMap<&str, usize>,
     index: usize,
@@ -694,7 +698,9 @@ fn effective<'d>(
     let mut result = Effective {
         fields: Vec::new(),
         sections: &[],
+        sections_owner: index,
         routes: &[],
+        routes_owner: index,
         default_flow: None,
         removed: Vec::new(),
     };
@@ -715,9 +721,11 @@ fn effective<'d>(
         }
         if !form.sections.is_empty() {
             result.sections = &form.sections;
+            result.sections_owner = i;
         }
         if !form.routes.is_empty() {
             result.routes = &form.routes;
+            result.routes_owner = i;
         }
         if form.default_flow.is_some() {
             result.default_flow = form.default_flow.as_ref();
@@ -743,7 +751,7 @@ pub(crate) fn field_types(
     )
 }
 
-fn form_index(forms: &[Form]) -> BTreeMap<&str, usize> {
+pub(crate) fn form_index(forms: &[Form]) -> BTreeMap<&str, usize> {
     let mut by_id = BTreeMap::new();
     for (i, form) in forms.iter().enumerate() {
         by_id.entry(form.id.as_str()).or_insert(i);
