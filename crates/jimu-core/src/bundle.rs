@@ -54,6 +54,8 @@ pub struct Bundle {
     items: BTreeMap<String, usize>,
     /// The pricing section prepared for quoting, built on the first quote.
     pricing: OnceLock<crate::price::Plan>,
+    /// Region id → parent id, built on first use.
+    parents: OnceLock<BTreeMap<String, String>>,
     /// Every form prepared for evaluation, built on the first evaluation.
     forms: OnceLock<BTreeMap<String, crate::forms::plan::FormPlan>>,
     /// The settlement section prepared for settling, built on the first order.
@@ -161,6 +163,7 @@ impl Bundle {
             pricing: OnceLock::new(),
             settlement: OnceLock::new(),
             forms: OnceLock::new(),
+            parents: OnceLock::new(),
         })
     }
 
@@ -198,6 +201,33 @@ impl Bundle {
     pub(crate) fn pricing_plan(&self) -> &crate::price::Plan {
         self.pricing
             .get_or_init(|| crate::price::Plan::new(&self.doc, &self.exprs))
+    }
+
+    /// `region` and every region containing it in the bundle's region tree (district → city →
+    /// province); `None` when the tree does not have `region`.
+    pub fn region_path(&self, region: &str) -> Option<Vec<String>> {
+        let parents = self.parents.get_or_init(|| {
+            self.doc
+                .org
+                .regions
+                .iter()
+                .filter_map(|r| r.parent.as_ref().map(|p| (r.id.0.clone(), p.0.clone())))
+                .collect()
+        });
+        if !self.doc.org.regions.iter().any(|r| r.id.as_str() == region) {
+            return None;
+        }
+        let mut path = vec![region.to_owned()];
+        let mut current = region;
+        // The tree was checked for cycles when the bundle loaded; the bound is a second guard.
+        while let Some(parent) = parents.get(current) {
+            if path.len() > parents.len() {
+                break;
+            }
+            path.push(parent.clone());
+            current = parent;
+        }
+        Some(path)
     }
 
     /// Form `id` prepared for evaluation (every form is built once, on first use).

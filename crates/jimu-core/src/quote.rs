@@ -162,33 +162,22 @@ fn region_path(
     if regions.is_empty() {
         return Some(vec![region.to_owned()]);
     }
-    let find = |id: &str| regions.iter().find(|r| r.id.as_str() == id);
-    if find(region).is_none() {
-        let mut problem = Problem::error(
-            ProblemCode::UnknownReference,
-            at.as_str(),
-            Localized::new(
-                format!("区域树中没有「{region}」"),
-                format!("no region `{region}` in the bundle's region tree"),
-            ),
-        );
-        if let Some(hint) = did_you_mean(region, regions.iter().map(|r| r.id.as_str())) {
-            problem = problem.with_hint(hint);
-        }
-        diag.push(problem);
-        return None;
+    if let Some(path) = bundle.region_path(region) {
+        return Some(path);
     }
-    let mut path = Vec::new();
-    let mut next = Some(region);
-    // The tree was checked for cycles when the bundle loaded; the bound is a second guard.
-    while let Some(id) = next {
-        if path.len() > regions.len() {
-            break;
-        }
-        path.push(id.to_owned());
-        next = find(id).and_then(|r| r.parent.as_ref()).map(|p| p.as_str());
+    let mut problem = Problem::error(
+        ProblemCode::UnknownReference,
+        at.as_str(),
+        Localized::new(
+            format!("区域树中没有「{region}」"),
+            format!("no region `{region}` in the bundle's region tree"),
+        ),
+    );
+    if let Some(hint) = did_you_mean(region, regions.iter().map(|r| r.id.as_str())) {
+        problem = problem.with_hint(hint);
     }
-    Some(path)
+    diag.push(problem);
+    None
 }
 
 fn read_line(

@@ -406,6 +406,19 @@ pub fn evaluate(
     if let Some(role) = role {
         context_map.insert("role".into(), Variable::String(role.into()));
     }
+    // `in_region` reads the region path; derive it from the region when not given.
+    if !context_map.contains_key_str("region_path")
+        && let Some(Variable::String(region)) = context_map.get_str("region").cloned()
+    {
+        let path = bundle
+            .region_path(&region)
+            .unwrap_or_else(|| vec![region.to_string()]);
+        let list = path
+            .iter()
+            .map(|r| Variable::String(r.as_str().into()))
+            .collect();
+        context_map.insert("region_path".into(), Variable::from_array(list));
+    }
     let mut root = VariableMap::with_capacity(plan.fields.len() + 2);
     root.insert("context".into(), Variable::from_object(context_map));
     for field in &plan.fields {

@@ -683,7 +683,7 @@ impl<'b> Settler<'b> {
         let mut order_owned;
         let order = if order.region_path.is_empty() && order.region().is_some() {
             order_owned = order.clone();
-            self.plan.fill_region_path(&mut order_owned);
+            SettlePlan::fill_region_path(self.bundle, &mut order_owned);
             &order_owned
         } else {
             order

@@ -329,8 +329,6 @@ pub(crate) struct SettlePlan {
     pub settle_after_days: u32,
     pub calendar: Option<String>,
     pub time_zone: chrono_tz::Tz,
-    /// Region id → parent id, for region paths.
-    pub parents: BTreeMap<String, String>,
 }
 
 fn resolve(source: &TierSource, tables: &BTreeMap<&str, &[Tier]>) -> Vec<Band> {
@@ -537,32 +535,18 @@ impl SettlePlan {
                 .and_then(|st| st.calendar.as_ref())
                 .map(|c| c.0.clone()),
             time_zone: zone,
-            parents: doc
-                .org
-                .regions
-                .iter()
-                .filter_map(|r| r.parent.as_ref().map(|p| (r.id.0.clone(), p.0.clone())))
-                .collect(),
         }
     }
 
     /// The region path of an order that gives `region` but no path: the region and its
-    /// ancestors in the bundle's tree.
-    pub(crate) fn fill_region_path(&self, order: &mut Order) {
+    /// ancestors in the bundle's tree (or the region alone, when the tree does not have it).
+    pub(crate) fn fill_region_path(bundle: &crate::Bundle, order: &mut Order) {
         if !order.region_path.is_empty() {
             return;
         }
-        let Some(mut region) = order.region().map(str::to_owned) else {
+        let Some(region) = order.region().map(str::to_owned) else {
             return;
         };
-        let mut path = vec![region.clone()];
-        while let Some(parent) = self.parents.get(&region) {
-            if path.len() > self.parents.len() {
-                break;
-            }
-            path.push(parent.clone());
-            region = parent.clone();
-        }
-        order.region_path = path;
+        order.region_path = bundle.region_path(&region).unwrap_or_else(|| vec![region]);
     }
 }
