@@ -59,17 +59,30 @@ pub(crate) fn run(
         rounding: bundle.rounding(),
         lines: Vec::with_capacity(request.lines.len()),
         adjustments: Vec::new(),
-        trace: Vec::new(),
+        // One step per rule per line it may look at: no regrowing while the quote runs.
+        trace: Vec::with_capacity(
+            plan.groups
+                .iter()
+                .map(|g| {
+                    g.rules.len()
+                        * if g.lines.is_some() {
+                            request.lines.len()
+                        } else {
+                            1
+                        }
+                })
+                .sum(),
+        ),
         diag: Diagnostics::default(),
         missing: BTreeSet::new(),
         vm: VM::new(),
     };
     for (i, line) in request.lines.iter().enumerate() {
-        let at = Pointer::root().key("lines").index(i);
+        let at = || Pointer::root().key("lines").index(i);
         let Some(item) = bundle.item(&line.item) else {
             run.diag.error(
                 ProblemCode::UnknownItem,
-                &at.key("item"),
+                &at().key("item"),
                 Localized::new(
                     format!("价目表中没有「{}」", line.item),
                     format!("no item `{}` in the catalog", line.item),
@@ -78,7 +91,7 @@ pub(crate) fn run(
             continue;
         };
         let Some(amount) = item.price.0.checked_mul(line.quantity) else {
-            run.overflow(at.as_str());
+            run.overflow(at().as_str());
             continue;
         };
         let amount = run.round(amount);
@@ -274,7 +287,8 @@ impl<'b> Run<'b> {
         if !self.has_context(rule, quantity.reads(), "/effect/quantity") {
             return None;
         }
-        let at = format!("{}/effect/quantity", rule.at);
+        // The pointer is for problems only: built when one is reported.
+        let at = || format!("{}/effect/quantity", rule.at);
         let value = match quantity {
             Quantity::Slot(slot, _) => facts.number(*slot),
             Quantity::Zen(expr) => {
@@ -282,13 +296,13 @@ impl<'b> Run<'b> {
                     Ok(Variable::Number(n)) => Some(n),
                     Ok(other) => {
                         self.evaluation_failed(
-                            at,
+                            at(),
                             &format!("the quantity gave `{other}`, not a number"),
                         );
                         return None;
                     }
                     Err(err) => {
-                        self.evaluation_failed(at, &err);
+                        self.evaluation_failed(at(), &err);
                         return None;
                     }
                 }
@@ -299,7 +313,7 @@ impl<'b> Run<'b> {
             Some(q) => {
                 self.diag.push(Problem::error(
                     ProblemCode::Negative,
-                    at,
+                    at(),
                     Localized::new(
                         format!("数量不能为负数，计算得到 {q}"),
                         format!("the quantity is {q}; it cannot be negative"),
