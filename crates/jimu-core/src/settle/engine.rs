@@ -831,12 +831,18 @@ impl<'b> Settler<'b> {
                     let off = match deduction {
                         Deduction::Promotion(p) => {
                             let promo = order.number_field("promotion_amount").unwrap_or_default();
-                            if p.prorate { promo * ratio } else { promo }
+                            if p.prorate {
+                                promo.checked_mul(ratio)
+                            } else {
+                                Some(promo)
+                            }
                         }
-                        Deduction::Fixed(f) => f.amount.0,
-                        Deduction::Rate(r) => value * r.rate.0,
+                        Deduction::Fixed(f) => Some(f.amount.0),
+                        Deduction::Rate(r) => value.checked_mul(r.rate.0),
                     };
-                    value -= off;
+                    value = off
+                        .and_then(|off| value.checked_sub(off))
+                        .ok_or_else(|| vec![overflow("/amount")])?;
                 }
                 plan.rounding.round(value.max(Decimal::ZERO), self.places)
             }
