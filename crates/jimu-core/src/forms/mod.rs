@@ -11,11 +11,10 @@
 pub(crate) mod plan;
 
 use crate::bundle::Bundle;
-use crate::expr::Expr;
 use crate::format::form::{Access, ComputedType, Field, Mask, RuleSeverity, ValidationRule};
 use crate::problem::{Localized, Problem, ProblemCode};
 use crate::reader::did_you_mean;
-use plan::{FieldPlan, FormPlan};
+use plan::{FExpr, FieldPlan, FormPlan};
 use rust_decimal::Decimal;
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -193,17 +192,14 @@ fn read_value(field: &Field, value: &Value) -> Result<(Variable, Value), Localiz
     }
 }
 
-/// A zen value back to JSON (numbers as decimal strings), as the field's kind stores it.
-fn to_json(value: &Variable, decimals: Option<u8>) -> Value {
+/// A zen value back to JSON (numbers as decimal strings, at `places` when given).
+fn to_json(value: &Variable, places: Option<u32>, rounding: crate::Rounding) -> Value {
     match value {
         Variable::Null => Value::Null,
         Variable::Bool(b) => Value::Bool(*b),
         Variable::Number(n) => {
-            let n = match decimals {
-                Some(places) => n.round_dp_with_strategy(
-                    u32::from(places),
-                    rust_decimal::RoundingStrategy::MidpointAwayFromZero,
-                ),
+            let n = match places {
+                Some(places) => rounding.round(*n, places),
                 None => n.normalize(),
             };
             Value::String(n.to_string())
@@ -293,11 +289,40 @@ struct Run<'b> {
     context: Variable,
     errors: Vec<FieldIssue>,
     warnings: Vec<FieldIssue>,
+    /// (field, context key) pairs already reported missing.
+    missing: Vec<(String, String)>,
 }
 
 impl Run<'_> {
-    fn eval(&mut self, expr: &Expr, field: &str) -> Option<Variable> {
-        match expr.evaluate_in(self.context.clone(), &mut self.vm, self.bundle) {
+    fn eval(&mut self, expr: &FExpr, field: &str) -> Option<Variable> {
+        // A context value the expression reads but the caller did not give: say which.
+        if let Some(key) = expr.context.iter().find(|k| !self.has_context(k)) {
+            let key = key.clone();
+            if !self.missing.iter().any(|(f, k)| f == field && *k == key) {
+                self.missing.push((field.to_owned(), key.clone()));
+                let mut found = issue(
+                    field,
+                    "missing-context",
+                    RuleSeverity::Error,
+                    Localized::new(
+                        format!("表达式读取 context.{key}，但调用方没有提供"),
+                        format!(
+                            "the expression reads `context.{key}`, which the caller did not give"
+                        ),
+                    ),
+                );
+                found.hint = Some(Localized::new(
+                    format!("在 context 中给出 {key}"),
+                    format!("give `{key}` in the context"),
+                ));
+                self.errors.push(found);
+            }
+            return None;
+        }
+        match expr
+            .expr
+            .evaluate_in(self.context.clone(), &mut self.vm, self.bundle)
+        {
             Ok(value) => Some(value),
             Err(err) => {
                 self.errors.push(issue(
@@ -314,7 +339,20 @@ impl Run<'_> {
         }
     }
 
-    fn holds(&mut self, expr: Option<&Expr>, field: &str, default: bool) -> bool {
+    fn has_context(&self, key: &str) -> bool {
+        let Variable::Object(root) = &self.context else {
+            return false;
+        };
+        match root.borrow().get_str("context") {
+            Some(Variable::Object(context)) => context
+                .borrow()
+                .get_str(key)
+                .is_some_and(|v| !matches!(v, Variable::Null)),
+            _ => false,
+        }
+    }
+
+    fn holds(&mut self, expr: Option<&FExpr>, field: &str, default: bool) -> bool {
         match expr {
             None => default,
             Some(expr) => matches!(self.eval(expr, field), Some(Variable::Bool(true))),
@@ -387,6 +425,24 @@ pub fn evaluate(
         }
         return Err(vec![problem]);
     };
+    let roles = &bundle.doc().org.roles;
+    if let Some(role) = role
+        && !roles.is_empty()
+        && !roles.iter().any(|r| r.id.as_str() == role)
+    {
+        let mut problem = Problem::error(
+            ProblemCode::UnknownReference,
+            "/role",
+            Localized::new(
+                format!("方案中没有角色「{role}」"),
+                format!("no role `{role}` in the bundle"),
+            ),
+        );
+        if let Some(hint) = did_you_mean(role, roles.iter().map(|r| r.id.as_str())) {
+            problem = problem.with_hint(hint);
+        }
+        return Err(vec![problem]);
+    }
     let Value::Object(given) = values else {
         return Err(vec![Problem::error(
             ProblemCode::WrongType,
@@ -430,9 +486,10 @@ pub fn evaluate(
         context: Variable::from_object(root),
         errors: Vec::new(),
         warnings: Vec::new(),
+        missing: Vec::new(),
     };
     let mut sources: Vec<Option<&'static str>> = vec![None; plan.fields.len()];
-    read_values(&mut run, plan, given, &mut sources);
+    read_values(&mut run, plan, given, role, &mut sources);
     apply_defaults(&run, plan, given);
     for (i, field) in plan.fields.iter().enumerate() {
         for (when, value) in &field.set_value_if {
@@ -495,11 +552,25 @@ pub fn evaluate(
             )
             && run.holds(field.enabled_if.as_ref(), &field.id, true);
         let value = run.get(&field.id);
-        let decimals = match &field.field {
-            Field::Computed { decimals, .. } | Field::Number { decimals, .. } => *decimals,
+        // Money keeps its currency's places ("1000.00"); numbers their `decimals`.
+        let places = match &field.field {
+            Field::Money { currency, .. } => Some(
+                currency
+                    .as_ref()
+                    .and_then(|c| crate::Currency::find(c.as_str()))
+                    .unwrap_or(bundle.currency())
+                    .precision,
+            ),
+            Field::Computed {
+                value_type: ComputedType::Money,
+                ..
+            } => Some(bundle.currency().precision),
+            Field::Computed { decimals, .. } | Field::Number { decimals, .. } => {
+                decimals.map(u32::from)
+            }
             _ => None,
         };
-        let json = (!is_empty(&value)).then(|| to_json(&value, decimals));
+        let json = (!is_empty(&value)).then(|| to_json(&value, places, bundle.rounding()));
         if visible {
             validate(&mut run, field, &value, json.as_ref(), required);
         }
@@ -564,6 +635,7 @@ fn read_values(
     run: &mut Run<'_>,
     plan: &FormPlan,
     given: &Map<String, Value>,
+    role: Option<&str>,
     sources: &mut [Option<&'static str>],
 ) {
     for (key, value) in given {
@@ -608,12 +680,17 @@ fn read_values(
             Ok((variable, _)) => run.set(key, variable),
             Err(message) => {
                 let mut found = issue(key, "wrong-type", RuleSeverity::Error, message);
+                // A value this role may not see is never echoed back, even when it is wrong.
+                let shown = match access(&field.field, role).0 {
+                    Access::Masked | Access::Hidden => "***".to_owned(),
+                    _ => value.to_string(),
+                };
                 found.message = Localized::new(
                     format!(
-                        "字段「{}」的值 {value} 不对：{}",
+                        "字段「{}」的值 {shown} 不对：{}",
                         field.label.zh_cn, found.message.zh_cn
                     ),
-                    format!("`{key}` has {value}: {}", found.message.en),
+                    format!("`{key}` has {shown}: {}", found.message.en),
                 );
                 run.errors.push(found);
             }
@@ -803,8 +880,8 @@ fn validate(
         let message = default_message(
             "pattern",
             &field.label,
-            &format!("is not a valid {}", pattern.name),
-            "的格式不正确",
+            &format!("is not a valid {}", pattern.what.1),
+            &format!("不是有效的{}", pattern.what.0),
         );
         run.push(
             issue(id, "pattern", RuleSeverity::Error, message),

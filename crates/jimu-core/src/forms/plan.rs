@@ -15,7 +15,8 @@ pub(crate) struct Pattern {
     pub regex: regex_lite::Regex,
     /// Resident ID numbers also carry a checksum.
     pub id_number: bool,
-    pub name: &'static str,
+    /// What it checks, as messages name it: (zh-CN, en).
+    pub what: (&'static str, &'static str),
 }
 
 impl PartialEq for Pattern {
@@ -26,18 +27,30 @@ impl PartialEq for Pattern {
 
 impl Pattern {
     pub(crate) fn preset(preset: Preset) -> Option<Self> {
-        let (source, name) = match preset {
-            Preset::MainlandMobile => (r"^1[3-9]\d{9}$", "mainland_mobile"),
-            Preset::MainlandLandline => (r"^0\d{2,3}-?\d{7,8}$", "mainland_landline"),
-            Preset::Email => (r"^[^@\s]+@[^@\s]+\.[^@\s]+$", "email"),
-            Preset::IdNumber => (r"^\d{17}[\dXx]$", "id_number"),
-            Preset::PostalCode => (r"^\d{6}$", "postal_code"),
-            Preset::Url => (r"^https?://[^\s]+$", "url"),
+        let (source, what) = match preset {
+            Preset::MainlandMobile => (r"^1[3-9]\d{9}$", ("11 位手机号", "11-digit mobile number")),
+            Preset::MainlandLandline => (
+                r"^0\d{2,3}-?\d{7,8}$",
+                ("带区号的固定电话", "landline number with its area code"),
+            ),
+            Preset::Email => (
+                r"^[^@\s]+@[^@\s]+\.[^@\s]+$",
+                ("邮箱地址", "e-mail address"),
+            ),
+            Preset::IdNumber => (
+                r"^\d{17}[\dXx]$",
+                ("18 位身份证号", "18-character ID number"),
+            ),
+            Preset::PostalCode => (r"^\d{6}$", ("6 位邮政编码", "six-digit postal code")),
+            Preset::Url => (
+                r"^https?://[^\s]+$",
+                ("网址（http 或 https）", "http or https address"),
+            ),
         };
         Some(Self {
             regex: regex_lite::Regex::new(source).ok()?,
             id_number: preset == Preset::IdNumber,
-            name,
+            what,
         })
     }
 
@@ -46,7 +59,7 @@ impl Pattern {
         Some(Self {
             regex: regex_lite::Regex::new(&format!("^(?:{source})$")).ok()?,
             id_number: false,
-            name: "regex",
+            what: ("要求的格式", "required format"),
         })
     }
 
@@ -72,6 +85,38 @@ fn id_checksum(text: &str) -> bool {
     last.to_ascii_uppercase() == expected
 }
 
+/// An expression of the form, with the `context` keys it reads (so a missing one is reported
+/// by name instead of failing inside zen).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct FExpr {
+    pub expr: Expr,
+    pub context: Vec<String>,
+}
+
+impl FExpr {
+    fn new(expr: Expr) -> Self {
+        let mut context = Vec::new();
+        let source = expr.source();
+        let mut rest = source;
+        while let Some(i) = rest.find("context.") {
+            let before = rest[..i].chars().next_back();
+            let after = &rest[i + "context.".len()..];
+            let name: String = after
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                .collect();
+            if !before.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.')
+                && !name.is_empty()
+                && !context.contains(&name)
+            {
+                context.push(name);
+            }
+            rest = after;
+        }
+        Self { expr, context }
+    }
+}
+
 /// A validation rule ready to check.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct RulePlan {
@@ -79,7 +124,7 @@ pub(crate) struct RulePlan {
     pub severity: RuleSeverity,
     pub message: Option<Localized>,
     pub pattern: Option<Pattern>,
-    pub expr: Option<Expr>,
+    pub expr: Option<FExpr>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -88,11 +133,11 @@ pub(crate) struct FieldPlan {
     pub id: String,
     pub label: Localized,
     pub section: Option<usize>,
-    pub visible_if: Option<Expr>,
-    pub required_if: Option<Expr>,
-    pub enabled_if: Option<Expr>,
-    pub set_value_if: Vec<(Expr, Expr)>,
-    pub formula: Option<Expr>,
+    pub visible_if: Option<FExpr>,
+    pub required_if: Option<FExpr>,
+    pub enabled_if: Option<FExpr>,
+    pub set_value_if: Vec<(FExpr, FExpr)>,
+    pub formula: Option<FExpr>,
     pub rules: Vec<RulePlan>,
     /// The field kind's own pattern (a text's or phone's preset).
     pub pattern: Option<Pattern>,
@@ -101,7 +146,7 @@ pub(crate) struct FieldPlan {
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct SectionPlan {
     pub id: String,
-    pub visible_if: Option<Expr>,
+    pub visible_if: Option<FExpr>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -110,7 +155,7 @@ pub(crate) struct FormPlan {
     pub fields: Vec<FieldPlan>,
     pub by_id: BTreeMap<String, usize>,
     pub sections: Vec<SectionPlan>,
-    pub routes: Vec<(Expr, String)>,
+    pub routes: Vec<(FExpr, String)>,
     pub default_flow: Option<String>,
     /// Computed fields, each after the computed fields it reads.
     pub computed_order: Vec<usize>,
@@ -160,7 +205,7 @@ impl FormPlan {
         exprs: &BTreeMap<String, Expr>,
     ) -> Option<Self> {
         let eff = effective(&doc.forms, by_id, index)?;
-        let expr = |at: String| exprs.get(&at).cloned();
+        let expr = |at: String| exprs.get(&at).cloned().map(FExpr::new);
         let mut fields = Vec::with_capacity(eff.fields.len());
         for (field, owner) in &eff.fields {
             let position = doc
@@ -189,7 +234,12 @@ impl FormPlan {
                     expr: expr(format!("{at}/validation/{k}/expr")),
                 });
             }
+            let has_pattern_rule = common
+                .validation
+                .iter()
+                .any(|r| matches!(r, ValidationRule::Pattern { .. }));
             let pattern = match field {
+                _ if has_pattern_rule => None,
                 Field::Text {
                     preset: Some(p), ..
                 }
@@ -240,7 +290,7 @@ impl FormPlan {
                 let reads = fields
                     .get(i)
                     .and_then(|f| f.formula.as_ref())
-                    .map(|e| read_roots(e.source()))
+                    .map(|e| read_roots(e.expr.source()))
                     .unwrap_or_default();
                 let waits = reads.iter().any(|r| {
                     by_id.get(r).is_some_and(|&j| {
