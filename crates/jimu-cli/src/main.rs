@@ -1,5 +1,6 @@
-//! The `jimu` command: run the sync server, validate bundles, price quotes and settle orders from files.
+//! The `jimu` command: run the sync server, validate bundles, price quotes, evaluate forms and settle orders from files.
 
+mod form;
 mod settle;
 
 use anyhow::Context as _;
@@ -54,6 +55,7 @@ enum Command {
     },
     /// Print the JSON Schema of the bundle format.
     Schema,
+    Form(form::FormArgs),
     Settle(settle::SettleArgs),
 }
 
@@ -176,6 +178,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             Ok(exit_for(matches!(outcome, QuoteOutcome::Quoted { .. })))
         }
+        Command::Form(args) => form::run(args),
         Command::Settle(args) => settle::run(args),
     }
 }

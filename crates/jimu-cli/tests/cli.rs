@@ -484,3 +484,380 @@ fn settle_prints_a_summary_in_the_readers_language() {
             .contains("cannot read nope.csv")
     );
 }
+
+fn valid_bundle(name: &str) -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/bundles/valid")
+        .join(name)
+        .canonicalize()
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_owned()
+}
+
+/// `jimu` with `input` on stdin.
+fn jimu_stdin(args: &[&str], cwd: &Path, input: &str) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_jimu"))
+        .args(args)
+        .current_dir(cwd)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::io::Write::write_all(&mut child.stdin.take().unwrap(), input.as_bytes()).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+fn json_out(out: &Output) -> serde_json::Value {
+    serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stdout)))
+}
+
+fn field<'a>(evaluation: &'a serde_json::Value, id: &str) -> &'a serde_json::Value {
+    evaluation["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["id"] == id)
+        .unwrap_or_else(|| panic!("no field {id}: {evaluation}"))
+}
+
+/// `jimu form`: the complaint type picks the flow, and fields its `visible_if` hides are
+/// neither validated nor in the values that leave the form (even when given).
+#[test]
+fn form_routes_by_complaint_type_and_leaves_hidden_fields_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let bundle = valid_bundle("form-complaint-routing.json");
+    for (kind, flow, shown) in [
+        ("service", "service-complaint", "staff_name"),
+        ("quality", "quality-complaint", "product_sn"),
+        ("delivery", "delivery-complaint", "tracking_no"),
+    ] {
+        let given = format!(
+            r#"{{"complaint_type":"{kind}","staff_name":"张三","product_sn":"SN20261111",
+                "tracking_no":"SF1234567890","phone":"13812345678"}}"#
+        );
+        std::fs::write(dir.path().join("values.json"), &given).unwrap();
+        let out = jimu(
+            &[
+                "form",
+                &bundle,
+                "complaint",
+                "values.json",
+                "--format",
+                "json",
+            ],
+            dir.path(),
+        );
+        assert_eq!(out.status.code(), Some(0), "{kind}");
+        let json = json_out(&out);
+        assert_eq!(json["route"], flow, "{json}");
+        assert_eq!(json["valid"], true, "{json}");
+        let values = json["values"].as_object().unwrap();
+        for id in ["staff_name", "product_sn", "tracking_no"] {
+            assert_eq!(
+                values.contains_key(id),
+                id == shown,
+                "{kind}: {id} in {values:?}"
+            );
+            assert_eq!(field(&json, id)["visible"], id == shown, "{kind}: {id}");
+            assert_eq!(
+                field(&json, id).get("value").is_some(),
+                id == shown,
+                "{kind}: {id}"
+            );
+        }
+        // The coupon shows only with consent (default false).
+        assert!(!values.contains_key("coupon"));
+        assert_eq!(values["consent"], false);
+
+        // The same values from stdin, as text.
+        let out = jimu_stdin(
+            &["form", &bundle, "complaint", "-", "--lang", "en"],
+            dir.path(),
+            &given,
+        );
+        assert_eq!(out.status.code(), Some(0), "{kind}");
+        let text = String::from_utf8(out.stdout).unwrap();
+        assert!(text.contains(&format!("→ flow: {flow}")), "{text}");
+        assert!(text.trim_end().ends_with("valid"), "{text}");
+        let hidden = text.lines().find(|l| l.starts_with("Hidden: ")).unwrap();
+        for id in ["staff_name", "product_sn", "tracking_no", "coupon"] {
+            assert_eq!(hidden.contains(id), id != shown, "{hidden}");
+        }
+    }
+
+    // With consent, `set_value_if` picks the coupon, and the text says where it came from.
+    let out = jimu_stdin(
+        &["form", &bundle, "complaint", "-", "--lang", "en"],
+        dir.path(),
+        r#"{"complaint_type":"service","phone":"13812345678","consent":true}"#,
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    let coupon: Vec<&str> = text
+        .lines()
+        .find(|l| l.contains(" coupon "))
+        .unwrap()
+        .split_whitespace()
+        .collect();
+    assert_eq!(coupon, ["Coupon", "coupon", "c10", "set"], "{text}");
+}
+
+/// A field masked for the role is printed masked, and never in full, in both formats; an
+/// unknown role is refused rather than shown everything.
+#[test]
+fn form_masks_fields_for_the_role_in_text_and_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let bundle = valid_bundle("form-permissions.json");
+    std::fs::write(
+        dir.path().join("deal.json"),
+        r#"{"deal_amount":"1000.00","cost":"600.00","phone":"13812345678",
+            "id_number":"11010519491231002X"}"#,
+    )
+    .unwrap();
+    let run = |extra: &[&str]| {
+        let mut args = vec!["form", bundle.as_str(), "deal", "deal.json"];
+        args.extend_from_slice(extra);
+        jimu(&args, dir.path())
+    };
+
+    let text = run(&["--role", "finance", "--lang", "en"]);
+    assert_eq!(text.status.code(), Some(0));
+    let text = String::from_utf8(text.stdout).unwrap();
+    assert!(text.contains("Role: Finance (finance)"), "{text}");
+    let phone: Vec<&str> = text
+        .lines()
+        .find(|l| l.contains(" phone "))
+        .unwrap()
+        .split_whitespace()
+        .collect();
+    assert_eq!(
+        phone,
+        ["Customer", "phone", "phone", "138****5678", "masked"],
+        "{text}"
+    );
+    assert!(!text.contains("13812345678"), "{text}");
+
+    let json = run(&["--role", "finance", "--format", "json"]);
+    assert_eq!(json.status.code(), Some(0));
+    assert!(
+        !String::from_utf8_lossy(&json.stdout).contains("13812345678"),
+        "the full number leaked"
+    );
+    let json = json_out(&json);
+    assert_eq!(json["role"], "finance");
+    assert_eq!(field(&json, "phone")["access"], "masked");
+    assert_eq!(field(&json, "phone")["masked"], "138****5678");
+    assert!(field(&json, "phone").get("value").is_none(), "{json}");
+    assert_eq!(json["values"]["phone"], "138****5678");
+
+    // Sales see the phone but not the cost or margin, and the ID number masked.
+    let json = json_out(&run(&["--role", "sales", "--format", "json"]));
+    assert_eq!(json["values"]["phone"], "13812345678");
+    assert_eq!(json["values"]["id_number"], "**************002X");
+    assert!(json["values"].get("cost").is_none() && json["values"].get("margin").is_none());
+    let text = String::from_utf8(run(&["--role", "sales", "--lang", "en"]).stdout).unwrap();
+    assert!(text.contains("Hidden: cost, margin"), "{text}");
+    assert!(!text.contains("11010519491231002X"), "{text}");
+
+    // A misspelt role would see everything unmasked: refused, with the role it resembles.
+    let typo = run(&["--role", "finanse", "--lang", "en"]);
+    assert_eq!(typo.status.code(), Some(1));
+    let text = String::from_utf8(typo.stdout).unwrap();
+    assert!(
+        text.contains("error[unknown-reference]")
+            && text.contains("no role `finanse` in the bundle")
+            && text.contains("did you mean `finance`?")
+            && !text.contains("13812345678"),
+        "{text}"
+    );
+    let json = json_out(&run(&["--role", "finanse", "--format", "json"]));
+    assert_eq!(json["valid"], false);
+    assert_eq!(json["stage"], "role");
+    assert_eq!(json["problems"][0]["path"], "/org/roles");
+}
+
+/// Bad inputs: a value of the wrong type is an error on its field; an unknown form, bad JSON
+/// and a misspelt context key are refused (exit 1); an unreadable file is exit 2.
+#[test]
+fn form_reports_bad_values_forms_and_contexts() {
+    let dir = tempfile::tempdir().unwrap();
+    let bundle = valid_bundle("form-complaint-routing.json");
+    std::fs::write(
+        dir.path().join("values.json"),
+        r#"{"complaint_type":"service","phone":"13812345678","consent":"yes"}"#,
+    )
+    .unwrap();
+    let wrong = jimu(
+        &["form", &bundle, "complaint", "values.json", "--lang", "en"],
+        dir.path(),
+    );
+    assert_eq!(wrong.status.code(), Some(1));
+    let text = String::from_utf8(wrong.stdout).unwrap();
+    assert!(
+        text.contains(
+            "  I agree to receive promotions (consent) [wrong-type]: `consent` has \"yes\": expected true or false"
+        ),
+        "{text}"
+    );
+    assert!(text.trim_end().ends_with("invalid: 1 error(s)"), "{text}");
+    let json = json_out(&jimu(
+        &[
+            "form",
+            &bundle,
+            "complaint",
+            "values.json",
+            "--format",
+            "json",
+        ],
+        dir.path(),
+    ));
+    assert_eq!(json["valid"], false);
+    let errors = json["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 1, "{json}");
+    assert_eq!(errors[0]["field"], "consent");
+    assert_eq!(errors[0]["rule"], "wrong-type");
+    assert_eq!(errors[0]["path"], "/consent");
+    // The other fields are still evaluated.
+    assert_eq!(json["route"], "service-complaint");
+
+    let unknown = jimu(
+        &["form", &bundle, "complaints", "values.json", "--lang", "en"],
+        dir.path(),
+    );
+    assert_eq!(unknown.status.code(), Some(1));
+    let text = String::from_utf8(unknown.stdout).unwrap();
+    assert!(
+        text.contains("/forms")
+            && text.contains("no form `complaints` in the bundle")
+            && text.contains("hint: did you mean `complaint`?"),
+        "{text}"
+    );
+    let json = json_out(&jimu(
+        &[
+            "form",
+            &bundle,
+            "complaints",
+            "values.json",
+            "--format",
+            "json",
+        ],
+        dir.path(),
+    ));
+    assert_eq!(json["stage"], "form");
+    assert_eq!(json["problems"][0]["code"], "unknown-reference");
+
+    let syntax = jimu_stdin(
+        &["form", &bundle, "complaint", "-", "--lang", "en"],
+        dir.path(),
+        "{\"phone\":\n  \"138\",,}",
+    );
+    assert_eq!(syntax.status.code(), Some(1));
+    let text = String::from_utf8(syntax.stdout).unwrap();
+    assert!(text.contains("error[json-syntax] <stdin>:2:9"), "{text}");
+
+    // The context: inline JSON or a file; only the keys a form reads.
+    let catering = valid_bundle("form-catering-rating.json");
+    std::fs::write(dir.path().join("rating.json"), r#"{"dish_rating":4}"#).unwrap();
+    let json = json_out(&jimu(
+        &[
+            "form",
+            &catering,
+            "dining-feedback",
+            "rating.json",
+            "--context",
+            r#"{"region":"王府井","channel":"app"}"#,
+            "--format",
+            "json",
+        ],
+        dir.path(),
+    ));
+    assert_eq!(json["values"]["branch"], "王府井店", "{json}");
+    assert_eq!(json["values"]["average"], "4.5", "{json}");
+    std::fs::write(
+        dir.path().join("context.json"),
+        r#"{"regoin":"王府井","now":20261111}"#,
+    )
+    .unwrap();
+    let refused = jimu(
+        &[
+            "form",
+            &catering,
+            "dining-feedback",
+            "rating.json",
+            "--context",
+            "context.json",
+            "--lang",
+            "en",
+        ],
+        dir.path(),
+    );
+    assert_eq!(refused.status.code(), Some(1));
+    let text = String::from_utf8(refused.stdout).unwrap();
+    for expected in [
+        "error[unknown-field] context.json /regoin",
+        "hint: did you mean `region`?",
+        "error[wrong-type] context.json /now",
+        "2 problem(s)",
+    ] {
+        assert!(text.contains(expected), "{expected}\n{text}");
+    }
+
+    let missing = jimu(&["form", &bundle, "complaint", "nope.json"], dir.path());
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(
+        String::from_utf8(missing.stderr)
+            .unwrap()
+            .contains("cannot read nope.json")
+    );
+}
+
+/// `jimu form --lang zh-CN`: labels, messages, flags and headings in Chinese only.
+#[test]
+fn form_speaks_chinese() {
+    let dir = tempfile::tempdir().unwrap();
+    let bundle = valid_bundle("form-complaint-routing.json");
+    let out = jimu_stdin(
+        &["form", &bundle, "complaint", "-", "--lang", "zh-CN"],
+        dir.path(),
+        r#"{"complaint_type":"quality","product_sn":"sn-1","phone":"13812345678"}"#,
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8(out.stdout).unwrap();
+    for expected in [
+        "表单：投诉登记（complaint）",
+        "隐藏：staff_name、tracking_no、coupon",
+        "错误：",
+        "  产品序列号（product_sn） [pattern]：序列号为 8–20 位大写字母或数字",
+        "→ 流程：quality-complaint（质量投诉）",
+        "不能提交：1 个错误",
+    ] {
+        assert!(text.contains(expected), "{expected}\n{text}");
+    }
+    let row: Vec<&str> = text
+        .lines()
+        .find(|l| l.contains(" product_sn "))
+        .unwrap()
+        .split_whitespace()
+        .collect();
+    assert_eq!(row, ["产品序列号", "product_sn", "sn-1", "必填"], "{text}");
+    let consent: Vec<&str> = text
+        .lines()
+        .find(|l| l.contains(" consent "))
+        .unwrap()
+        .split_whitespace()
+        .collect();
+    assert_eq!(consent, ["同意接收促销信息", "consent", "否"], "{text}");
+    for english in [
+        "Form",
+        "Errors",
+        "Serial number",
+        "capital letters",
+        "flow:",
+        "required",
+    ] {
+        assert!(!text.contains(english), "{english}\n{text}");
+    }
+}
