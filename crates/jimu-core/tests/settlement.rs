@@ -20,8 +20,6 @@
 //!     share by refund / paid, rounded by largest remainder, in the period of `refunded_at`.
 //!   - Statements are keyed by (payee, period) and sorted; `settles_on` is the period's last day
 //!     plus `settle_after_days` (calendar days, or working days of `statements.calendar`).
-//!
-//! another one.
 #![cfg(not(target_arch = "wasm32"))]
 
 use jimu_core::Bundle;

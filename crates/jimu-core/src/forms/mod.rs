@@ -113,6 +113,14 @@ fn read_value(field: &Field, value: &Value) -> Result<(Variable, Value), Localiz
     };
     let string = |value: &Value| value.as_str().map(str::to_owned);
     match field {
+        Field::Money { .. }
+        | Field::Computed {
+            value_type: ComputedType::Money,
+            ..
+        } if !value.is_string() => Err(wrong(
+            "金额字符串（例如 \"12.50\"），金额不用浮点数",
+            "an amount as a string (e.g. \"12.50\"): amounts are never floats",
+        )),
         Field::Number { .. } | Field::Money { .. } | Field::Rating { .. } => {
             let n = decimal(value)
                 .ok_or_else(|| wrong("数字（例如 \"12.5\"）", "a number (e.g. \"12.5\")"))?;
@@ -291,6 +299,8 @@ struct Run<'b> {
     warnings: Vec<FieldIssue>,
     /// (field, context key) pairs already reported missing.
     missing: Vec<(String, String)>,
+    /// Fields whose given value could not be read (already reported; not validated again).
+    bad: Vec<usize>,
 }
 
 impl Run<'_> {
@@ -324,6 +334,9 @@ impl Run<'_> {
             .evaluate_in(self.context.clone(), &mut self.vm, self.bundle)
         {
             Ok(value) => Some(value),
+            // A form being filled in has empty fields: an expression over one of them has no
+            // value yet (a computed field stays empty, a condition is false), not an error.
+            Err(_) if expr.expr.reads().iter().any(|r| is_empty(&self.get(r))) => None,
             Err(err) => {
                 self.errors.push(issue(
                     field,
@@ -487,11 +500,17 @@ pub fn evaluate(
         errors: Vec::new(),
         warnings: Vec::new(),
         missing: Vec::new(),
+        bad: Vec::new(),
     };
     let mut sources: Vec<Option<&'static str>> = vec![None; plan.fields.len()];
     read_values(&mut run, plan, given, role, &mut sources);
     apply_defaults(&run, plan, given);
     for (i, field) in plan.fields.iter().enumerate() {
+        // A stateless evaluation cannot see a condition "become" true: a set value fills the
+        // field only while the person has not filled it in themselves.
+        if given.get(&field.id).is_some_and(|v| !v.is_null()) {
+            continue;
+        }
         for (when, value) in &field.set_value_if {
             if run.holds(Some(when), &field.id, false) {
                 if let Some(v) = run.eval(value, &field.id) {
@@ -571,7 +590,7 @@ pub fn evaluate(
             _ => None,
         };
         let json = (!is_empty(&value)).then(|| to_json(&value, places, bundle.rounding()));
-        if visible {
+        if visible && !run.bad.contains(&i) {
             validate(&mut run, field, &value, json.as_ref(), required);
         }
         let masked = match (access, mask_with, &json) {
@@ -659,26 +678,33 @@ fn read_values(
         if value.is_null() {
             continue;
         }
-        if let Field::Computed { allow_override, .. } = &field.field {
-            if !allow_override {
-                run.errors.push(issue(
-                    key,
-                    "not-editable",
-                    RuleSeverity::Error,
-                    Localized::new(
-                        format!("「{key}」由公式计算，不能手工填写"),
-                        format!("`{key}` is computed and cannot be overridden"),
-                    ),
-                ));
-                continue;
-            }
-            if let Some(s) = sources.get_mut(i) {
-                *s = Some("override");
-            }
+        if let Field::Computed {
+            allow_override: false,
+            ..
+        } = &field.field
+        {
+            run.errors.push(issue(
+                key,
+                "not-editable",
+                RuleSeverity::Error,
+                Localized::new(
+                    format!("「{key}」由公式计算，不能手工填写"),
+                    format!("`{key}` is computed and cannot be overridden"),
+                ),
+            ));
+            continue;
         }
         match read_value(&field.field, value) {
-            Ok((variable, _)) => run.set(key, variable),
+            Ok((variable, _)) => {
+                run.set(key, variable);
+                if matches!(field.field, Field::Computed { .. })
+                    && let Some(s) = sources.get_mut(i)
+                {
+                    *s = Some("override");
+                }
+            }
             Err(message) => {
+                run.bad.push(i);
                 let mut found = issue(key, "wrong-type", RuleSeverity::Error, message);
                 // A value this role may not see is never echoed back, even when it is wrong.
                 let shown = match access(&field.field, role).0 {
