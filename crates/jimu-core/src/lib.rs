@@ -14,6 +14,7 @@
 
 mod bundle;
 mod check;
+pub mod clock;
 pub mod expr;
 pub mod format;
 pub mod forms;
@@ -25,6 +26,7 @@ mod quote;
 mod reader;
 mod schema_check;
 pub mod settle;
+pub mod ticket;
 
 pub use bundle::{Bundle, SCHEMA_VERSION, limits};
 pub use money::{Currency, Rounding};

@@ -1,0 +1,1699 @@
+//! Applying commands to tickets: moving through nodes, dispatch, SLA clocks, escalation,
+//! notifications and events, each command atomic (refused commands change nothing).
+
+use super::{
+    Clock, Command, CommandKind, Happening, Notification, Pending, Refusal, Ticket, TicketInput,
+    Timeline, What,
+};
+use crate::Localized;
+use crate::bundle::Bundle;
+use crate::clock::{BusinessClock, add_calendar};
+use crate::expr::Expr;
+use crate::format::duration_minutes;
+use crate::format::flow::{
+    Channel, Dispatch, EscalationAction, Event, Flow, NamedRecipient, Node, NotifyEvent, Pool,
+    Priority, Recipient, SlaMoment, SlaTargetName, Step, Strategy, WhenDisabled,
+};
+use chrono::{DateTime, Duration, NaiveTime, Utc};
+use serde_json::{Map, Value, json};
+use zen_expression::Variable;
+use zen_expression::vm::VM;
+
+fn refuse(code: &'static str, zh: impl Into<String>, en: impl Into<String>) -> Refusal {
+    Refusal {
+        code,
+        message: Localized::new(zh, en),
+    }
+}
+
+fn stamp(at: DateTime<Utc>) -> String {
+    at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+fn priority_name(p: Priority) -> &'static str {
+    match p {
+        Priority::Urgent => "urgent",
+        Priority::High => "high",
+        Priority::Normal => "normal",
+        Priority::Low => "low",
+    }
+}
+
+fn channel_name(c: Channel) -> &'static str {
+    match c {
+        Channel::Wecom => "wecom",
+        Channel::Sms => "sms",
+        Channel::Email => "email",
+        Channel::AppPush => "app_push",
+        Channel::PhoneCall => "phone_call",
+    }
+}
+
+fn target_name(t: SlaTargetName) -> &'static str {
+    match t {
+        SlaTargetName::FirstResponse => "first_response",
+        SlaTargetName::NextUpdate => "next_update",
+        SlaTargetName::Resolution => "resolution",
+    }
+}
+
+/// Runs commands against tickets of one bundle.
+pub struct Engine<'b> {
+    bundle: &'b Bundle,
+    vm: VM,
+}
+
+/// The position of a token: a node of the ticket's flow, or `flow#node` inside a sub-flow.
+fn split(position: &str) -> (Option<&str>, &str) {
+    match position.split_once('#') {
+        Some((flow, node)) => (Some(flow), node),
+        None => (None, position),
+    }
+}
+
+impl<'b> Engine<'b> {
+    pub fn new(bundle: &'b Bundle) -> Self {
+        Self {
+            bundle,
+            vm: VM::new(),
+        }
+    }
+
+    fn flow(&self, id: &str) -> Option<(usize, &'b Flow)> {
+        self.bundle
+            .doc()
+            .flows
+            .iter()
+            .enumerate()
+            .find(|(_, f)| f.id.as_str() == id)
+    }
+
+    fn node(&self, t: &Ticket, position: &str) -> Option<(usize, &'b Flow, usize, &'b Node)> {
+        let (flow, node) = split(position);
+        let (fi, flow) = self.flow(flow.unwrap_or(&t.flow))?;
+        let (ni, n) = flow
+            .nodes
+            .iter()
+            .enumerate()
+            .find(|(_, n)| n.id().as_str() == node)?;
+        Some((fi, flow, ni, n))
+    }
+
+    /// The zen context of a ticket: `ticket`, `now`, and `action` when given.
+    fn context(
+        t: &Ticket,
+        now: DateTime<Utc>,
+        action: Option<(&str, &Map<String, Value>)>,
+    ) -> Variable {
+        let mut ticket = json!({
+            "id": t.id, "title": t.input.title, "text": t.input.text,
+            "status": t.status.clone().unwrap_or_default(),
+            "node": t.at.first().cloned().unwrap_or_default(),
+            "priority": t.priority, "channel": t.input.channel.clone().unwrap_or_default(),
+            "region": t.input.region.clone().unwrap_or_default(),
+            "region_path": t.region_path,
+            "assignee": t.assignee.clone().unwrap_or_default(),
+            "created_at": stamp(t.created), "tags": t.input.tags,
+            "customer": Value::Object(t.input.customer.clone()),
+            "fields": Value::Object(t.input.fields.clone()),
+        });
+        if let (Some(amount), Some(obj)) = (t.input.amount, ticket.as_object_mut()) {
+            obj.insert("amount".into(), Value::String(amount.to_string()));
+        }
+        let mut root = json!({"ticket": ticket, "now": stamp(now)});
+        if let (Some((name, data)), Some(obj)) = (action, root.as_object_mut()) {
+            obj.insert(
+                "action".into(),
+                json!({"name": name, "data": Value::Object(data.clone())}),
+            );
+        }
+        let mut variable = Variable::from(root);
+        // Amounts are numbers to expressions.
+        if let (Some(amount), Variable::Object(map)) = (t.input.amount, &mut variable)
+            && let Some(Variable::Object(ticket)) = map.borrow().get_str("ticket").cloned()
+        {
+            ticket
+                .borrow_mut()
+                .insert("amount".into(), Variable::Number(amount));
+        }
+        variable
+    }
+
+    fn holds(
+        &mut self,
+        pointer: &str,
+        t: &Ticket,
+        now: DateTime<Utc>,
+        action: Option<(&str, &Map<String, Value>)>,
+    ) -> bool {
+        let Some(expr) = self.bundle.expr(pointer) else {
+            return false;
+        };
+        matches!(self.eval(expr, t, now, action), Some(Variable::Bool(true)))
+    }
+
+    fn eval(
+        &mut self,
+        expr: &Expr,
+        t: &Ticket,
+        now: DateTime<Utc>,
+        action: Option<(&str, &Map<String, Value>)>,
+    ) -> Option<Variable> {
+        expr.evaluate_in(Self::context(t, now, action), &mut self.vm, self.bundle)
+            .ok()
+    }
+
+    fn log(t: &mut Ticket, out: &mut Vec<Happening>, at: DateTime<Utc>, what: What) {
+        let happening = Happening {
+            at: stamp(at),
+            what,
+        };
+        t.log.push(happening.clone());
+        out.push(happening);
+    }
+
+    /// Applies `command` to `ticket` (none for `Create`): the new ticket and what happened, or
+    /// a refusal with the ticket untouched.
+    pub fn apply(
+        &mut self,
+        ticket: Option<&Ticket>,
+        command: &Command,
+    ) -> Result<(Ticket, Vec<Happening>), Refusal> {
+        let now = command.at.with_timezone(&Utc);
+        let mut out = Vec::new();
+        if let CommandKind::Create {
+            flow,
+            ticket: input,
+        } = &command.kind
+        {
+            if ticket.is_some() {
+                return Err(refuse(
+                    "exists",
+                    "工单已经创建",
+                    "the ticket already exists",
+                ));
+            }
+            let t = self.create(flow, input, now, &mut out)?;
+            return Ok((t, out));
+        }
+        let Some(original) = ticket else {
+            return Err(refuse(
+                "no-ticket",
+                "请先创建工单",
+                "create the ticket first",
+            ));
+        };
+        if now < original.last {
+            return Err(refuse(
+                "time-backwards",
+                format!(
+                    "时间 {} 早于工单的上一条记录 {}",
+                    stamp(now),
+                    stamp(original.last)
+                ),
+                format!(
+                    "{} is before the ticket's last event at {}",
+                    stamp(now),
+                    stamp(original.last)
+                ),
+            ));
+        }
+        let mut t = original.clone();
+        self.fire_due(&mut t, now, &mut out);
+        if t.closed
+            && !matches!(
+                command.kind,
+                CommandKind::Tick | CommandKind::Acknowledge { .. }
+            )
+        {
+            return Err(refuse("closed", "工单已关闭", "the ticket is closed"));
+        }
+        match &command.kind {
+            CommandKind::Create { .. } | CommandKind::Tick => {}
+            CommandKind::Act { action, by, data } => {
+                self.act(&mut t, action, by.as_deref(), data, now, &mut out)?
+            }
+            CommandKind::Assign { to } => {
+                if !self
+                    .bundle
+                    .doc()
+                    .org
+                    .agents
+                    .iter()
+                    .any(|a| a.id.as_str() == to)
+                {
+                    return Err(refuse(
+                        "unknown-agent",
+                        format!("没有人员「{to}」"),
+                        format!("no agent `{to}`"),
+                    ));
+                }
+                t.assignee = Some(to.clone());
+                let node = t.at.first().cloned().unwrap_or_default();
+                Self::log(
+                    &mut t,
+                    &mut out,
+                    now,
+                    What::Assigned {
+                        node: node.clone(),
+                        to: to.clone(),
+                        reason: "manual".into(),
+                    },
+                );
+                self.notify(&mut t, NotifyEvent::Assigned, &node, now, &mut out);
+            }
+            CommandKind::Comment { by, customer } => {
+                Self::log(
+                    &mut t,
+                    &mut out,
+                    now,
+                    What::Commented {
+                        by: by.clone(),
+                        customer: *customer,
+                    },
+                );
+                if *customer {
+                    self.start_clock(&mut t, "next_update", now, &mut out);
+                } else {
+                    self.stop_clock(&mut t, "first_response", now, &mut out);
+                    self.stop_clock(&mut t, "next_update", now, &mut out);
+                }
+            }
+            CommandKind::Pause => {
+                if t.paused {
+                    return Err(refuse(
+                        "paused",
+                        "工单已暂停",
+                        "the ticket is already paused",
+                    ));
+                }
+                self.pause(&mut t, now, &mut out);
+            }
+            CommandKind::Resume => {
+                if !t.paused {
+                    return Err(refuse(
+                        "not-paused",
+                        "工单没有暂停",
+                        "the ticket is not paused",
+                    ));
+                }
+                self.resume(&mut t, now, &mut out);
+            }
+            CommandKind::Acknowledge { notification } => {
+                let before = t.pending.len();
+                t.pending.retain(|(_, p)| !matches!(p, Pending::Fallback { notification: n, .. } if n == notification));
+                if t.pending.len() == before {
+                    return Err(refuse(
+                        "unknown-notification",
+                        format!("没有待确认的通知「{notification}」"),
+                        format!("no notification `{notification}` awaits acknowledgement"),
+                    ));
+                }
+            }
+            CommandKind::ScheduleArrival { at } => {
+                let node = t.at.first().cloned().unwrap_or_default();
+                self.notify_at(
+                    &mut t,
+                    NotifyEvent::TechnicianArriving,
+                    &node,
+                    now,
+                    Some(*at),
+                    &mut out,
+                );
+            }
+            CommandKind::Loads { loads } => t.loads = loads.clone(),
+        }
+        t.last = now;
+        Ok((t, out))
+    }
+
+    fn create(
+        &mut self,
+        flow_id: &str,
+        input: &TicketInput,
+        now: DateTime<Utc>,
+        out: &mut Vec<Happening>,
+    ) -> Result<Ticket, Refusal> {
+        let Some((fi, flow)) = self.flow(flow_id) else {
+            return Err(refuse(
+                "unknown-flow",
+                format!("没有流程「{flow_id}」"),
+                format!("no flow `{flow_id}`"),
+            ));
+        };
+        let priority = input.priority.clone().unwrap_or_else(|| "normal".into());
+        if !["urgent", "high", "normal", "low"].contains(&priority.as_str()) {
+            return Err(refuse(
+                "bad-priority",
+                format!("优先级「{priority}」无效"),
+                format!("unknown priority `{priority}`"),
+            ));
+        }
+        let region_path = input
+            .region
+            .as_deref()
+            .map(|r| {
+                self.bundle
+                    .region_path(r)
+                    .unwrap_or_else(|| vec![r.to_owned()])
+            })
+            .unwrap_or_default();
+        let mut t = Ticket {
+            id: input.id.clone(),
+            flow: flow_id.to_owned(),
+            closed: false,
+            at: Vec::new(),
+            assignee: None,
+            priority: priority.clone(),
+            status: None,
+            sla_policy: None,
+            clocks: Vec::new(),
+            paused: false,
+            input: input.clone(),
+            region_path,
+            created: now,
+            last: now,
+            pause_started: None,
+            joins: Default::default(),
+            returns: Vec::new(),
+            pending: Vec::new(),
+            loads: Default::default(),
+            fired: Vec::new(),
+            sequence: 0,
+            log: Vec::new(),
+        };
+        Self::log(
+            &mut t,
+            out,
+            now,
+            What::Created {
+                flow: flow_id.to_owned(),
+                priority,
+            },
+        );
+        // The first SLA policy whose condition holds; one without a condition is the fallback.
+        for (p, policy) in flow.sla.iter().enumerate() {
+            let applies = policy.when.is_none()
+                || self.holds(&format!("/flows/{fi}/sla/{p}/when"), &t, now, None);
+            if applies {
+                t.sla_policy = Some(policy.id.0.clone());
+                break;
+            }
+        }
+        self.start_clock(&mut t, "first_response", now, out);
+        self.start_clock(&mut t, "resolution", now, out);
+        self.notify(&mut t, NotifyEvent::Created, "", now, out);
+        let start = flow
+            .nodes
+            .iter()
+            .find_map(|n| match n {
+                Node::Start { id, .. } => Some(id.0.clone()),
+                _ => None,
+            })
+            .unwrap_or_default();
+        self.enter(&mut t, &start, now, out, 0);
+        Ok(t)
+    }
+
+    fn policy(&self, t: &Ticket) -> Option<(usize, usize)> {
+        let (fi, flow) = self.flow(&t.flow)?;
+        let name = t.sla_policy.as_deref()?;
+        let p = flow.sla.iter().position(|p| p.id.as_str() == name)?;
+        Some((fi, p))
+    }
+
+    /// The business clock of the ticket's SLA calendar (policy's, else flow's).
+    fn business(&self, t: &Ticket) -> Option<BusinessClock> {
+        let (fi, p) = self.policy(t)?;
+        let flow = self.bundle.doc().flows.get(fi)?;
+        let id = flow
+            .sla
+            .get(p)
+            .and_then(|p| p.calendar.as_ref())
+            .or(flow.calendar.as_ref())?;
+        let calendar = self.bundle.doc().calendars.iter().find(|c| c.id == *id)?;
+        let zone = calendar
+            .time_zone
+            .as_ref()
+            .or(self.bundle.doc().time_zone.as_ref())
+            .and_then(|z| z.as_str().parse().ok())
+            .unwrap_or(chrono_tz::Tz::UTC);
+        Some(BusinessClock::new(calendar, zone))
+    }
+
+    fn start_clock(
+        &mut self,
+        t: &mut Ticket,
+        target: &'static str,
+        now: DateTime<Utc>,
+        out: &mut Vec<Happening>,
+    ) {
+        let Some((fi, p)) = self.policy(t) else {
+            return;
+        };
+        let Some(policy) = self.bundle.doc().flows.get(fi).and_then(|f| f.sla.get(p)) else {
+            return;
+        };
+        let spec = match target {
+            "first_response" => policy.targets.first_response.as_ref(),
+            "next_update" => policy.targets.next_update.as_ref(),
+            _ => policy.targets.resolution.as_ref(),
+        };
+        let Some(spec) = spec else { return };
+        if t.clocks
+            .iter()
+            .any(|c| c.target == target && c.stopped.is_none())
+        {
+            return;
+        }
+        let minutes = duration_minutes(spec.within.as_str())
+            .and_then(|m| i64::try_from(m).ok())
+            .unwrap_or(0);
+        let due = self.due(t, now, minutes, spec.business_time);
+        t.clocks.retain(|c| c.target != target);
+        t.fired.retain(|f| !f.ends_with(&format!(":{target}")));
+        t.clocks.push(Clock {
+            target,
+            started: stamp(now),
+            due: due.map(stamp),
+            stopped: None,
+            breached: false,
+            due_at: due,
+            minutes,
+            business: spec.business_time,
+        });
+        if let Some(due) = due {
+            Self::log(
+                t,
+                out,
+                now,
+                What::SlaStarted {
+                    target: target.into(),
+                    due: stamp(due),
+                },
+            );
+        }
+    }
+
+    fn due(
+        &self,
+        t: &Ticket,
+        start: DateTime<Utc>,
+        minutes: i64,
+        business: bool,
+    ) -> Option<DateTime<Utc>> {
+        if business {
+            self.business(t).and_then(|c| c.add(start, minutes))
+        } else {
+            add_calendar(start, minutes)
+        }
+    }
+
+    fn stop_clock(
+        &mut self,
+        t: &mut Ticket,
+        target: &str,
+        now: DateTime<Utc>,
+        out: &mut Vec<Happening>,
+    ) {
+        let mut stopped = false;
+        for clock in t
+            .clocks
+            .iter_mut()
+            .filter(|c| c.target == target && c.stopped.is_none())
+        {
+            clock.stopped = Some(stamp(now));
+            stopped = true;
+        }
+        if stopped {
+            Self::log(
+                t,
+                out,
+                now,
+                What::SlaStopped {
+                    target: target.into(),
+                },
+            );
+        }
+    }
+
+    fn pause(&mut self, t: &mut Ticket, now: DateTime<Utc>, out: &mut Vec<Happening>) {
+        t.paused = true;
+        t.pause_started = Some(now);
+        Self::log(t, out, now, What::Paused);
+    }
+
+    /// Resuming moves every running clock's due time by the time paused (working time for a
+    /// business clock), so pausing never makes a due time earlier.
+    fn resume(&mut self, t: &mut Ticket, now: DateTime<Utc>, out: &mut Vec<Happening>) {
+        let Some(since) = t.pause_started.take() else {
+            return;
+        };
+        t.paused = false;
+        let business = self.business(t);
+        for clock in t.clocks.iter_mut().filter(|c| c.stopped.is_none()) {
+            let Some(due) = clock.due_at else { continue };
+            let moved = if clock.business {
+                business.as_ref().and_then(|b| {
+                    let left = if due > since {
+                        b.between(since, due)
+                    } else {
+                        0
+                    };
+                    b.add(now, left)
+                })
+            } else {
+                let left = due - since;
+                now.checked_add_signed(left.max(Duration::zero()))
+            };
+            if let Some(moved) = moved {
+                let moved = moved.max(due);
+                clock.due_at = Some(moved);
+                clock.due = Some(stamp(moved));
+            }
+        }
+        Self::log(t, out, now, What::Resumed);
+    }
+
+    /// Fires, in time order, everything due up to `now`.
+    fn fire_due(&mut self, t: &mut Ticket, now: DateTime<Utc>, out: &mut Vec<Happening>) {
+        // A bounded loop: each round fires at least one thing or stops.
+        for _ in 0..10_000 {
+            let Some((at, key)) = self.next(t).filter(|(at, _)| *at <= now) else {
+                return;
+            };
+            self.fire(t, at, &key, out);
+        }
+    }
+
+    /// The next thing due: (when, key).
+    fn next(&self, t: &Ticket) -> Option<(DateTime<Utc>, String)> {
+        let mut best: Option<(DateTime<Utc>, String)> = None;
+        let mut consider = |at: DateTime<Utc>, key: String| {
+            if best
+                .as_ref()
+                .is_none_or(|(b, k)| at < *b || (at == *b && key < *k))
+            {
+                best = Some((at, key));
+            }
+        };
+        for (i, (at, _)) in t.pending.iter().enumerate() {
+            consider(*at, format!("pending:{i:06}"));
+        }
+        if t.paused || t.closed {
+            return best;
+        }
+        let Some((fi, p)) = self.policy(t) else {
+            return best;
+        };
+        let Some(policy) = self.bundle.doc().flows.get(fi).and_then(|f| f.sla.get(p)) else {
+            return best;
+        };
+        let warn = policy
+            .warn_before
+            .as_ref()
+            .and_then(|w| duration_minutes(w.as_str()))
+            .and_then(|m| i64::try_from(m).ok());
+        for clock in t.clocks.iter().filter(|c| c.stopped.is_none()) {
+            let Some(due) = clock.due_at else { continue };
+            let warning = warn.and_then(|w| due.checked_sub_signed(Duration::minutes(w)));
+            if let Some(w) = warning {
+                let key = format!("warning:{}", clock.target);
+                if !t.fired.contains(&key) {
+                    consider(w, key);
+                }
+            }
+            let key = format!("breach:{}", clock.target);
+            if !t.fired.contains(&key) {
+                consider(due, key);
+            }
+            for (e, escalation) in policy.escalations.iter().enumerate() {
+                if target_name(escalation.target) != clock.target {
+                    continue;
+                }
+                let moment = match escalation.on {
+                    SlaMoment::Warning => warning,
+                    SlaMoment::Breach => Some(due),
+                };
+                let after = escalation
+                    .after
+                    .as_ref()
+                    .and_then(|a| duration_minutes(a.as_str()))
+                    .and_then(|m| i64::try_from(m).ok())
+                    .unwrap_or(0);
+                if let Some(at) =
+                    moment.and_then(|m| m.checked_add_signed(Duration::minutes(after)))
+                {
+                    let key = format!("escalation{e}:{}", clock.target);
+                    if !t.fired.contains(&key) {
+                        consider(at, key);
+                    }
+                }
+            }
+        }
+        best
+    }
+
+    fn fire(&mut self, t: &mut Ticket, at: DateTime<Utc>, key: &str, out: &mut Vec<Happening>) {
+        if let Some(i) = key
+            .strip_prefix("pending:")
+            .and_then(|i| i.parse::<usize>().ok())
+        {
+            if i >= t.pending.len() {
+                return;
+            }
+            let (_, pending) = t.pending.remove(i);
+            match pending {
+                Pending::Event { name, payload } => {
+                    Self::log(t, out, at, What::Event { name, payload })
+                }
+                Pending::Message(intent) => Self::log(t, out, at, What::Notify(intent)),
+                Pending::Fallback { intent, .. } => Self::log(t, out, at, What::Notify(intent)),
+            }
+            return;
+        }
+        t.fired.push(key.to_owned());
+        let Some((kind, target)) = key.split_once(':') else {
+            return;
+        };
+        let due = t
+            .clocks
+            .iter()
+            .find(|c| c.target == target)
+            .and_then(|c| c.due.clone())
+            .unwrap_or_default();
+        match kind {
+            "warning" => {
+                Self::log(
+                    t,
+                    out,
+                    at,
+                    What::SlaWarning {
+                        target: target.into(),
+                        due,
+                    },
+                );
+                let node = t.at.first().cloned().unwrap_or_default();
+                self.notify(t, NotifyEvent::SlaWarning, &node, at, out);
+            }
+            "breach" => {
+                if let Some(c) = t.clocks.iter_mut().find(|c| c.target == target) {
+                    c.breached = true;
+                }
+                Self::log(
+                    t,
+                    out,
+                    at,
+                    What::SlaBreach {
+                        target: target.into(),
+                        due,
+                    },
+                );
+                let node = t.at.first().cloned().unwrap_or_default();
+                self.notify(t, NotifyEvent::SlaBreach, &node, at, out);
+            }
+            _ => {
+                let Some(e) = kind
+                    .strip_prefix("escalation")
+                    .and_then(|e| e.parse::<usize>().ok())
+                else {
+                    return;
+                };
+                let Some((fi, p)) = self.policy(t) else {
+                    return;
+                };
+                let Some(escalation) = self
+                    .bundle
+                    .doc()
+                    .flows
+                    .get(fi)
+                    .and_then(|f| f.sla.get(p))
+                    .and_then(|p| p.escalations.get(e))
+                else {
+                    return;
+                };
+                match &escalation.action {
+                    EscalationAction::Reassign { to } => {
+                        let chosen = self.pick(t, to, None);
+                        let detail = chosen.clone().unwrap_or_else(|| pool_name(to));
+                        t.assignee = chosen;
+                        Self::log(
+                            t,
+                            out,
+                            at,
+                            What::Escalated {
+                                target: target.into(),
+                                action: "reassign".into(),
+                                detail,
+                            },
+                        );
+                    }
+                    EscalationAction::Notify {
+                        to,
+                        channel,
+                        template,
+                    } => {
+                        let recipients = self.recipients(t, to);
+                        let channel = channel.map_or_else(
+                            || self.default_channel(t),
+                            |c| channel_name(c).to_owned(),
+                        );
+                        t.sequence += 1;
+                        let intent = Notification {
+                            id: format!("{}-n{}", t.id, t.sequence),
+                            rule: format!("escalation-{e}"),
+                            event: "escalation".into(),
+                            to: recipients.clone(),
+                            channel,
+                            template: template
+                                .as_ref()
+                                .map_or_else(|| "sla_escalation".into(), |t| t.0.clone()),
+                            send_at: stamp(at),
+                            values: Map::new(),
+                        };
+                        Self::log(
+                            t,
+                            out,
+                            at,
+                            What::Escalated {
+                                target: target.into(),
+                                action: "notify".into(),
+                                detail: recipients.join(","),
+                            },
+                        );
+                        Self::log(t, out, at, What::Notify(intent));
+                    }
+                    EscalationAction::SetPriority { priority } => {
+                        t.priority = priority_name(*priority).into();
+                        Self::log(
+                            t,
+                            out,
+                            at,
+                            What::Escalated {
+                                target: target.into(),
+                                action: "set_priority".into(),
+                                detail: t.priority.clone(),
+                            },
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    fn default_channel(&self, t: &Ticket) -> String {
+        if t.priority == "urgent" {
+            "wecom".into()
+        } else {
+            "sms".into()
+        }
+    }
+
+    fn pick(&self, t: &Ticket, pool: &Pool, dispatch: Option<&Dispatch>) -> Option<String> {
+        let candidates = self.candidates(t, Some(pool), dispatch);
+        candidates.into_iter().next()
+    }
+
+    /// Agents of a pool (every agent without one), filtered by the dispatch's skills and region,
+    /// ordered by the strategy; deterministic given the ticket and the loads the host gave.
+    fn candidates(
+        &self,
+        t: &Ticket,
+        pool: Option<&Pool>,
+        dispatch: Option<&Dispatch>,
+    ) -> Vec<String> {
+        let org = &self.bundle.doc().org;
+        let mut agents: Vec<&crate::format::org::Agent> = org
+            .agents
+            .iter()
+            .filter(|a| match pool {
+                None => true,
+                Some(p) => {
+                    p.agent.as_ref().is_some_and(|id| a.id == *id)
+                        || p.role.as_ref().is_some_and(|r| a.roles.contains(r))
+                        || p.team.as_ref().is_some_and(|team| {
+                            a.team.as_ref() == Some(team)
+                                || org
+                                    .teams
+                                    .iter()
+                                    .any(|tm| tm.id == *team && tm.members.contains(&a.id))
+                        })
+                }
+            })
+            .collect();
+        let serves = |a: &crate::format::org::Agent| {
+            a.regions
+                .iter()
+                .any(|r| t.region_path.iter().any(|p| p == r.as_str()))
+        };
+        if let Some(d) = dispatch {
+            agents.retain(|a| d.skills.iter().all(|s| a.skills.contains(s)));
+            if d.same_region {
+                agents.retain(|a| serves(a));
+            }
+        }
+        let load = |a: &crate::format::org::Agent| t.loads.get(a.id.as_str()).copied().unwrap_or(0);
+        let has_room = |a: &crate::format::org::Agent| a.capacity.is_none_or(|c| load(a) < c);
+        let strategy = dispatch.map(|d| d.strategy);
+        match strategy {
+            Some(Strategy::ByRegion) => {
+                agents.sort_by_key(|a| (!serves(a), !has_room(a), load(a), a.id.0.clone()))
+            }
+            Some(Strategy::BySkill) => {
+                let wanted = dispatch.map_or(&[][..], |d| d.skills.as_slice());
+                agents.sort_by_key(|a| {
+                    (
+                        std::cmp::Reverse(a.skills.iter().filter(|s| wanted.contains(s)).count()),
+                        !has_room(a),
+                        load(a),
+                        a.id.0.clone(),
+                    )
+                });
+            }
+            Some(Strategy::LeastLoaded) | None => {
+                agents.sort_by_key(|a| (!has_room(a), load(a), a.id.0.clone()))
+            }
+            Some(Strategy::RoundRobin) => {
+                agents.sort_by_key(|a| a.id.0.clone());
+                // The turn is the ticket's: a stable hash of its id picks the first candidate.
+                let n = agents.len().max(1);
+                let turn = t.id.bytes().fold(0usize, |h, b| {
+                    h.wrapping_mul(31).wrapping_add(usize::from(b))
+                }) % n;
+                agents.rotate_left(turn);
+            }
+            Some(Strategy::Team | Strategy::Role) => return Vec::new(),
+        }
+        agents.into_iter().map(|a| a.id.0.clone()).collect()
+    }
+
+    /// Keyword triage, dispatch and the owner of a task or approval.
+    fn dispatch(
+        &mut self,
+        t: &mut Ticket,
+        node: &str,
+        dispatch: &Dispatch,
+        now: DateTime<Utc>,
+        out: &mut Vec<Happening>,
+    ) {
+        let text = format!("{} {}", t.input.title, t.input.text);
+        let mut pool = dispatch.to.clone();
+        let mut jump = dispatch.vip_jump_queue
+            && t.input
+                .customer
+                .get("tier")
+                .and_then(Value::as_str)
+                .is_some_and(|tier| tier == "vip" || tier == "svip");
+        for rule in &dispatch.triage {
+            if rule.keywords.iter().any(|k| text.contains(k.as_str())) {
+                if let Some(to) = &rule.to {
+                    pool = Some(to.clone());
+                }
+                if let Some(p) = rule.priority {
+                    t.priority = priority_name(p).into();
+                    Self::log(
+                        t,
+                        out,
+                        now,
+                        What::Priority {
+                            priority: t.priority.clone(),
+                            reason: format!("triage: {}", rule.keywords.join("/")),
+                        },
+                    );
+                }
+                jump |= rule.jump_queue;
+                break;
+            }
+        }
+        match dispatch.strategy {
+            Strategy::Team | Strategy::Role => {
+                let queue = pool.as_ref().map_or_else(String::new, pool_name);
+                let queue = if jump {
+                    format!("{queue} (front)")
+                } else {
+                    queue
+                };
+                t.assignee = None;
+                Self::log(
+                    t,
+                    out,
+                    now,
+                    What::Queued {
+                        node: node.into(),
+                        queue,
+                    },
+                );
+            }
+            _ => {
+                let candidates = self.candidates(t, pool.as_ref(), Some(dispatch));
+                match candidates.first() {
+                    Some(chosen) => {
+                        t.assignee = Some(chosen.clone());
+                        let reason = format!(
+                            "{:?}{}",
+                            dispatch.strategy,
+                            if jump { ", vip first" } else { "" }
+                        )
+                        .to_lowercase();
+                        Self::log(
+                            t,
+                            out,
+                            now,
+                            What::Assigned {
+                                node: node.into(),
+                                to: chosen.clone(),
+                                reason,
+                            },
+                        );
+                        self.notify(t, NotifyEvent::Assigned, node, now, out);
+                    }
+                    None => {
+                        t.assignee = None;
+                        let queue = pool
+                            .as_ref()
+                            .map_or_else(|| "unassigned".to_owned(), pool_name);
+                        Self::log(
+                            t,
+                            out,
+                            now,
+                            What::Queued {
+                                node: node.into(),
+                                queue,
+                            },
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    /// Moves a token into `position` and on through nodes that need no person.
+    fn enter(
+        &mut self,
+        t: &mut Ticket,
+        position: &str,
+        now: DateTime<Utc>,
+        out: &mut Vec<Happening>,
+        depth: usize,
+    ) {
+        if depth > 256 {
+            return;
+        }
+        let Some((fi, flow, ni, node)) = self.node(t, position) else {
+            return;
+        };
+        let prefix = split(position)
+            .0
+            .map(|f| format!("{f}#"))
+            .unwrap_or_default();
+        let here = |id: &crate::format::Id| format!("{prefix}{}", id.as_str());
+        let common = node.common();
+        if !common.enabled {
+            match common.when_disabled {
+                Some(WhenDisabled::SkipTo(to)) => {
+                    Self::log(
+                        t,
+                        out,
+                        now,
+                        What::Skipped {
+                            node: position.into(),
+                            to: here(to),
+                        },
+                    );
+                    self.enter(t, &here(to), now, out, depth + 1);
+                }
+                _ => {
+                    t.at.push(position.to_owned());
+                    Self::log(
+                        t,
+                        out,
+                        now,
+                        What::Held {
+                            node: position.into(),
+                        },
+                    );
+                }
+            }
+            return;
+        }
+        Self::log(
+            t,
+            out,
+            now,
+            What::Entered {
+                node: position.into(),
+            },
+        );
+        if let Some(status) = common.status {
+            t.status = Some(status.0.clone());
+        }
+        self.notify(t, NotifyEvent::StateChange, position, now, out);
+        let at = format!("/flows/{fi}/nodes/{ni}");
+        match node {
+            Node::Start { next, .. } => self.enter(t, &here(next), now, out, depth + 1),
+            Node::ParallelJoin { next, .. } => {
+                // Wait for every branch of the split that leads here.
+                let expected = flow
+                    .nodes
+                    .iter()
+                    .find_map(|n| match n {
+                        Node::ParallelSplit { to, join, .. }
+                            if join.as_ref().is_none_or(|j| j == node.id()) =>
+                        {
+                            Some(to.len())
+                        }
+                        _ => None,
+                    })
+                    .unwrap_or(1);
+                let arrived = t.joins.entry(position.to_owned()).or_insert(0);
+                *arrived += 1;
+                if *arrived >= expected {
+                    t.joins.remove(position);
+                    self.enter(t, &here(next), now, out, depth + 1);
+                }
+            }
+            Node::Task {
+                assign, deadline, ..
+            }
+            | Node::Approval {
+                assign, deadline, ..
+            } => {
+                t.at.push(position.to_owned());
+                self.dispatch(t, position, assign, now, out);
+                if let Some(d) = deadline {
+                    let minutes = duration_minutes(d.within.as_str())
+                        .and_then(|m| i64::try_from(m).ok())
+                        .unwrap_or(0);
+                    if let Some(due) = self.due(t, now, minutes, d.business_time) {
+                        if let Some(warn) = d
+                            .warn_before
+                            .as_ref()
+                            .and_then(|w| duration_minutes(w.as_str()))
+                            .and_then(|m| i64::try_from(m).ok())
+                            && let Some(w) = due.checked_sub_signed(Duration::minutes(warn))
+                        {
+                            t.pending.push((
+                                w,
+                                Pending::Event {
+                                    name: "deadline_warning".into(),
+                                    payload: deadline_payload(position, due),
+                                },
+                            ));
+                        }
+                        t.pending.push((
+                            due,
+                            Pending::Event {
+                                name: "deadline_breach".into(),
+                                payload: deadline_payload(position, due),
+                            },
+                        ));
+                    }
+                }
+                self.pause_if_listed(t, position, now, out);
+            }
+            Node::Exclusive {
+                branches, default, ..
+            } => {
+                let mut to = None;
+                for (b, branch) in branches.iter().enumerate() {
+                    if self.holds(&format!("{at}/branches/{b}/when"), t, now, None) {
+                        to = Some(here(&branch.to));
+                        break;
+                    }
+                }
+                if let Some(to) = to.or_else(|| default.as_ref().map(here)) {
+                    self.enter(t, &to, now, out, depth + 1);
+                }
+            }
+            Node::ParallelSplit { to, .. } => {
+                for target in to {
+                    self.enter(t, &here(target), now, out, depth + 1);
+                }
+            }
+            Node::Automatic { steps, next, .. } => {
+                for (s, step) in steps.iter().enumerate() {
+                    self.step(t, step, &format!("{at}/steps/{s}"), now, out);
+                }
+                self.enter(t, &here(next), now, out, depth + 1);
+            }
+            Node::SubFlow {
+                flow: sub, next, ..
+            } => {
+                t.returns.push((sub.0.clone(), here(next)));
+                let start = self
+                    .flow(sub.as_str())
+                    .and_then(|(_, f)| {
+                        f.nodes.iter().find_map(|n| match n {
+                            Node::Start { id, .. } => Some(id.0.clone()),
+                            _ => None,
+                        })
+                    })
+                    .unwrap_or_default();
+                self.enter(t, &format!("{}#{start}", sub.as_str()), now, out, depth + 1);
+            }
+            Node::End { emit, .. } => {
+                self.emit(t, emit, &format!("{at}/emit"), now, out);
+                // The end of a sub-flow returns to its parent.
+                if let (Some(sub), Some((expected, back))) =
+                    (split(position).0, t.returns.last().cloned())
+                    && sub == expected
+                {
+                    t.returns.pop();
+                    self.enter(t, &back, now, out, depth + 1);
+                    return;
+                }
+                t.at.clear();
+                t.closed = true;
+                t.assignee = None;
+                let targets: Vec<&'static str> = t
+                    .clocks
+                    .iter()
+                    .filter(|c| c.stopped.is_none())
+                    .map(|c| c.target)
+                    .collect();
+                for target in targets {
+                    self.stop_clock(t, target, now, out);
+                }
+                Self::log(
+                    t,
+                    out,
+                    now,
+                    What::Closed {
+                        node: position.into(),
+                    },
+                );
+                self.notify(t, NotifyEvent::Closed, position, now, out);
+            }
+        }
+    }
+
+    /// Clocks stop while the ticket waits at a node (or in a status) its policy pauses on.
+    fn pause_if_listed(
+        &mut self,
+        t: &mut Ticket,
+        position: &str,
+        now: DateTime<Utc>,
+        out: &mut Vec<Happening>,
+    ) {
+        let Some((fi, p)) = self.policy(t) else {
+            return;
+        };
+        let Some(policy) = self.bundle.doc().flows.get(fi).and_then(|f| f.sla.get(p)) else {
+            return;
+        };
+        let listed = policy
+            .pause_states
+            .iter()
+            .any(|s| s.as_str() == position || t.status.as_deref() == Some(s.as_str()));
+        if listed && !t.paused {
+            self.pause(t, now, out);
+        } else if !listed && t.paused && t.pause_started.is_some() {
+            self.resume(t, now, out);
+        }
+    }
+
+    fn step(
+        &mut self,
+        t: &mut Ticket,
+        step: &Step,
+        at: &str,
+        now: DateTime<Utc>,
+        out: &mut Vec<Happening>,
+    ) {
+        match step {
+            Step::SetField { field, .. } => {
+                if let Some(expr) = self.bundle.expr(&format!("{at}/value"))
+                    && let Some(v) = self.eval(expr, t, now, None)
+                {
+                    t.input.fields.insert(
+                        field.0.clone(),
+                        serde_json::to_value(&v).unwrap_or(Value::Null),
+                    );
+                }
+            }
+            Step::SetPriority { priority } => {
+                t.priority = priority_name(*priority).into();
+                Self::log(
+                    t,
+                    out,
+                    now,
+                    What::Priority {
+                        priority: t.priority.clone(),
+                        reason: "automatic".into(),
+                    },
+                );
+            }
+            Step::Price {} => {
+                Self::log(
+                    t,
+                    out,
+                    now,
+                    What::Event {
+                        name: "price".into(),
+                        payload: Map::new(),
+                    },
+                );
+            }
+            Step::Emit {
+                event,
+                payload,
+                delay,
+            } => {
+                let event = Event {
+                    event: event.clone(),
+                    payload: payload.clone(),
+                    delay: delay.clone(),
+                };
+                self.emit_one(t, &event, at, now, out);
+            }
+        }
+    }
+
+    fn emit(
+        &mut self,
+        t: &mut Ticket,
+        events: &[Event],
+        at: &str,
+        now: DateTime<Utc>,
+        out: &mut Vec<Happening>,
+    ) {
+        for (e, event) in events.iter().enumerate() {
+            self.emit_one(t, event, &format!("{at}/{e}"), now, out);
+        }
+    }
+
+    fn emit_one(
+        &mut self,
+        t: &mut Ticket,
+        event: &Event,
+        at: &str,
+        now: DateTime<Utc>,
+        out: &mut Vec<Happening>,
+    ) {
+        let mut payload = Map::new();
+        for name in event.payload.keys() {
+            if let Some(expr) = self.bundle.expr(&format!(
+                "{at}/payload/{}",
+                name.replace('~', "~0").replace('/', "~1")
+            )) && let Some(v) = self.eval(expr, t, now, None)
+            {
+                payload.insert(
+                    name.clone(),
+                    serde_json::to_value(&v).unwrap_or(Value::Null),
+                );
+            }
+        }
+        let delay = event
+            .delay
+            .as_ref()
+            .and_then(|d| duration_minutes(d.as_str()))
+            .and_then(|m| i64::try_from(m).ok())
+            .unwrap_or(0);
+        if delay > 0 {
+            if let Some(when) = now.checked_add_signed(Duration::minutes(delay)) {
+                t.pending.push((
+                    when,
+                    Pending::Event {
+                        name: event.event.0.clone(),
+                        payload,
+                    },
+                ));
+            }
+        } else {
+            Self::log(
+                t,
+                out,
+                now,
+                What::Event {
+                    name: event.event.0.clone(),
+                    payload,
+                },
+            );
+        }
+    }
+
+    fn act(
+        &mut self,
+        t: &mut Ticket,
+        action: &str,
+        by: Option<&str>,
+        data: &Map<String, Value>,
+        now: DateTime<Utc>,
+        out: &mut Vec<Happening>,
+    ) -> Result<(), Refusal> {
+        // The first position that offers the action.
+        let positions = t.at.clone();
+        for position in &positions {
+            let Some((fi, _, ni, node)) = self.node(t, position) else {
+                continue;
+            };
+            let prefix = split(position)
+                .0
+                .map(|f| format!("{f}#"))
+                .unwrap_or_default();
+            let at = format!("/flows/{fi}/nodes/{ni}");
+            let (to, emit, emit_at) = match node {
+                Node::Task { actions, .. } => {
+                    let Some((k, found)) = actions
+                        .iter()
+                        .enumerate()
+                        .find(|(_, a)| a.id.as_str() == action)
+                    else {
+                        continue;
+                    };
+                    if found.guard.is_some()
+                        && !self.holds(
+                            &format!("{at}/actions/{k}/guard"),
+                            t,
+                            now,
+                            Some((action, data)),
+                        )
+                    {
+                        return Err(refuse(
+                            "guard",
+                            format!("操作「{action}」的条件不满足"),
+                            format!("the guard of `{action}` does not hold"),
+                        ));
+                    }
+                    (
+                        found.to.clone(),
+                        found.emit.clone(),
+                        format!("{at}/actions/{k}/emit"),
+                    )
+                }
+                Node::Approval {
+                    approve, reject, ..
+                } if action == "approve" || action == "reject" => {
+                    let (o, key) = if action == "approve" {
+                        (approve, "approve")
+                    } else {
+                        (reject, "reject")
+                    };
+                    (o.to.clone(), o.emit.clone(), format!("{at}/{key}/emit"))
+                }
+                _ => continue,
+            };
+            if t.paused && t.pause_started.is_some() {
+                // Leaving a pausing node resumes the clocks.
+                self.resume(t, now, out);
+            }
+            t.at.retain(|p| p != position);
+            Self::log(
+                t,
+                out,
+                now,
+                What::Acted {
+                    node: position.clone(),
+                    action: action.into(),
+                    by: by.map(str::to_owned),
+                },
+            );
+            self.stop_clock(t, "first_response", now, out);
+            self.emit(t, &emit, &emit_at, now, out);
+            let target = format!("{prefix}{}", to.as_str());
+            self.enter(t, &target, now, out, 0);
+            return Ok(());
+        }
+        let offered: Vec<String> = positions
+            .iter()
+            .filter_map(|p| self.node(t, p))
+            .flat_map(|(_, _, _, n)| match n {
+                Node::Task { actions, .. } => actions.iter().map(|a| a.id.0.clone()).collect(),
+                Node::Approval { .. } => vec!["approve".into(), "reject".into()],
+                _ => Vec::new(),
+            })
+            .collect();
+        Err(refuse(
+            "no-such-action",
+            format!("当前节点没有操作「{action}」，可用：{}", offered.join("、")),
+            format!(
+                "the current node offers no `{action}`; it offers: {}",
+                offered.join(", ")
+            ),
+        ))
+    }
+
+    fn recipients(&self, t: &Ticket, to: &[Recipient]) -> Vec<String> {
+        let mut out = Vec::new();
+        for r in to {
+            match r {
+                Recipient::Named(NamedRecipient::Assignee) => out.extend(t.assignee.clone()),
+                Recipient::Named(NamedRecipient::Customer) => out.push(
+                    t.input
+                        .customer
+                        .get("id")
+                        .and_then(Value::as_str)
+                        .unwrap_or("customer")
+                        .to_owned(),
+                ),
+                Recipient::Named(NamedRecipient::AssigneeManager) => {
+                    let org = &self.bundle.doc().org;
+                    let lead = t.assignee.as_ref().and_then(|a| {
+                        org.agents
+                            .iter()
+                            .find(|x| x.id.as_str() == a)
+                            .and_then(|x| x.team.as_ref())
+                            .and_then(|team| {
+                                org.teams
+                                    .iter()
+                                    .find(|tm| tm.id == *team)
+                                    .and_then(|tm| tm.lead.as_ref())
+                                    .map(|l| l.0.clone())
+                            })
+                    });
+                    out.extend(lead);
+                }
+                Recipient::Pool(pool) => {
+                    let members = self.candidates(t, Some(pool), None);
+                    if members.is_empty() {
+                        out.push(pool_name(pool));
+                    } else {
+                        out.extend(members);
+                    }
+                }
+            }
+        }
+        out.sort();
+        out.dedup();
+        out
+    }
+
+    fn notify(
+        &mut self,
+        t: &mut Ticket,
+        event: NotifyEvent,
+        node: &str,
+        now: DateTime<Utc>,
+        out: &mut Vec<Happening>,
+    ) {
+        self.notify_at(t, event, node, now, None, out);
+    }
+
+    /// Notification intents for `event`: channel by priority, quiet hours defer, a fallback is
+    /// scheduled when an acknowledgement is expected, a scheduled event is told `lead_time` early.
+    fn notify_at(
+        &mut self,
+        t: &mut Ticket,
+        event: NotifyEvent,
+        node: &str,
+        now: DateTime<Utc>,
+        scheduled: Option<DateTime<Utc>>,
+        out: &mut Vec<Happening>,
+    ) {
+        let Some((fi, flow)) = self.flow(&t.flow) else {
+            return;
+        };
+        let name = notify_name(event);
+        for (r, rule) in flow.notifications.iter().enumerate() {
+            if !rule.on.contains(&event) {
+                continue;
+            }
+            if !rule.nodes.is_empty() && !rule.nodes.iter().any(|n| n.as_str() == node) {
+                continue;
+            }
+            if rule.when.is_some()
+                && !self.holds(&format!("/flows/{fi}/notifications/{r}/when"), t, now, None)
+            {
+                continue;
+            }
+            let by_priority = rule
+                .by_priority
+                .as_ref()
+                .map(|b| match t.priority.as_str() {
+                    "urgent" => &b.urgent,
+                    "high" => &b.high,
+                    "low" => &b.low,
+                    _ => &b.normal,
+                });
+            let channel = by_priority
+                .and_then(|c| c.first())
+                .or(rule.channels.first())
+                .map_or_else(|| self.default_channel(t), |c| channel_name(*c).to_owned());
+            let lead = rule
+                .lead_time
+                .as_ref()
+                .and_then(|l| duration_minutes(l.as_str()))
+                .and_then(|m| i64::try_from(m).ok())
+                .unwrap_or(0);
+            let mut send = scheduled
+                .and_then(|s| s.checked_sub_signed(Duration::minutes(lead)))
+                .unwrap_or(now)
+                .max(now);
+            if let Some(quiet) = &rule.quiet_hours {
+                send = self.after_quiet(send, quiet);
+            }
+            t.sequence += 1;
+            let id = format!("{}-n{}", t.id, t.sequence);
+            let mut values = Map::new();
+            values.insert("ticket".into(), Value::String(t.id.clone()));
+            values.insert("node".into(), Value::String(node.to_owned()));
+            if let Some(s) = scheduled {
+                values.insert("arrives_at".into(), Value::String(stamp(s)));
+            }
+            let intent = Notification {
+                id: id.clone(),
+                rule: rule.id.0.clone(),
+                event: name.into(),
+                to: self.recipients(t, &rule.to),
+                channel,
+                template: rule.template.0.clone(),
+                send_at: stamp(send),
+                values,
+            };
+            if let (Some(ack), Some(fallback)) = (
+                rule.ack_within
+                    .as_ref()
+                    .and_then(|a| duration_minutes(a.as_str()))
+                    .and_then(|m| i64::try_from(m).ok()),
+                rule.fallback_channel,
+            ) && let Some(when) = send.checked_add_signed(Duration::minutes(ack))
+            {
+                let mut again = intent.clone();
+                again.id = format!("{id}-fallback");
+                again.channel = channel_name(fallback).into();
+                again.send_at = stamp(when);
+                t.pending.push((
+                    when,
+                    Pending::Fallback {
+                        notification: id.clone(),
+                        intent: again,
+                    },
+                ));
+            }
+            if send > now {
+                t.pending.push((send, Pending::Message(intent)));
+            } else {
+                Self::log(t, out, now, What::Notify(intent));
+            }
+        }
+    }
+
+    /// The first instant at or after `at` outside the quiet window.
+    fn after_quiet(
+        &self,
+        at: DateTime<Utc>,
+        quiet: &crate::format::flow::QuietHours,
+    ) -> DateTime<Utc> {
+        let zone: chrono_tz::Tz = quiet
+            .time_zone
+            .as_ref()
+            .or(self.bundle.doc().time_zone.as_ref())
+            .and_then(|z| z.as_str().parse().ok())
+            .unwrap_or(chrono_tz::Tz::UTC);
+        let parse = |s: &str| NaiveTime::parse_from_str(s, "%H:%M").ok();
+        let (Some(from), Some(until)) = (parse(quiet.from.as_str()), parse(quiet.until.as_str()))
+        else {
+            return at;
+        };
+        let local = at.with_timezone(&zone);
+        let time = local.time();
+        let inside = if from <= until {
+            time >= from && time < until
+        } else {
+            time >= from || time < until
+        };
+        if !inside {
+            return at;
+        }
+        let date = if from > until && time >= from {
+            local.date_naive().succ_opt().unwrap_or(local.date_naive())
+        } else {
+            local.date_naive()
+        };
+        date.and_time(until)
+            .and_local_timezone(zone)
+            .earliest()
+            .map_or(at, |d| d.with_timezone(&Utc))
+    }
+
+    /// The next moment something falls due for `ticket`.
+    pub fn next_due(&self, ticket: &Ticket) -> Option<DateTime<Utc>> {
+        self.next(ticket).map(|(at, _)| at)
+    }
+}
+
+fn deadline_payload(node: &str, due: DateTime<Utc>) -> Map<String, Value> {
+    let mut payload = Map::new();
+    payload.insert("node".into(), Value::String(node.to_owned()));
+    payload.insert("due".into(), Value::String(stamp(due)));
+    payload
+}
+
+fn pool_name(pool: &Pool) -> String {
+    pool.team
+        .as_ref()
+        .map(|t| format!("team:{}", t.as_str()))
+        .or_else(|| pool.role.as_ref().map(|r| format!("role:{}", r.as_str())))
+        .or_else(|| pool.agent.as_ref().map(|a| a.0.clone()))
+        .unwrap_or_default()
+}
+
+fn notify_name(event: NotifyEvent) -> &'static str {
+    match event {
+        NotifyEvent::Created => "created",
+        NotifyEvent::StateChange => "state_change",
+        NotifyEvent::Assigned => "assigned",
+        NotifyEvent::SlaWarning => "sla_warning",
+        NotifyEvent::SlaBreach => "sla_breach",
+        NotifyEvent::DeadlineWarning => "deadline_warning",
+        NotifyEvent::DeadlineBreach => "deadline_breach",
+        NotifyEvent::Reminder => "reminder",
+        NotifyEvent::TechnicianArriving => "technician_arriving",
+        NotifyEvent::Closed => "closed",
+    }
+}
+
+/// Runs a scripted ticket: each command in turn (a refused one is recorded and skipped), then
+/// everything due up to `until`.
+pub fn simulate(bundle: &Bundle, script: &[Command], until: Option<DateTime<Utc>>) -> Timeline {
+    let mut engine = Engine::new(bundle);
+    let mut ticket: Option<Ticket> = None;
+    let mut timeline = Vec::new();
+    let mut refusals = Vec::new();
+    for (i, command) in script.iter().enumerate() {
+        match engine.apply(ticket.as_ref(), command) {
+            Ok((t, happened)) => {
+                timeline.extend(happened);
+                ticket = Some(t);
+            }
+            Err(refusal) => refusals.push((i, refusal)),
+        }
+    }
+    if let (Some(until), Some(t)) = (until, ticket.as_ref()) {
+        let tick = Command {
+            at: until.fixed_offset(),
+            kind: CommandKind::Tick,
+        };
+        if let Ok((t2, happened)) = engine.apply(Some(t), &tick) {
+            timeline.extend(happened);
+            ticket = Some(t2);
+        }
+    }
+    let next_due = ticket.as_ref().and_then(|t| engine.next_due(t)).map(stamp);
+    Timeline {
+        ticket,
+        timeline,
+        refusals,
+        next_due,
+    }
+}

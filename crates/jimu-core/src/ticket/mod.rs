@@ -1,0 +1,292 @@
+//! The flow engine: tickets moving through a flow's nodes, dispatch, SLA clocks, escalation,
+//! notification intents and side-effect events — with no clock of its own.
+//!
+//! A [`Ticket`] is state plus an append-only log. [`Engine::apply`] takes one [`Command`] at an
+//! instant the host passes in; before the command it fires everything that fell due up to that
+//! instant (warnings, breaches, escalations, delayed events, deferred messages), then applies
+//! the command or refuses it with a reason, leaving the ticket as it was. [`simulate`] runs a
+//! scripted ticket and returns its timeline.
+//!
+//! Current scope: every node kind, guards, dispatch (region, skill, least loaded, round robin,
+//! team and role queues, VIP queue jump, keyword triage), disabled nodes (skip or hold), SLA
+//! policies with first-response / next-update / resolution clocks in business or calendar
+//! time, pausing, warnings, breaches and escalations, notification intents (channels by
+//! priority, quiet hours, acknowledgement fallback, arrival lead time) and side-effect events.
+
+mod engine;
+mod script;
+
+pub use engine::{Engine, simulate};
+pub use script::Script;
+
+use chrono::{DateTime, FixedOffset, Utc};
+use serde::Serialize;
+use serde_json::{Map, Value};
+use std::collections::BTreeMap;
+
+/// What the host tells the engine about a new ticket.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TicketInput {
+    pub id: String,
+    pub title: String,
+    pub text: String,
+    /// `urgent`, `high`, `normal` (default) or `low`.
+    pub priority: Option<String>,
+    pub channel: Option<String>,
+    pub region: Option<String>,
+    pub tags: Vec<String>,
+    pub amount: Option<rust_decimal::Decimal>,
+    /// `id`, `name`, `tier`, `region`, `phone`.
+    pub customer: Map<String, Value>,
+    /// The form's values.
+    pub fields: Map<String, Value>,
+}
+
+/// One thing the host asks of a ticket.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CommandKind {
+    /// Opens a ticket in `flow`.
+    Create {
+        flow: String,
+        ticket: Box<TicketInput>,
+    },
+    /// The owner presses an action (a task's button, or `approve` / `reject`).
+    Act {
+        action: String,
+        by: Option<String>,
+        data: Map<String, Value>,
+    },
+    /// Gives the ticket (its current task) to an agent.
+    Assign {
+        to: String,
+    },
+    /// A reply: by an agent (`customer: false`) or by the customer.
+    Comment {
+        by: Option<String>,
+        customer: bool,
+    },
+    /// Stops the SLA clocks until `Resume`.
+    Pause,
+    Resume,
+    /// Only fires what fell due.
+    Tick,
+    /// A notification was acknowledged: no fallback is sent.
+    Acknowledge {
+        notification: String,
+    },
+    /// The technician's arrival time, for the customer's heads-up.
+    ScheduleArrival {
+        at: DateTime<Utc>,
+    },
+    /// Open tickets per agent, for least-loaded dispatch (deterministic given these inputs).
+    Loads {
+        loads: BTreeMap<String, u32>,
+    },
+}
+
+/// A command at an instant.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Command {
+    pub at: DateTime<FixedOffset>,
+    pub kind: CommandKind,
+}
+
+/// A ticket: its state and its log.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Ticket {
+    pub id: String,
+    pub flow: String,
+    pub closed: bool,
+    /// The nodes the ticket is at (several inside a parallel split).
+    pub at: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub assignee: Option<String>,
+    pub priority: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sla_policy: Option<String>,
+    pub clocks: Vec<Clock>,
+    pub paused: bool,
+    #[serde(skip)]
+    pub(crate) input: TicketInput,
+    #[serde(skip)]
+    pub(crate) region_path: Vec<String>,
+    #[serde(skip)]
+    pub(crate) created: DateTime<Utc>,
+    #[serde(skip)]
+    pub(crate) last: DateTime<Utc>,
+    #[serde(skip)]
+    pub(crate) pause_started: Option<DateTime<Utc>>,
+    /// Parallel joins: branches arrived so far.
+    #[serde(skip)]
+    pub(crate) joins: BTreeMap<String, usize>,
+    /// Sub-flows entered: (sub-flow id, node to continue at in the parent).
+    #[serde(skip)]
+    pub(crate) returns: Vec<(String, String)>,
+    /// Things due later: (when, what).
+    #[serde(skip)]
+    pub(crate) pending: Vec<(DateTime<Utc>, Pending)>,
+    #[serde(skip)]
+    pub(crate) loads: BTreeMap<String, u32>,
+    #[serde(skip)]
+    pub(crate) fired: Vec<String>,
+    #[serde(skip)]
+    pub(crate) sequence: u64,
+    /// The append-only log.
+    pub log: Vec<Happening>,
+}
+
+/// An SLA clock of the ticket.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Clock {
+    /// `first_response`, `next_update` or `resolution`.
+    pub target: &'static str,
+    pub started: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub due: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stopped: Option<String>,
+    pub breached: bool,
+    #[serde(skip)]
+    pub(crate) due_at: Option<DateTime<Utc>>,
+    #[serde(skip)]
+    pub(crate) minutes: i64,
+    #[serde(skip)]
+    pub(crate) business: bool,
+}
+
+/// Something scheduled for later.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Pending {
+    Event {
+        name: String,
+        payload: Map<String, Value>,
+    },
+    Message(Notification),
+    Fallback {
+        notification: String,
+        intent: Notification,
+    },
+}
+
+/// A message the host should send (the engine decides; the host delivers).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Notification {
+    /// Stable within the ticket: acknowledge it by this id.
+    pub id: String,
+    pub rule: String,
+    pub event: String,
+    pub to: Vec<String>,
+    pub channel: String,
+    pub template: String,
+    /// When to send it (quiet hours defer it).
+    pub send_at: String,
+    pub values: Map<String, Value>,
+}
+
+/// One entry of a ticket's log and of a simulation's timeline.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Happening {
+    pub at: String,
+    #[serde(flatten)]
+    pub what: What,
+}
+
+/// What happened.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum What {
+    Created {
+        flow: String,
+        priority: String,
+    },
+    Entered {
+        node: String,
+    },
+    Assigned {
+        node: String,
+        to: String,
+        reason: String,
+    },
+    Queued {
+        node: String,
+        queue: String,
+    },
+    Acted {
+        node: String,
+        action: String,
+        by: Option<String>,
+    },
+    Commented {
+        by: Option<String>,
+        customer: bool,
+    },
+    Paused,
+    Resumed,
+    Held {
+        node: String,
+    },
+    Skipped {
+        node: String,
+        to: String,
+    },
+    Priority {
+        priority: String,
+        reason: String,
+    },
+    SlaStarted {
+        target: String,
+        due: String,
+    },
+    SlaWarning {
+        target: String,
+        due: String,
+    },
+    SlaBreach {
+        target: String,
+        due: String,
+    },
+    SlaStopped {
+        target: String,
+    },
+    Escalated {
+        target: String,
+        action: String,
+        detail: String,
+    },
+    DeadlineWarning {
+        node: String,
+        due: String,
+    },
+    DeadlineBreach {
+        node: String,
+        due: String,
+    },
+    Notify(Notification),
+    Event {
+        name: String,
+        payload: Map<String, Value>,
+    },
+    Closed {
+        node: String,
+    },
+}
+
+/// Why a command was refused; the ticket is unchanged.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Refusal {
+    pub code: &'static str,
+    pub message: crate::Localized,
+}
+
+/// The result of a simulation: every happening in order, and where it was refused, if it was.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Timeline {
+    pub ticket: Option<Ticket>,
+    pub timeline: Vec<Happening>,
+    pub refusals: Vec<(usize, Refusal)>,
+    /// The next moment something falls due, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_due: Option<String>,
+}
