@@ -1,7 +1,8 @@
-//! The `jimu` command: run the sync server, validate bundles, price quotes, evaluate forms and settle orders from files.
+//! The `jimu` command: run the sync server, validate bundles, price quotes, evaluate forms, settle orders and simulate tickets from files.
 
 mod form;
 mod settle;
+mod simulate;
 
 use anyhow::Context as _;
 use clap::{Parser, Subcommand, ValueEnum};
@@ -57,6 +58,7 @@ enum Command {
     Schema,
     Form(form::FormArgs),
     Settle(settle::SettleArgs),
+    Simulate(simulate::SimulateArgs),
 }
 
 #[derive(clap::Args)]
@@ -180,6 +182,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Form(args) => form::run(args),
         Command::Settle(args) => settle::run(args),
+        Command::Simulate(args) => simulate::run(args),
     }
 }
 

@@ -861,3 +861,210 @@ fn form_speaks_chinese() {
         assert!(!text.contains(english), "{english}\n{text}");
     }
 }
+
+/// The appliance-repair ticket of the script format's example: created, submitted, inspected
+/// (parts needed), parts issued, then an action the rating does not offer, the rating, and one
+/// command too many on the closed ticket.
+const REPAIR_SCRIPT: &str = r#"{"flow": "appliance-repair", "until": "2026-11-20T00:00:00+08:00",
+ "commands": [
+   {"at": "2026-11-16T09:00:00+08:00", "create": {"id": "T1", "title": "空调不制冷", "region": "bj",
+     "customer": {"id": "c1", "region": "bj"},
+     "fields": {"appliance": "ac", "fault": "不制冷", "needs_parts": true, "part_list": "压缩机"}}},
+   {"at": "2026-11-16T09:30:00+08:00", "act": "submit", "by": "li"},
+   {"at": "2026-11-16T11:00:00+08:00", "act": "inspected", "by": "wang"},
+   {"at": "2026-11-16T11:30:00+08:00", "act": "issued", "by": "zhao"},
+   {"at": "2026-11-16T12:00:00+08:00", "act": "nope"},
+   {"at": "2026-11-16T12:30:00+08:00", "act": "rated"},
+   {"at": "2026-11-16T13:00:00+08:00", "act": "rated"}
+ ]}"#;
+
+/// `jimu simulate`: one line per happening in the bundle's time zone, the refused commands by
+/// index in the reader's language, then the ticket; exit 1 because some were refused.
+#[test]
+fn simulate_prints_the_timeline_refusals_and_final_state() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("script.json"), REPAIR_SCRIPT).unwrap();
+    let bundle = valid_bundle("flow-appliance-repair.json");
+    let out = jimu(
+        &["simulate", &bundle, "script.json", "--lang", "en"],
+        dir.path(),
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8(out.stdout).unwrap();
+    for expected in [
+        "2026-11-16 09:00 +08:00  created          appliance-repair, priority normal\n",
+        "2026-11-16 09:00 +08:00  sla_started      first_response, due 2026-11-16 13:00 +08:00\n",
+        "2026-11-16 09:00 +08:00  queued           report → role:cs\n",
+        "2026-11-16 09:30 +08:00  acted            report: submit by li\n",
+        "2026-11-16 09:30 +08:00  event            dispatch.requested {\"region\":\"bj\"}\n",
+        "2026-11-16 09:30 +08:00  assigned         inspect → wang",
+        "2026-11-16 11:30 +08:00  event            parts.issued {\"parts\":\"压缩机\"}\n",
+        "2026-11-16 11:30 +08:00  paused\n",
+        "2026-11-16 12:30 +08:00  closed           closed\n",
+        "Refused commands\n",
+        "  #4 [no-such-action] the current node offers no `nope`; it offers: rated\n",
+        "  #6 [closed] the ticket is closed\n",
+        "Ticket T1 (appliance-repair, closed)\n",
+        "  Node(s): -\n",
+        "  SLA policy: standard\n",
+        "    first_response  due 2026-11-16 13:00 +08:00, stopped 2026-11-16 09:30 +08:00\n",
+        // Three calendar days, plus the hour paused while the customer rated.
+        "    resolution      due 2026-11-19 10:00 +08:00, stopped 2026-11-16 12:30 +08:00\n",
+        "Next due: nothing\n",
+    ] {
+        assert!(text.contains(expected), "{expected}\n{text}");
+    }
+    assert!(!text.contains("工单"), "{text}");
+
+    let zh = jimu(
+        &["simulate", &bundle, "script.json", "--lang", "zh-CN"],
+        dir.path(),
+    );
+    let text = String::from_utf8(zh.stdout).unwrap();
+    for expected in [
+        "被拒绝的命令\n",
+        "  #4 [no-such-action] 当前节点没有操作「nope」，可用：rated\n",
+        "  #6 [closed] 工单已关闭\n",
+        "工单 T1 (appliance-repair, 已关闭)\n",
+        "  SLA 策略：standard\n",
+        "下一到期：无\n",
+    ] {
+        assert!(text.contains(expected), "{expected}\n{text}");
+    }
+    assert!(!text.contains("the ticket is closed"), "{text}");
+}
+
+/// `--format json` is the engine's timeline; `-` reads the script from stdin; exit 0 when
+/// nothing was refused, and what falls due next is given.
+#[test]
+fn simulate_writes_the_timeline_as_json_from_stdin() {
+    let dir = tempfile::tempdir().unwrap();
+    let script = r#"{"flow": "complaint", "until": "2026-11-18T12:00:00+08:00", "commands": [
+        {"at": "2026-11-16T09:00:00+08:00", "create": {"id": "C1", "title": "服务态度差"}}]}"#;
+    let out = jimu_stdin(
+        &[
+            "simulate",
+            &valid_bundle("flow-complaint-escalation.json"),
+            "-",
+            "--format",
+            "json",
+        ],
+        dir.path(),
+        script,
+    );
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let json = json_out(&out);
+    assert_eq!(json["refusals"], serde_json::json!([]));
+    assert_eq!(json["ticket"]["id"], "C1");
+    assert_eq!(json["ticket"]["priority"], "urgent");
+    assert_eq!(json["ticket"]["at"], serde_json::json!(["handle"]));
+    let kinds: Vec<&str> = json["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            "created",
+            "sla_started",
+            "entered",
+            "entered",
+            "queued",
+            "sla_breach",
+            "escalated",
+            "escalated",
+            "notify",
+            "escalated",
+            "escalated",
+        ]
+    );
+    let escalated = &json["timeline"][6];
+    assert_eq!(escalated["at"], "2026-11-17T01:00:00Z");
+    assert_eq!(escalated["detail"], "role:regional-manager");
+    assert_eq!(json["timeline"][9]["detail"], "role:supervisor");
+    assert_eq!(json["timeline"][9]["at"], "2026-11-18T01:00:00Z");
+    assert!(json.get("next_due").is_none(), "{json}");
+
+    // Stopped earlier, the breach is what falls due next.
+    let out = jimu_stdin(
+        &[
+            "simulate",
+            &valid_bundle("flow-complaint-escalation.json"),
+            "-",
+            "--format",
+            "json",
+        ],
+        dir.path(),
+        &script.replace("2026-11-18T12:00:00", "2026-11-16T12:00:00"),
+    );
+    assert_eq!(json_out(&out)["next_due"], "2026-11-17T01:00:00Z");
+}
+
+/// A bad script or bundle is reported with its file and JSON pointers (exit 1), a missing file
+/// is exit 2.
+#[test]
+fn simulate_reports_bad_scripts_bundles_and_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let bundle = valid_bundle("flow-appliance-repair.json");
+    std::fs::write(
+        dir.path().join("bad.json"),
+        r#"{"commands": [{"at": "monday", "tick": true}, {"at": "2026-11-16T09:00:00+08:00"}]}"#,
+    )
+    .unwrap();
+    let out = jimu(
+        &["simulate", &bundle, "bad.json", "--lang", "en"],
+        dir.path(),
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("bad.json /commands/0/at"), "{text}");
+    assert!(text.contains("bad.json /commands/1"), "{text}");
+    assert!(text.contains("2 problem(s)"), "{text}");
+
+    let out = jimu(
+        &["simulate", &bundle, "bad.json", "--format", "json"],
+        dir.path(),
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let json = json_out(&out);
+    assert_eq!(json["valid"], false);
+    assert_eq!(json["stage"], "script");
+    assert_eq!(json["problems"][0]["path"], "/commands/0/at");
+
+    std::fs::write(dir.path().join("script.json"), REPAIR_SCRIPT).unwrap();
+    std::fs::write(
+        dir.path().join("bundle.json"),
+        r#"{"schema_version": 2, "currency": "CNY", "flows": [{"id": "x"}]}"#,
+    )
+    .unwrap();
+    let out = jimu(
+        &["simulate", "bundle.json", "script.json", "--format", "json"],
+        dir.path(),
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let json = json_out(&out);
+    assert_eq!(json["stage"], "bundle");
+    assert_eq!(json["file"], "bundle.json");
+    assert!(json["problems"].as_array().is_some_and(|p| !p.is_empty()));
+
+    // A flow the bundle does not have: the creation is refused.
+    let out = jimu_stdin(
+        &["simulate", &bundle, "-", "--lang", "en"],
+        dir.path(),
+        r#"{"flow": "nope", "commands": [{"at": "2026-11-16T09:00:00+08:00", "create": {}}]}"#,
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("#0 [unknown-flow] no flow `nope`"), "{text}");
+    assert!(text.contains("No ticket"), "{text}");
+
+    let out = jimu(&["simulate", &bundle, "missing.json"], dir.path());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8(out.stderr)
+            .unwrap()
+            .contains("cannot read missing.json")
+    );
+}

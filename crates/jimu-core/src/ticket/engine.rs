@@ -152,6 +152,29 @@ impl<'b> Engine<'b> {
         matches!(self.eval(expr, t, now, action), Some(Variable::Bool(true)))
     }
 
+    /// A notification rule's condition: the ticket's context plus `event` (`name`, `node`).
+    fn holds_for_event(
+        &mut self,
+        pointer: &str,
+        t: &Ticket,
+        now: DateTime<Utc>,
+        event: &str,
+        node: &str,
+    ) -> bool {
+        let Some(expr) = self.bundle.expr(pointer) else {
+            return false;
+        };
+        let context = Self::context(t, now, None);
+        if let Variable::Object(map) = &context {
+            let value = Variable::from(json!({"name": event, "node": node}));
+            map.borrow_mut().insert("event".into(), value);
+        }
+        matches!(
+            expr.evaluate_in(context, &mut self.vm, self.bundle),
+            Ok(Variable::Bool(true))
+        )
+    }
+
     fn eval(
         &mut self,
         expr: &Expr,
@@ -424,11 +447,12 @@ impl<'b> Engine<'b> {
 
     /// The business clock of the ticket's SLA calendar (policy's, else flow's).
     fn business(&self, t: &Ticket) -> Option<BusinessClock> {
-        let (fi, p) = self.policy(t)?;
-        let flow = self.bundle.doc().flows.get(fi)?;
-        let id = flow
-            .sla
-            .get(p)
+        let (fi, flow) = self.flow(&t.flow)?;
+        let policy = self
+            .policy(t)
+            .filter(|(f, _)| *f == fi)
+            .and_then(|(_, p)| flow.sla.get(p));
+        let id = policy
             .and_then(|p| p.calendar.as_ref())
             .or(flow.calendar.as_ref())?;
         let calendar = self.bundle.doc().calendars.iter().find(|c| c.id == *id)?;
@@ -551,7 +575,11 @@ impl<'b> Engine<'b> {
         };
         t.paused = false;
         let business = self.business(t);
-        for clock in t.clocks.iter_mut().filter(|c| c.stopped.is_none()) {
+        for clock in t
+            .clocks
+            .iter_mut()
+            .filter(|c| c.stopped.is_none() && !c.breached)
+        {
             let Some(due) = clock.due_at else { continue };
             let moved = if clock.business {
                 business.as_ref().and_then(|b| {
@@ -666,6 +694,39 @@ impl<'b> Engine<'b> {
             match pending {
                 Pending::Event { name, payload } => {
                     Self::log(t, out, at, What::Event { name, payload })
+                }
+                Pending::Deadline { node, due, breach } => {
+                    if breach {
+                        Self::log(
+                            t,
+                            out,
+                            at,
+                            What::DeadlineBreach {
+                                node: node.clone(),
+                                due: stamp(due),
+                            },
+                        );
+                        self.notify(t, NotifyEvent::DeadlineBreach, &node, at, out);
+                    } else {
+                        Self::log(
+                            t,
+                            out,
+                            at,
+                            What::DeadlineWarning {
+                                node: node.clone(),
+                                due: stamp(due),
+                            },
+                        );
+                        self.notify(t, NotifyEvent::DeadlineWarning, &node, at, out);
+                    }
+                }
+                Pending::Reminder { node, every } => {
+                    if t.at.contains(&node) {
+                        self.notify(t, NotifyEvent::Reminder, &node, at, out);
+                        if let Some(next) = at.checked_add_signed(Duration::minutes(every)) {
+                            t.pending.push((next, Pending::Reminder { node, every }));
+                        }
+                    }
                 }
                 Pending::Message(intent) => Self::log(t, out, at, What::Notify(intent)),
                 Pending::Fallback { intent, .. } => Self::log(t, out, at, What::Notify(intent)),
@@ -809,8 +870,18 @@ impl<'b> Engine<'b> {
         }
     }
 
+    /// The first candidate of a pool, those serving the ticket's region first.
     fn pick(&self, t: &Ticket, pool: &Pool, dispatch: Option<&Dispatch>) -> Option<String> {
-        let candidates = self.candidates(t, Some(pool), dispatch);
+        let org = &self.bundle.doc().org;
+        let mut candidates = self.candidates(t, Some(pool), dispatch);
+        candidates.sort_by_key(|id| {
+            !org.agents.iter().any(|a| {
+                a.id.as_str() == id
+                    && a.regions
+                        .iter()
+                        .any(|r| t.region_path.iter().any(|p| p == r.as_str()))
+            })
+        });
         candidates.into_iter().next()
     }
 
@@ -903,7 +974,9 @@ impl<'b> Engine<'b> {
                 .customer
                 .get("tier")
                 .and_then(Value::as_str)
-                .is_some_and(|tier| tier == "vip" || tier == "svip");
+                .is_some_and(|tier| {
+                    tier.eq_ignore_ascii_case("vip") || tier.eq_ignore_ascii_case("svip")
+                });
         for rule in &dispatch.triage {
             if rule.keywords.iter().any(|k| text.contains(k.as_str())) {
                 if let Some(to) = &rule.to {
@@ -950,11 +1023,10 @@ impl<'b> Engine<'b> {
                     Some(chosen) => {
                         t.assignee = Some(chosen.clone());
                         let reason = format!(
-                            "{:?}{}",
-                            dispatch.strategy,
+                            "{}{}",
+                            strategy_name(dispatch.strategy),
                             if jump { ", vip first" } else { "" }
-                        )
-                        .to_lowercase();
+                        );
                         Self::log(
                             t,
                             out,
@@ -972,6 +1044,11 @@ impl<'b> Engine<'b> {
                         let queue = pool
                             .as_ref()
                             .map_or_else(|| "unassigned".to_owned(), pool_name);
+                        let queue = if jump {
+                            format!("{queue} (front)")
+                        } else {
+                            queue
+                        };
                         Self::log(
                             t,
                             out,
@@ -1094,17 +1171,35 @@ impl<'b> Engine<'b> {
                         {
                             t.pending.push((
                                 w,
-                                Pending::Event {
-                                    name: "deadline_warning".into(),
-                                    payload: deadline_payload(position, due),
+                                Pending::Deadline {
+                                    node: position.to_owned(),
+                                    due,
+                                    breach: false,
                                 },
                             ));
                         }
                         t.pending.push((
                             due,
-                            Pending::Event {
-                                name: "deadline_breach".into(),
-                                payload: deadline_payload(position, due),
+                            Pending::Deadline {
+                                node: position.to_owned(),
+                                due,
+                                breach: true,
+                            },
+                        ));
+                    }
+                    if let Some(every) = d
+                        .remind_every
+                        .as_ref()
+                        .and_then(|r| duration_minutes(r.as_str()))
+                        .and_then(|m| i64::try_from(m).ok())
+                        .filter(|m| *m > 0)
+                        && let Some(first) = now.checked_add_signed(Duration::minutes(every))
+                    {
+                        t.pending.push((
+                            first,
+                            Pending::Reminder {
+                                node: position.to_owned(),
+                                every,
                             },
                         ));
                     }
@@ -1343,6 +1438,7 @@ impl<'b> Engine<'b> {
     ) -> Result<(), Refusal> {
         // The first position that offers the action.
         let positions = t.at.clone();
+        let mut held = false;
         for position in &positions {
             let Some((fi, _, ni, node)) = self.node(t, position) else {
                 continue;
@@ -1352,6 +1448,11 @@ impl<'b> Engine<'b> {
                 .map(|f| format!("{f}#"))
                 .unwrap_or_default();
             let at = format!("/flows/{fi}/nodes/{ni}");
+            if !node.common().enabled {
+                // A ticket held at a disabled node waits until the node is enabled again.
+                held = true;
+                continue;
+            }
             let (to, emit, emit_at) = match node {
                 Node::Task { actions, .. } => {
                     let Some((k, found)) = actions
@@ -1398,6 +1499,11 @@ impl<'b> Engine<'b> {
                 self.resume(t, now, out);
             }
             t.at.retain(|p| p != position);
+            // The node's deadline and reminders go with the task.
+            t.pending.retain(|(_, p)| match p {
+                Pending::Deadline { node, .. } | Pending::Reminder { node, .. } => node != position,
+                _ => true,
+            });
             Self::log(
                 t,
                 out,
@@ -1413,6 +1519,13 @@ impl<'b> Engine<'b> {
             let target = format!("{prefix}{}", to.as_str());
             self.enter(t, &target, now, out, 0);
             return Ok(());
+        }
+        if held {
+            return Err(refuse(
+                "held",
+                "工单停在已停用的节点，等节点启用后才能继续",
+                "the ticket is held at a disabled node until it is enabled again",
+            ));
         }
         let offered: Vec<String> = positions
             .iter()
@@ -1512,7 +1625,13 @@ impl<'b> Engine<'b> {
                 continue;
             }
             if rule.when.is_some()
-                && !self.holds(&format!("/flows/{fi}/notifications/{r}/when"), t, now, None)
+                && !self.holds_for_event(
+                    &format!("/flows/{fi}/notifications/{r}/when"),
+                    t,
+                    now,
+                    name,
+                    node,
+                )
             {
                 continue;
             }
@@ -1632,11 +1751,16 @@ impl<'b> Engine<'b> {
     }
 }
 
-fn deadline_payload(node: &str, due: DateTime<Utc>) -> Map<String, Value> {
-    let mut payload = Map::new();
-    payload.insert("node".into(), Value::String(node.to_owned()));
-    payload.insert("due".into(), Value::String(stamp(due)));
-    payload
+/// A dispatch strategy as the format names it.
+fn strategy_name(strategy: Strategy) -> &'static str {
+    match strategy {
+        Strategy::ByRegion => "by_region",
+        Strategy::BySkill => "by_skill",
+        Strategy::LeastLoaded => "least_loaded",
+        Strategy::RoundRobin => "round_robin",
+        Strategy::Team => "team",
+        Strategy::Role => "role",
+    }
 }
 
 fn pool_name(pool: &Pool) -> String {

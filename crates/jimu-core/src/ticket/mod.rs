@@ -163,6 +163,17 @@ pub(crate) enum Pending {
         name: String,
         payload: Map<String, Value>,
     },
+    /// A node's deadline warning or breach, while the ticket is still at the node.
+    Deadline {
+        node: String,
+        due: DateTime<Utc>,
+        breach: bool,
+    },
+    /// A periodic reminder to the owner of a node, every `every` minutes while it waits.
+    Reminder {
+        node: String,
+        every: i64,
+    },
     Message(Notification),
     Fallback {
         notification: String,
