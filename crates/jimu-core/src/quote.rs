@@ -101,22 +101,8 @@ fn read_context(
     context.region = text("region", diag);
     if let Some((v, at)) = obj.optional("now") {
         let now = read_str(v, &at, diag)?;
-        match chrono::DateTime::parse_from_rfc3339(now) {
-            Ok(instant) => context.now = Some((now.to_owned(), instant)),
-            Err(_) => diag.push(
-                Problem::error(
-                    ProblemCode::InvalidInstant,
-                    at.as_str(),
-                    Localized::new(
-                        format!("「{now}」不是带时区偏移的 RFC 3339 时间"),
-                        format!("`{now}` is not an RFC 3339 instant with an offset"),
-                    ),
-                )
-                .with_hint(Localized::new(
-                    "例如 2026-11-11T10:00:00+08:00",
-                    "e.g. 2026-11-11T10:00:00+08:00",
-                )),
-            ),
+        if let Some(instant) = crate::reader::parse_instant(now, &at, diag) {
+            context.now = Some((now.to_owned(), instant));
         }
     }
     let number = |key: &str, diag: &mut Diagnostics| {

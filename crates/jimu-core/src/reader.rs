@@ -317,6 +317,34 @@ pub(crate) fn read_array<'v>(
     }
 }
 
+/// Parses an RFC 3339 instant with an offset, or reports an `invalid-instant` at `at`.
+pub(crate) fn parse_instant(
+    text: &str,
+    at: &Pointer,
+    diag: &mut Diagnostics,
+) -> Option<chrono::DateTime<chrono::FixedOffset>> {
+    match chrono::DateTime::parse_from_rfc3339(text) {
+        Ok(instant) => Some(instant),
+        Err(_) => {
+            diag.push(
+                Problem::error(
+                    ProblemCode::InvalidInstant,
+                    at.as_str(),
+                    Localized::new(
+                        format!("「{text}」不是带时区偏移的 RFC 3339 时间"),
+                        format!("`{text}` is not an RFC 3339 instant with an offset"),
+                    ),
+                )
+                .with_hint(Localized::new(
+                    "例如 2026-11-11T10:00:00+08:00",
+                    "e.g. 2026-11-11T10:00:00+08:00",
+                )),
+            );
+            None
+        }
+    }
+}
+
 /// Limits on a decimal read from a document.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct DecimalRules {

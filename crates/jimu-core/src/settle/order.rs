@@ -280,26 +280,7 @@ fn on_line(problems: Vec<Problem>, line: Option<usize>) -> Vec<Problem> {
 }
 
 fn instant(text: &str, at: &Pointer, diag: &mut Diagnostics) -> Option<Stamp> {
-    match DateTime::parse_from_rfc3339(text) {
-        Ok(parsed) => Some((text.to_owned(), parsed)),
-        Err(_) => {
-            diag.push(
-                Problem::error(
-                    ProblemCode::InvalidInstant,
-                    at.as_str(),
-                    Localized::new(
-                        format!("「{text}」不是带时区偏移的 RFC 3339 时间"),
-                        format!("`{text}` is not an RFC 3339 instant with an offset"),
-                    ),
-                )
-                .with_hint(Localized::new(
-                    "例如 2026-11-11T10:00:00+08:00",
-                    "e.g. 2026-11-11T10:00:00+08:00",
-                )),
-            );
-            None
-        }
-    }
+    crate::reader::parse_instant(text, at, diag).map(|parsed| (text.to_owned(), parsed))
 }
 
 /// One field of an order, whatever the input format, as text or JSON.

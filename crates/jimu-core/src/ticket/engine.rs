@@ -26,6 +26,12 @@ fn refuse(code: &'static str, zh: impl Into<String>, en: impl Into<String>) -> R
     }
 }
 
+/// The minutes of an optional duration (`2h`, `1d`); `None` when absent or malformed.
+fn span(spec: Option<&crate::format::DurationSpec>) -> Option<i64> {
+    spec.and_then(|d| duration_minutes(d.as_str()))
+        .and_then(|m| i64::try_from(m).ok())
+}
+
 fn stamp(at: DateTime<Utc>) -> String {
     at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
@@ -445,6 +451,12 @@ impl<'b> Engine<'b> {
         Some((fi, p))
     }
 
+    /// The ticket's SLA policy, if one applies.
+    fn sla_policy(&self, t: &Ticket) -> Option<&'b crate::format::flow::SlaPolicy> {
+        let (fi, p) = self.policy(t)?;
+        self.bundle.doc().flows.get(fi)?.sla.get(p)
+    }
+
     /// The business clock of the ticket's SLA calendar (policy's, else flow's).
     fn business(&self, t: &Ticket) -> Option<BusinessClock> {
         let (fi, flow) = self.flow(&t.flow)?;
@@ -472,10 +484,7 @@ impl<'b> Engine<'b> {
         now: DateTime<Utc>,
         out: &mut Vec<Happening>,
     ) {
-        let Some((fi, p)) = self.policy(t) else {
-            return;
-        };
-        let Some(policy) = self.bundle.doc().flows.get(fi).and_then(|f| f.sla.get(p)) else {
+        let Some(policy) = self.sla_policy(t) else {
             return;
         };
         let spec = match target {
@@ -490,9 +499,7 @@ impl<'b> Engine<'b> {
         {
             return;
         }
-        let minutes = duration_minutes(spec.within.as_str())
-            .and_then(|m| i64::try_from(m).ok())
-            .unwrap_or(0);
+        let minutes = span(Some(&spec.within)).unwrap_or(0);
         let due = self.due(t, now, minutes, spec.business_time);
         t.clocks.retain(|c| c.target != target);
         t.fired.retain(|f| !f.ends_with(&format!(":{target}")));
@@ -637,11 +644,7 @@ impl<'b> Engine<'b> {
         let Some(policy) = self.bundle.doc().flows.get(fi).and_then(|f| f.sla.get(p)) else {
             return best;
         };
-        let warn = policy
-            .warn_before
-            .as_ref()
-            .and_then(|w| duration_minutes(w.as_str()))
-            .and_then(|m| i64::try_from(m).ok());
+        let warn = span(policy.warn_before.as_ref());
         for clock in t.clocks.iter().filter(|c| c.stopped.is_none()) {
             let Some(due) = clock.due_at else { continue };
             let warning = warn.and_then(|w| due.checked_sub_signed(Duration::minutes(w)));
@@ -663,12 +666,7 @@ impl<'b> Engine<'b> {
                     SlaMoment::Warning => warning,
                     SlaMoment::Breach => Some(due),
                 };
-                let after = escalation
-                    .after
-                    .as_ref()
-                    .and_then(|a| duration_minutes(a.as_str()))
-                    .and_then(|m| i64::try_from(m).ok())
-                    .unwrap_or(0);
+                let after = span(escalation.after.as_ref()).unwrap_or(0);
                 if let Some(at) =
                     moment.and_then(|m| m.checked_add_signed(Duration::minutes(after)))
                 {
@@ -1158,15 +1156,9 @@ impl<'b> Engine<'b> {
                 t.at.push(position.to_owned());
                 self.dispatch(t, position, assign, now, out);
                 if let Some(d) = deadline {
-                    let minutes = duration_minutes(d.within.as_str())
-                        .and_then(|m| i64::try_from(m).ok())
-                        .unwrap_or(0);
+                    let minutes = span(Some(&d.within)).unwrap_or(0);
                     if let Some(due) = self.due(t, now, minutes, d.business_time) {
-                        if let Some(warn) = d
-                            .warn_before
-                            .as_ref()
-                            .and_then(|w| duration_minutes(w.as_str()))
-                            .and_then(|m| i64::try_from(m).ok())
+                        if let Some(warn) = span(d.warn_before.as_ref())
                             && let Some(w) = due.checked_sub_signed(Duration::minutes(warn))
                         {
                             t.pending.push((
@@ -1187,12 +1179,7 @@ impl<'b> Engine<'b> {
                             },
                         ));
                     }
-                    if let Some(every) = d
-                        .remind_every
-                        .as_ref()
-                        .and_then(|r| duration_minutes(r.as_str()))
-                        .and_then(|m| i64::try_from(m).ok())
-                        .filter(|m| *m > 0)
+                    if let Some(every) = span(d.remind_every.as_ref()).filter(|m| *m > 0)
                         && let Some(first) = now.checked_add_signed(Duration::minutes(every))
                     {
                         t.pending.push((
@@ -1290,10 +1277,7 @@ impl<'b> Engine<'b> {
         now: DateTime<Utc>,
         out: &mut Vec<Happening>,
     ) {
-        let Some((fi, p)) = self.policy(t) else {
-            return;
-        };
-        let Some(policy) = self.bundle.doc().flows.get(fi).and_then(|f| f.sla.get(p)) else {
+        let Some(policy) = self.sla_policy(t) else {
             return;
         };
         let listed = policy
@@ -1398,12 +1382,7 @@ impl<'b> Engine<'b> {
                 );
             }
         }
-        let delay = event
-            .delay
-            .as_ref()
-            .and_then(|d| duration_minutes(d.as_str()))
-            .and_then(|m| i64::try_from(m).ok())
-            .unwrap_or(0);
+        let delay = span(event.delay.as_ref()).unwrap_or(0);
         if delay > 0 {
             if let Some(when) = now.checked_add_signed(Duration::minutes(delay)) {
                 t.pending.push((
@@ -1648,12 +1627,7 @@ impl<'b> Engine<'b> {
                 .and_then(|c| c.first())
                 .or(rule.channels.first())
                 .map_or_else(|| self.default_channel(t), |c| channel_name(*c).to_owned());
-            let lead = rule
-                .lead_time
-                .as_ref()
-                .and_then(|l| duration_minutes(l.as_str()))
-                .and_then(|m| i64::try_from(m).ok())
-                .unwrap_or(0);
+            let lead = span(rule.lead_time.as_ref()).unwrap_or(0);
             let mut send = scheduled
                 .and_then(|s| s.checked_sub_signed(Duration::minutes(lead)))
                 .unwrap_or(now)
@@ -1679,13 +1653,9 @@ impl<'b> Engine<'b> {
                 send_at: stamp(send),
                 values,
             };
-            if let (Some(ack), Some(fallback)) = (
-                rule.ack_within
-                    .as_ref()
-                    .and_then(|a| duration_minutes(a.as_str()))
-                    .and_then(|m| i64::try_from(m).ok()),
-                rule.fallback_channel,
-            ) && let Some(when) = send.checked_add_signed(Duration::minutes(ack))
+            if let (Some(ack), Some(fallback)) =
+                (span(rule.ack_within.as_ref()), rule.fallback_channel)
+                && let Some(when) = send.checked_add_signed(Duration::minutes(ack))
             {
                 let mut again = intent.clone();
                 again.id = format!("{id}-fallback");

@@ -44,26 +44,7 @@ const COMMANDS: &[&str] = &[
 
 fn instant(value: &Value, at: &Pointer, diag: &mut Diagnostics) -> Option<DateTime<FixedOffset>> {
     let text = read_str(value, at, diag)?;
-    match DateTime::parse_from_rfc3339(text) {
-        Ok(instant) => Some(instant),
-        Err(_) => {
-            diag.push(
-                Problem::error(
-                    ProblemCode::InvalidInstant,
-                    at.as_str(),
-                    Localized::new(
-                        format!("「{text}」不是带时区偏移的 RFC 3339 时间"),
-                        format!("`{text}` is not an RFC 3339 instant with an offset"),
-                    ),
-                )
-                .with_hint(Localized::new(
-                    "例如 2026-11-16T09:00:00+08:00",
-                    "e.g. 2026-11-16T09:00:00+08:00",
-                )),
-            );
-            None
-        }
-    }
+    crate::reader::parse_instant(text, at, diag)
 }
 
 fn object(value: &Value, at: &Pointer, diag: &mut Diagnostics) -> Option<Map<String, Value>> {
