@@ -67,6 +67,8 @@ fn target_name(t: SlaTargetName) -> &'static str {
 pub struct Engine<'b> {
     bundle: &'b Bundle,
     vm: VM,
+    /// Business clocks by calendar id, built once per engine.
+    clocks: std::cell::RefCell<std::collections::BTreeMap<String, std::rc::Rc<BusinessClock>>>,
 }
 
 /// The position of a token: a node of the ticket's flow, or `flow#node` inside a sub-flow.
@@ -82,6 +84,7 @@ impl<'b> Engine<'b> {
         Self {
             bundle,
             vm: VM::new(),
+            clocks: std::cell::RefCell::default(),
         }
     }
 
@@ -458,7 +461,7 @@ impl<'b> Engine<'b> {
     }
 
     /// The business clock of the ticket's SLA calendar (policy's, else flow's).
-    fn business(&self, t: &Ticket) -> Option<BusinessClock> {
+    fn business(&self, t: &Ticket) -> Option<std::rc::Rc<BusinessClock>> {
         let (fi, flow) = self.flow(&t.flow)?;
         let policy = self
             .policy(t)
@@ -467,6 +470,9 @@ impl<'b> Engine<'b> {
         let id = policy
             .and_then(|p| p.calendar.as_ref())
             .or(flow.calendar.as_ref())?;
+        if let Some(clock) = self.clocks.borrow().get(id.as_str()) {
+            return Some(std::rc::Rc::clone(clock));
+        }
         let calendar = self.bundle.doc().calendars.iter().find(|c| c.id == *id)?;
         let zone = calendar
             .time_zone
@@ -474,7 +480,11 @@ impl<'b> Engine<'b> {
             .or(self.bundle.doc().time_zone.as_ref())
             .and_then(|z| z.as_str().parse().ok())
             .unwrap_or(chrono_tz::Tz::UTC);
-        Some(BusinessClock::new(calendar, zone))
+        let clock = std::rc::Rc::new(BusinessClock::new(calendar, zone));
+        self.clocks
+            .borrow_mut()
+            .insert(id.0.clone(), std::rc::Rc::clone(&clock));
+        Some(clock)
     }
 
     fn start_clock(
