@@ -4,7 +4,9 @@
 //! the ones the engine would take silently (an unknown role, a misspelt context key) and
 //! prints the outcome for a person or as JSON.
 
-use crate::{Format, Lang, LangArg, exit_for, heading, pick, print_json, print_problems, read};
+use crate::{
+    Format, Lang, LangArg, exit_for, heading, label, pick, print_json, print_problems, read,
+};
 use anyhow::Context as _;
 use clap::Args;
 use jimu_core::forms::{FieldIssue, FieldState, FormEvaluation};
@@ -239,7 +241,7 @@ fn read_context(text: &str) -> Result<Value, Vec<Problem>> {
                         format!("the context has no `{key}`"),
                     ),
                 )
-                .with_hint(hint_for(
+                .with_hint(jimu_core::hint_for(
                     &key,
                     CONTEXT_KEYS,
                     ("上下文可用的项", "context keys"),
@@ -292,51 +294,12 @@ fn unknown_role(bundle: &Bundle, role: &str) -> Option<Problem> {
             "this bundle defines no roles (org.roles): leave out --role",
         ))
     } else {
-        problem.with_hint(hint_for(
+        problem.with_hint(jimu_core::hint_for(
             role,
             &roles,
             ("方案中的角色", "roles in the bundle"),
         ))
     })
-}
-
-/// "Did you mean …?" for the closest known name (at most a third of its letters off), or else
-/// the list of known names.
-fn hint_for(wrong: &str, known: &[&str], what: (&str, &str)) -> Localized {
-    let closest = known
-        .iter()
-        .map(|k| (edit_distance(wrong, k), *k))
-        .filter(|(d, k)| *d <= (k.chars().count() / 3).max(1))
-        .min_by_key(|(d, _)| *d);
-    match closest {
-        Some((_, best)) => Localized::new(
-            format!("是否想写「{best}」？"),
-            format!("did you mean `{best}`?"),
-        ),
-        None => Localized::new(
-            format!("{}：{}", what.0, known.join("、")),
-            format!("{}: {}", what.1, known.join(", ")),
-        ),
-    }
-}
-
-/// Levenshtein distance in characters.
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut diagonal = i;
-        let mut next = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let left = next.last().copied().unwrap_or(0);
-            let up = row.get(j + 1).copied().unwrap_or(0);
-            let cost = diagonal + usize::from(ca != *cb);
-            next.push(cost.min(left + 1).min(up + 1));
-            diagonal = up;
-        }
-        row = next;
-    }
-    row.last().copied().unwrap_or(0)
 }
 
 /// How refused inputs are reported.
@@ -378,14 +341,6 @@ fn named(name: Option<&Localized>, id: &str, lang: Lang) -> String {
     }
 }
 
-/// `标题：`, `Title: `.
-fn title(zh: &str, en: &str, lang: Lang) -> String {
-    match lang {
-        Lang::Zh => format!("{zh}："),
-        _ => format!("{}: ", heading(zh, en, lang)),
-    }
-}
-
 /// The evaluation as a person reads it: the form and role, a table of the visible fields, the
 /// hidden ones by id, errors and warnings, the route, and whether the form can be submitted.
 fn print_evaluation(bundle: &Bundle, evaluation: &FormEvaluation, lang: Lang) {
@@ -397,7 +352,7 @@ fn print_evaluation(bundle: &Bundle, evaluation: &FormEvaluation, lang: Lang) {
         .map(|f| f.name.localized());
     let mut head = format!(
         "{}{}",
-        title("表单", "Form", lang),
+        label("表单", "Form", lang),
         named(form_name.as_ref(), &evaluation.form, lang)
     );
     if let Some(role) = &evaluation.role {
@@ -409,7 +364,7 @@ fn print_evaluation(bundle: &Bundle, evaluation: &FormEvaluation, lang: Lang) {
             .map(|r| r.name.localized());
         head.push_str(&format!(
             "  ·  {}{}",
-            title("角色", "Role", lang),
+            label("角色", "Role", lang),
             named(role_name.as_ref(), role, lang)
         ));
     }
@@ -440,7 +395,7 @@ fn print_evaluation(bundle: &Bundle, evaluation: &FormEvaluation, lang: Lang) {
         let separator = if lang == Lang::Zh { "、" } else { ", " };
         println!(
             "{}{}",
-            title("隐藏", "Hidden", lang),
+            label("隐藏", "Hidden", lang),
             hidden.join(separator)
         );
     }
@@ -452,7 +407,7 @@ fn print_evaluation(bundle: &Bundle, evaluation: &FormEvaluation, lang: Lang) {
         if issues.is_empty() {
             continue;
         }
-        println!("{}", title(zh, en, lang).trim_end());
+        println!("{}", label(zh, en, lang).trim_end());
         for found in issues {
             print_issue(found, &evaluation.fields, lang);
         }
@@ -469,7 +424,7 @@ fn print_evaluation(bundle: &Bundle, evaluation: &FormEvaluation, lang: Lang) {
             (Some(name), Lang::Zh) => format!("（{}）", name.zh_cn),
             (Some(name), _) => format!(" ({})", pick(name, lang)),
         };
-        println!("→ {}{flow}{name}", title("流程", "flow", lang));
+        println!("→ {}{flow}{name}", label("流程", "flow", lang));
     }
 
     let (errors, warnings) = (evaluation.errors.len(), evaluation.warnings.len());

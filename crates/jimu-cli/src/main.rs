@@ -256,6 +256,14 @@ fn pick(text: &jimu_core::Localized, lang: Lang) -> String {
     }
 }
 
+/// `标签：`, `Label: ` — a label before a value, in the reader's language(s).
+fn label(zh: &str, en: &str, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("{zh}："),
+        _ => format!("{}: ", heading(zh, en, lang)),
+    }
+}
+
 /// A heading in the reader's language(s).
 fn heading(zh: &str, en: &str, lang: Lang) -> String {
     pick(&jimu_core::Localized::new(zh, en), lang)

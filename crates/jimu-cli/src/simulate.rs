@@ -3,7 +3,9 @@
 //! The run is `jimu_core::ticket::simulate`; this module reads the inputs and prints the
 //! timeline for a person (times in the bundle's time zone) or as JSON.
 
-use crate::{Format, Lang, LangArg, exit_for, heading, pick, print_json, print_problems, read};
+use crate::{
+    Format, Lang, LangArg, exit_for, heading, label, pick, print_json, print_problems, read,
+};
 use anyhow::Context as _;
 use chrono::{DateTime, FixedOffset, Timelike as _};
 use clap::Args;
@@ -160,7 +162,7 @@ impl Printer {
             .next_due
             .as_deref()
             .map_or_else(|| heading("无", "nothing", lang), |due| self.time(due));
-        println!("{}{next}", label(lang, "下一到期", "Next due"));
+        println!("{}{next}", label("下一到期", "Next due", lang));
     }
 
     /// `time  kind details`.
@@ -247,7 +249,7 @@ impl Printer {
     /// The ticket's node(s), owner, priority, status, policy and clocks.
     fn ticket(&self, bundle: &Bundle, ticket: &Ticket) {
         let lang = self.lang;
-        let label = |zh: &str, en: &str| format!("  {}", label(lang, zh, en));
+        let label = |zh: &str, en: &str| format!("  {}", label(zh, en, lang));
         let state = if ticket.closed {
             heading("已关闭", "closed", lang)
         } else {
@@ -333,14 +335,6 @@ impl Printer {
             line.push_str(&format!(", {}", heading("已超时", "breached", lang)));
         }
         line
-    }
-}
-
-/// `标签：`, `Label: `.
-fn label(lang: Lang, zh: &str, en: &str) -> String {
-    match lang {
-        Lang::Zh => format!("{zh}："),
-        _ => format!("{}: ", heading(zh, en, lang)),
     }
 }
 

@@ -33,6 +33,7 @@ pub use money::{Currency, Rounding};
 pub use price::{Adjustment, Outcome, Quote, QuoteContext, QuoteLine, TraceStep, Why, quote};
 pub use problem::{Localized, Problem, ProblemCode, Severity};
 pub use quote::{QuoteLineRequest, QuoteOutcome, QuoteRequest, Stage, quote_documents};
+pub use reader::hint_for;
 
 /// Validates a bundle given as JSON text and returns every problem found (empty when valid).
 pub fn validate_bundle(json: &str) -> Vec<Problem> {

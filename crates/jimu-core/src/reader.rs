@@ -267,7 +267,7 @@ pub(crate) fn did_you_mean<'a>(
 }
 
 /// A did-you-mean hint, or else the list of what is allowed; `what` names that list.
-pub(crate) fn hint_for(wrong: &str, known: &[&str], what: (&str, &str)) -> Localized {
+pub fn hint_for(wrong: &str, known: &[&str], what: (&str, &str)) -> Localized {
     did_you_mean(wrong, known.iter().copied()).unwrap_or_else(|| {
         Localized::new(
             format!("{}：{}", what.0, known.join("、")),
