@@ -17,6 +17,7 @@ use crate::format::flow::{
 use chrono::{DateTime, Duration, NaiveTime, Utc};
 use serde_json::{Map, Value, json};
 use zen_expression::Variable;
+use zen_expression::variable::VariableMap;
 use zen_expression::vm::VM;
 
 fn refuse(code: &'static str, zh: impl Into<String>, en: impl Into<String>) -> Refusal {
@@ -114,38 +115,63 @@ impl<'b> Engine<'b> {
         now: DateTime<Utc>,
         action: Option<(&str, &Map<String, Value>)>,
     ) -> Variable {
-        let mut ticket = json!({
-            "id": t.id, "title": t.input.title, "text": t.input.text,
-            "status": t.status.clone().unwrap_or_default(),
-            "node": t.at.first().cloned().unwrap_or_default(),
-            "priority": t.priority, "channel": t.input.channel.clone().unwrap_or_default(),
-            "region": t.input.region.clone().unwrap_or_default(),
-            "region_path": t.region_path,
-            "assignee": t.assignee.clone().unwrap_or_default(),
-            "created_at": stamp(t.created), "tags": t.input.tags,
-            "customer": Value::Object(t.input.customer.clone()),
-            "fields": Value::Object(t.input.fields.clone()),
-        });
-        if let (Some(amount), Some(obj)) = (t.input.amount, ticket.as_object_mut()) {
-            obj.insert("amount".into(), Value::String(amount.to_string()));
+        // Built straight as zen values: no JSON tree in between.
+        let text = |s: &str| Variable::String(s.into());
+        let list = |items: &[String]| {
+            Variable::from_array(
+                items
+                    .iter()
+                    .map(|s| Variable::String(s.as_str().into()))
+                    .collect(),
+            )
+        };
+        let mut ticket = VariableMap::with_capacity(16);
+        ticket.insert("id".into(), text(&t.id));
+        ticket.insert("title".into(), text(&t.input.title));
+        ticket.insert("text".into(), text(&t.input.text));
+        ticket.insert(
+            "status".into(),
+            text(t.status.as_deref().unwrap_or_default()),
+        );
+        ticket.insert("node".into(), text(t.at.first().map_or("", String::as_str)));
+        ticket.insert("priority".into(), text(&t.priority));
+        ticket.insert(
+            "channel".into(),
+            text(t.input.channel.as_deref().unwrap_or_default()),
+        );
+        ticket.insert(
+            "region".into(),
+            text(t.input.region.as_deref().unwrap_or_default()),
+        );
+        ticket.insert("region_path".into(), list(&t.region_path));
+        ticket.insert(
+            "assignee".into(),
+            text(t.assignee.as_deref().unwrap_or_default()),
+        );
+        ticket.insert("created_at".into(), text(&stamp(t.created)));
+        ticket.insert("tags".into(), list(&t.input.tags));
+        ticket.insert(
+            "customer".into(),
+            Variable::from(Value::Object(t.input.customer.clone())),
+        );
+        ticket.insert(
+            "fields".into(),
+            Variable::from(Value::Object(t.input.fields.clone())),
+        );
+        if let Some(amount) = t.input.amount {
+            // Amounts are numbers to expressions.
+            ticket.insert("amount".into(), Variable::Number(amount));
         }
-        let mut root = json!({"ticket": ticket, "now": stamp(now)});
-        if let (Some((name, data)), Some(obj)) = (action, root.as_object_mut()) {
-            obj.insert(
-                "action".into(),
-                json!({"name": name, "data": Value::Object(data.clone())}),
-            );
+        let mut root = VariableMap::with_capacity(3);
+        root.insert("ticket".into(), Variable::from_object(ticket));
+        root.insert("now".into(), text(&stamp(now)));
+        if let Some((name, data)) = action {
+            let mut map = VariableMap::with_capacity(2);
+            map.insert("name".into(), text(name));
+            map.insert("data".into(), Variable::from(Value::Object(data.clone())));
+            root.insert("action".into(), Variable::from_object(map));
         }
-        let mut variable = Variable::from(root);
-        // Amounts are numbers to expressions.
-        if let (Some(amount), Variable::Object(map)) = (t.input.amount, &mut variable)
-            && let Some(Variable::Object(ticket)) = map.borrow().get_str("ticket").cloned()
-        {
-            ticket
-                .borrow_mut()
-                .insert("amount".into(), Variable::Number(amount));
-        }
-        variable
+        Variable::from_object(root)
     }
 
     fn holds(
