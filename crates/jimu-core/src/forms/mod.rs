@@ -99,8 +99,8 @@ fn issue(
     }
 }
 
-/// Reads one value as the field's kind: the zen value and the canonical JSON, or why not.
-fn read_value(field: &Field, value: &Value) -> Result<(Variable, Value), Localized> {
+/// Reads one value as the field's kind (the zen value expressions see), or says why not.
+fn read_value(field: &Field, value: &Value) -> Result<Variable, Localized> {
     let wrong = |zh: &str, en: &str| Localized::new(format!("应为{zh}"), format!("expected {en}"));
     let decimal = |value: &Value| -> Option<Decimal> {
         match value {
@@ -111,7 +111,7 @@ fn read_value(field: &Field, value: &Value) -> Result<(Variable, Value), Localiz
             _ => None,
         }
     };
-    let string = |value: &Value| value.as_str().map(str::to_owned);
+    let string = |value: &Value| value.as_str().map(|s| Variable::String(s.into()));
     match field {
         Field::Money { .. }
         | Field::Computed {
@@ -127,26 +127,22 @@ fn read_value(field: &Field, value: &Value) -> Result<(Variable, Value), Localiz
             if matches!(field, Field::Rating { .. }) && !n.fract().is_zero() {
                 return Err(wrong("整数星级", "a whole number of stars"));
             }
-            Ok((Variable::Number(n), Value::String(n.to_string())))
+            Ok(Variable::Number(n))
         }
         Field::YesNo { .. } => value
             .as_bool()
-            .map(|b| (Variable::Bool(b), Value::Bool(b)))
+            .map(Variable::Bool)
             .ok_or_else(|| wrong("true 或 false", "true or false")),
         Field::MultiSelect { .. } | Field::CascadingSelect { .. } => {
             let items = value
                 .as_array()
-                .and_then(|a| a.iter().map(string).collect::<Option<Vec<String>>>())
+                .and_then(|a| a.iter().map(string).collect::<Option<Vec<Variable>>>())
                 .ok_or_else(|| wrong("选项 id 的列表", "a list of option ids"))?;
-            let list = items
-                .iter()
-                .map(|s| Variable::String(s.as_str().into()))
-                .collect();
-            Ok((Variable::from_array(list), value.clone()))
+            Ok(Variable::from_array(items))
         }
         Field::Attachment { .. } => match value {
             Value::Array(items) if items.iter().all(Value::is_object) => {
-                Ok((Variable::from(value.clone()), value.clone()))
+                Ok(Variable::from(value.clone()))
             }
             _ => Err(wrong(
                 "文件列表（name、url、size）",
@@ -158,45 +154,42 @@ fn read_value(field: &Field, value: &Value) -> Result<(Variable, Value), Localiz
                 if map.get("lat").is_some_and(Value::is_number)
                     && map.get("lng").is_some_and(Value::is_number) =>
             {
-                Ok((Variable::from(value.clone()), value.clone()))
+                Ok(Variable::from(value.clone()))
             }
             _ => Err(wrong(
                 "位置（lat、lng，可带 address、distance_km）",
                 "a location (lat, lng, optionally address, distance_km)",
             )),
         },
-        Field::Date { .. } => {
-            let s =
-                string(value).filter(|s| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").is_ok());
-            s.map(|s| (Variable::String(s.as_str().into()), Value::String(s)))
-                .ok_or_else(|| wrong("日期 YYYY-MM-DD", "a date, YYYY-MM-DD"))
-        }
-        Field::DateTime { .. } => {
-            let s = string(value).filter(|s| chrono::DateTime::parse_from_rfc3339(s).is_ok());
-            s.map(|s| (Variable::String(s.as_str().into()), Value::String(s)))
-                .ok_or_else(|| {
-                    wrong(
-                        "带时区的时间（RFC 3339）",
-                        "an RFC 3339 date-time with an offset",
-                    )
-                })
-        }
+        Field::Date { .. } => value
+            .as_str()
+            .filter(|s| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").is_ok())
+            .map(|s| Variable::String(s.into()))
+            .ok_or_else(|| wrong("日期 YYYY-MM-DD", "a date, YYYY-MM-DD")),
+        Field::DateTime { .. } => value
+            .as_str()
+            .filter(|s| chrono::DateTime::parse_from_rfc3339(s).is_ok())
+            .map(|s| Variable::String(s.into()))
+            .ok_or_else(|| {
+                wrong(
+                    "带时区的时间（RFC 3339）",
+                    "an RFC 3339 date-time with an offset",
+                )
+            }),
         Field::Computed { value_type, .. } => match value_type {
             ComputedType::Number | ComputedType::Money => {
                 let n = decimal(value).ok_or_else(|| wrong("数字", "a number"))?;
-                Ok((Variable::Number(n), Value::String(n.to_string())))
+                Ok(Variable::Number(n))
             }
             ComputedType::Bool => value
                 .as_bool()
-                .map(|b| (Variable::Bool(b), Value::Bool(b)))
+                .map(Variable::Bool)
                 .ok_or_else(|| wrong("true 或 false", "true or false")),
-            ComputedType::Text | ComputedType::Date => string(value)
-                .map(|s| (Variable::String(s.as_str().into()), Value::String(s)))
-                .ok_or_else(|| wrong("文本", "a text")),
+            ComputedType::Text | ComputedType::Date => {
+                string(value).ok_or_else(|| wrong("文本", "a text"))
+            }
         },
-        _ => string(value)
-            .map(|s| (Variable::String(s.as_str().into()), Value::String(s)))
-            .ok_or_else(|| wrong("文本", "a text")),
+        _ => string(value).ok_or_else(|| wrong("文本", "a text")),
     }
 }
 
@@ -695,7 +688,7 @@ fn read_values(
             continue;
         }
         match read_value(&field.field, value) {
-            Ok((variable, _)) => {
+            Ok(variable) => {
                 run.set(key, variable);
                 if matches!(field.field, Field::Computed { .. })
                     && let Some(s) = sources.get_mut(i)
@@ -765,7 +758,7 @@ fn apply_defaults(run: &Run<'_>, plan: &FormPlan, given: &Map<String, Value>) {
             _ => None,
         };
         if let Some(default) = default
-            && let Ok((variable, _)) = read_value(&field.field, &default)
+            && let Ok(variable) = read_value(&field.field, &default)
         {
             run.set(&field.id, variable);
         }

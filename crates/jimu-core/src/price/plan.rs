@@ -117,7 +117,6 @@ pub(crate) enum Cond {
     Native {
         pred: Pred<Slot>,
         reads: Vec<String>,
-        source: Arc<str>,
     },
     Zen(Expr),
 }
@@ -227,7 +226,6 @@ impl Plan {
                             Some(pred) => Cond::Native {
                                 pred,
                                 reads: expr.reads().to_vec(),
-                                source: Arc::from(source.as_str()),
                             },
                             None => Cond::Zen(expr.clone()),
                         }

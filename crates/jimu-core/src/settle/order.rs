@@ -135,25 +135,6 @@ impl Order {
             .unwrap_or(Decimal::ONE)
     }
 
-    /// Whether the host gives the top-level field `name` of `order` (for conditions that read
-    /// it: a missing one is a problem, never a silent `null`).
-    pub fn gives(&self, name: &str) -> bool {
-        if let Some(i) = TEXT_FIELDS.iter().position(|f| *f == name) {
-            return self.text.get(i).is_some_and(Option::is_some);
-        }
-        if let Some(i) = NUMBER_FIELDS.iter().position(|f| *f == name) {
-            return self.number.get(i).is_some_and(Option::is_some);
-        }
-        if let Some(i) = BOOL_FIELDS.iter().position(|f| *f == name) {
-            return self.flags.get(i).is_some_and(Option::is_some);
-        }
-        match name {
-            "placed_at" => self.placed_at.is_some(),
-            // Lists, payees and the region path default to empty; the id is required.
-            _ => true,
-        }
-    }
-
     /// The `order` object zen expressions read.
     pub fn to_variable(&self) -> Variable {
         let mut map = VariableMap::with_capacity(32);
