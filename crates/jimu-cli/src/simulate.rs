@@ -9,7 +9,7 @@ use crate::{
 use anyhow::Context as _;
 use chrono::{DateTime, FixedOffset, Timelike as _};
 use clap::Args;
-use jimu_core::ticket::{Clock, Happening, Script, Ticket, Timeline, What};
+use jimu_core::ticket::{Clock, Happening, Script, Stamp, Ticket, Timeline, What};
 use jimu_core::{Bundle, Problem};
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -119,15 +119,11 @@ struct Printer {
 }
 
 impl Printer {
-    /// `2026-11-16 09:00 +08:00` (seconds only when there are some); text that is not an
-    /// RFC 3339 instant is shown as given.
-    fn time(&self, stamp: &str) -> String {
-        let Ok(at) = DateTime::parse_from_rfc3339(stamp) else {
-            return stamp.to_owned();
-        };
+    /// `2026-11-16 09:00 +08:00` (seconds only when there are some), in the bundle's zone.
+    fn time(&self, stamp: &Stamp) -> String {
         let at: DateTime<FixedOffset> = match self.zone {
-            Some(zone) => at.with_timezone(&zone).fixed_offset(),
-            None => at,
+            Some(zone) => stamp.0.with_timezone(&zone).fixed_offset(),
+            None => stamp.0.fixed_offset(),
         };
         let pattern = if at.second() == 0 && at.nanosecond() == 0 {
             "%Y-%m-%d %H:%M %:z"
@@ -160,7 +156,7 @@ impl Printer {
         }
         let next = timeline
             .next_due
-            .as_deref()
+            .as_ref()
             .map_or_else(|| heading("无", "nothing", lang), |due| self.time(due));
         println!("{}{next}", label("下一到期", "Next due", lang));
     }

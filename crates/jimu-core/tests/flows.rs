@@ -15,7 +15,7 @@
 
 use chrono::{DateTime, FixedOffset, Utc};
 use jimu_core::Bundle;
-use jimu_core::ticket::{Engine, Happening, Script, Ticket, Timeline, What, simulate};
+use jimu_core::ticket::{Engine, Happening, Script, Stamp, Ticket, Timeline, What, simulate};
 use proptest::prelude::*;
 use serde_json::{Value, json};
 
@@ -60,8 +60,9 @@ fn shanghai() -> FixedOffset {
 }
 
 /// `MM-DD HH:MM` in `zone`.
-fn time_in(stamp: &str, zone: FixedOffset) -> String {
-    let at: DateTime<FixedOffset> = DateTime::parse_from_rfc3339(stamp)
+fn time_in(stamp: &impl std::fmt::Display, zone: FixedOffset) -> String {
+    let stamp = stamp.to_string();
+    let at: DateTime<FixedOffset> = DateTime::parse_from_rfc3339(&stamp)
         .unwrap_or_else(|e| panic!("{stamp}: {e}"))
         .with_timezone(&zone);
     at.format("%m-%d %H:%M").to_string()
@@ -69,7 +70,7 @@ fn time_in(stamp: &str, zone: FixedOffset) -> String {
 
 /// One happening as a line: `MM-DD HH:MM kind details` (times in `zone`).
 fn line_in(h: &Happening, zone: FixedOffset) -> String {
-    let t = |s: &str| time_in(s, zone);
+    let t = |s: &Stamp| time_in(s, zone);
     let details = match &h.what {
         What::Created { flow, priority } => format!("created {flow} {priority}"),
         What::Entered { node } => format!("entered {node}"),
@@ -186,14 +187,14 @@ fn clock(t: &Timeline, target: &str) -> (Option<String>, Option<String>, bool) {
         .find(|c| c.target == target)
         .unwrap_or_else(|| panic!("no clock {target}: {:#?}", ticket(t).clocks));
     (
-        c.due.as_deref().map(|d| time_in(d, shanghai())),
-        c.stopped.as_deref().map(|d| time_in(d, shanghai())),
+        c.due.as_ref().map(|d| time_in(d, shanghai())),
+        c.stopped.as_ref().map(|d| time_in(d, shanghai())),
         c.breached,
     )
 }
 
 fn next_due(t: &Timeline) -> Option<String> {
-    t.next_due.as_deref().map(|d| time_in(d, shanghai()))
+    t.next_due.as_ref().map(|d| time_in(d, shanghai()))
 }
 
 fn agent(id: &str, roles: &[&str], skills: &[&str], regions: &[&str]) -> Value {
@@ -1470,7 +1471,7 @@ fn published_sla_16_hours_from_monday_11_is_due_thursday_11() {
         ]
     );
     assert_eq!(
-        ticket(&t).clocks[0].due.as_deref(),
+        ticket(&t).clocks[0].due.map(|d| d.to_string()).as_deref(),
         Some("2026-11-19T11:00:00Z")
     );
 }
@@ -1513,7 +1514,7 @@ fn published_sla_pause_adds_the_working_time_paused() {
     );
     no_refusals(&t);
     assert_eq!(
-        ticket(&t).clocks[0].due.as_deref(),
+        ticket(&t).clocks[0].due.map(|d| d.to_string()).as_deref(),
         Some("2026-11-19T17:00:00Z")
     );
     // A pause outside working hours changes nothing.
@@ -1526,7 +1527,7 @@ fn published_sla_pause_adds_the_working_time_paused() {
         ],
     );
     assert_eq!(
-        ticket(&t).clocks[0].due.as_deref(),
+        ticket(&t).clocks[0].due.map(|d| d.to_string()).as_deref(),
         Some("2026-11-19T11:00:00Z")
     );
     // Calendar time: two days from Monday 10:00, paused 90 minutes.
@@ -1597,6 +1598,13 @@ fn assert_refused(b: &Bundle, good: Value, bad: Value, code: &str) {
     assert_eq!(refusal.code, code, "{refusal:?}");
     assert!(!refusal.message.en.is_empty() && !refusal.message.zh_cn.is_empty());
     assert_eq!(before, snapshot);
+    // Applied in place, the refusal undoes everything, also what fell due before the command.
+    let mut in_place = before.clone();
+    let again = Engine::new(b)
+        .apply_to(&mut in_place, &bad[0])
+        .expect_err("refused in place");
+    assert_eq!(again, refusal);
+    assert_eq!(in_place, snapshot);
 }
 
 fn opened() -> Value {
@@ -1832,8 +1840,8 @@ fn due_of(t: &Ticket, target: &str) -> Option<DateTime<Utc>> {
     t.clocks
         .iter()
         .find(|c| c.target == target)
-        .and_then(|c| c.due.as_deref())
-        .map(|d| DateTime::parse_from_rfc3339(d).unwrap().with_timezone(&Utc))
+        .and_then(|c| c.due)
+        .map(|d| d.0)
 }
 
 fn sla_case() -> impl Strategy<Value = (u32, bool, &'static str, i64)> {
@@ -1856,8 +1864,8 @@ proptest! {
         let tk = ticket(&t);
         prop_assert_eq!(tk.clocks.len(), 2);
         for c in &tk.clocks {
-            let started = DateTime::parse_from_rfc3339(&c.started).unwrap();
-            let due = DateTime::parse_from_rfc3339(c.due.as_deref().unwrap()).unwrap();
+            let started = c.started.0;
+            let due = c.due.unwrap().0;
             prop_assert!(due > started, "{} due {} before its start {}", c.target, due, started);
         }
     }
@@ -1917,12 +1925,31 @@ proptest! {
 
         let parsed = script(s);
         let mut t: Option<Ticket> = None;
+        // The same commands applied in place by one engine, refusals included.
+        let mut engine = Engine::new(&b);
+        let mut in_place = engine.open(&parsed.commands[0]).unwrap();
         for c in &parsed.commands {
-            if let Ok((next, _)) = Engine::new(&b).apply(t.as_ref(), c) {
+            let copied = Engine::new(&b).apply(t.as_ref(), c);
+            if let Some(current) = &t {
+                let start = in_place.log.len();
+                match (&copied, engine.apply_to(&mut in_place, c)) {
+                    (Ok((_, happened)), Ok(from)) => {
+                        prop_assert_eq!(from, start);
+                        prop_assert_eq!(&in_place.log[from..], &happened[..]);
+                    }
+                    (Err(a), Err(b)) => {
+                        prop_assert_eq!(a, &b);
+                        prop_assert_eq!(&in_place, current);
+                    }
+                    (a, b) => prop_assert!(false, "{a:?} against {b:?}"),
+                }
+            }
+            if let Ok((next, _)) = copied {
                 t = Some(next);
             }
         }
         let stepwise = t.unwrap();
+        prop_assert_eq!(&in_place, &stepwise);
         let ran = simulate(&b, &parsed.commands, None);
         prop_assert_eq!(ran.ticket.as_ref().unwrap(), &stepwise);
     }

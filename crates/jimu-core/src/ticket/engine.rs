@@ -2,8 +2,8 @@
 //! notifications and events, each command atomic (refused commands change nothing).
 
 use super::{
-    Clock, Command, CommandKind, Happening, Notification, Pending, Refusal, Ticket, TicketInput,
-    Timeline, What,
+    Clock, Command, CommandKind, Happening, Notification, Pending, Refusal, Stamp, Ticket,
+    TicketInput, Timeline, What,
 };
 use crate::Localized;
 use crate::bundle::Bundle;
@@ -34,7 +34,7 @@ fn span(spec: Option<&crate::format::DurationSpec>) -> Option<i64> {
 }
 
 fn stamp(at: DateTime<Utc>) -> String {
-    at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+    Stamp(at).to_string()
 }
 
 fn priority_name(p: Priority) -> &'static str {
@@ -77,6 +77,27 @@ fn split(position: &str) -> (Option<&str>, &str) {
     match position.split_once('#') {
         Some((flow, node)) => (Some(flow), node),
         None => (None, position),
+    }
+}
+
+/// Something that falls due: a scheduled item, or an SLA clock's warning, breach or escalation.
+/// Ties at one instant fire in this order (breaches, escalations in the policy's order,
+/// scheduled items in the order they were scheduled, warnings), targets by name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum Due {
+    Breach(&'static str),
+    Escalation(usize, &'static str),
+    Pending(usize),
+    Warning(&'static str),
+}
+
+impl Due {
+    /// The SLA target of a clock's moment (empty for scheduled items).
+    fn target(self) -> &'static str {
+        match self {
+            Due::Breach(t) | Due::Escalation(_, t) | Due::Warning(t) => t,
+            Due::Pending(_) => "",
+        }
     }
 }
 
@@ -221,63 +242,104 @@ impl<'b> Engine<'b> {
             .ok()
     }
 
-    fn log(t: &mut Ticket, out: &mut Vec<Happening>, at: DateTime<Utc>, what: What) {
-        let happening = Happening {
-            at: stamp(at),
+    fn log(t: &mut Ticket, at: DateTime<Utc>, what: What) {
+        t.log.push(Happening {
+            at: Stamp(at),
             what,
-        };
-        t.log.push(happening.clone());
-        out.push(happening);
+        });
     }
 
     /// Applies `command` to `ticket` (none for `Create`): the new ticket and what happened, or
-    /// a refusal with the ticket untouched.
+    /// a refusal with the ticket untouched. A convenience over [`Engine::open`] and
+    /// [`Engine::apply_to`] that copies the ticket; hosts that keep tickets apply in place.
     pub fn apply(
         &mut self,
         ticket: Option<&Ticket>,
         command: &Command,
     ) -> Result<(Ticket, Vec<Happening>), Refusal> {
-        let now = command.at.with_timezone(&Utc);
-        let mut out = Vec::new();
-        if let CommandKind::Create {
+        match ticket {
+            None => {
+                let t = self.open(command)?;
+                let happened = t.log.clone();
+                Ok((t, happened))
+            }
+            Some(original) => {
+                let mut t = original.clone();
+                let start = self.apply_to(&mut t, command)?;
+                let happened = t.log.get(start..).unwrap_or_default().to_vec();
+                Ok((t, happened))
+            }
+        }
+    }
+
+    /// Opens a ticket with a `Create` command; its log holds what happened.
+    pub fn open(&mut self, command: &Command) -> Result<Ticket, Refusal> {
+        let CommandKind::Create {
             flow,
             ticket: input,
         } = &command.kind
-        {
-            if ticket.is_some() {
-                return Err(refuse(
-                    "exists",
-                    "工单已经创建",
-                    "the ticket already exists",
-                ));
-            }
-            let t = self.create(flow, input, now, &mut out)?;
-            return Ok((t, out));
-        }
-        let Some(original) = ticket else {
+        else {
             return Err(refuse(
                 "no-ticket",
                 "请先创建工单",
                 "create the ticket first",
             ));
         };
-        if now < original.last {
+        self.create(flow, input, command.at.with_timezone(&Utc))
+    }
+
+    /// Applies `command` to `ticket` in place and returns where its happenings begin in the
+    /// log (`&ticket.log[start..]`). A refused command leaves the ticket exactly as it was.
+    pub fn apply_to(&mut self, t: &mut Ticket, command: &Command) -> Result<usize, Refusal> {
+        let now = command.at.with_timezone(&Utc);
+        if matches!(command.kind, CommandKind::Create { .. }) {
+            return Err(refuse(
+                "exists",
+                "工单已经创建",
+                "the ticket already exists",
+            ));
+        }
+        if now < t.last {
             return Err(refuse(
                 "time-backwards",
-                format!(
-                    "时间 {} 早于工单的上一条记录 {}",
-                    stamp(now),
-                    stamp(original.last)
-                ),
+                format!("时间 {} 早于工单的上一条记录 {}", stamp(now), stamp(t.last)),
                 format!(
                     "{} is before the ticket's last event at {}",
                     stamp(now),
-                    stamp(original.last)
+                    stamp(t.last)
                 ),
             ));
         }
-        let mut t = original.clone();
-        self.fire_due(&mut t, now, &mut out);
+        let start = t.log.len();
+        // What fell due fires before the command is checked, so a refusal must undo it: keep a
+        // copy only then. The commands themselves refuse before they change anything.
+        let backup = self
+            .next(t)
+            .is_some_and(|(at, _)| at <= now)
+            .then(|| t.clone());
+        self.fire_due(t, now);
+        match self.command(t, command, now) {
+            Ok(()) => {
+                t.last = now;
+                Ok(start)
+            }
+            Err(refusal) => {
+                match backup {
+                    Some(backup) => *t = backup,
+                    None => t.log.truncate(start),
+                }
+                Err(refusal)
+            }
+        }
+    }
+
+    /// One command on a ticket whose due items have fired.
+    fn command(
+        &mut self,
+        t: &mut Ticket,
+        command: &Command,
+        now: DateTime<Utc>,
+    ) -> Result<(), Refusal> {
         if t.closed
             && !matches!(
                 command.kind,
@@ -289,7 +351,7 @@ impl<'b> Engine<'b> {
         match &command.kind {
             CommandKind::Create { .. } | CommandKind::Tick => {}
             CommandKind::Act { action, by, data } => {
-                self.act(&mut t, action, by.as_deref(), data, now, &mut out)?
+                self.act(t, action, by.as_deref(), data, now)?
             }
             CommandKind::Assign { to } => {
                 if !self
@@ -309,8 +371,7 @@ impl<'b> Engine<'b> {
                 t.assignee = Some(to.clone());
                 let node = t.at.first().cloned().unwrap_or_default();
                 Self::log(
-                    &mut t,
-                    &mut out,
+                    t,
                     now,
                     What::Assigned {
                         node: node.clone(),
@@ -318,12 +379,11 @@ impl<'b> Engine<'b> {
                         reason: "manual".into(),
                     },
                 );
-                self.notify(&mut t, NotifyEvent::Assigned, &node, now, &mut out);
+                self.notify(t, NotifyEvent::Assigned, &node, now);
             }
             CommandKind::Comment { by, customer } => {
                 Self::log(
-                    &mut t,
-                    &mut out,
+                    t,
                     now,
                     What::Commented {
                         by: by.clone(),
@@ -331,10 +391,10 @@ impl<'b> Engine<'b> {
                     },
                 );
                 if *customer {
-                    self.start_clock(&mut t, "next_update", now, &mut out);
+                    self.start_clock(t, "next_update", now);
                 } else {
-                    self.stop_clock(&mut t, "first_response", now, &mut out);
-                    self.stop_clock(&mut t, "next_update", now, &mut out);
+                    self.stop_clock(t, "first_response", now);
+                    self.stop_clock(t, "next_update", now);
                 }
             }
             CommandKind::Pause => {
@@ -345,7 +405,7 @@ impl<'b> Engine<'b> {
                         "the ticket is already paused",
                     ));
                 }
-                self.pause(&mut t, now, &mut out);
+                self.pause(t, now);
             }
             CommandKind::Resume => {
                 if !t.paused {
@@ -355,7 +415,7 @@ impl<'b> Engine<'b> {
                         "the ticket is not paused",
                     ));
                 }
-                self.resume(&mut t, now, &mut out);
+                self.resume(t, now);
             }
             CommandKind::Acknowledge { notification } => {
                 let before = t.pending.len();
@@ -370,19 +430,11 @@ impl<'b> Engine<'b> {
             }
             CommandKind::ScheduleArrival { at } => {
                 let node = t.at.first().cloned().unwrap_or_default();
-                self.notify_at(
-                    &mut t,
-                    NotifyEvent::TechnicianArriving,
-                    &node,
-                    now,
-                    Some(*at),
-                    &mut out,
-                );
+                self.notify_at(t, NotifyEvent::TechnicianArriving, &node, now, Some(*at));
             }
             CommandKind::Loads { loads } => t.loads = loads.clone(),
         }
-        t.last = now;
-        Ok((t, out))
+        Ok(())
     }
 
     fn create(
@@ -390,7 +442,6 @@ impl<'b> Engine<'b> {
         flow_id: &str,
         input: &TicketInput,
         now: DateTime<Utc>,
-        out: &mut Vec<Happening>,
     ) -> Result<Ticket, Refusal> {
         let Some((fi, flow)) = self.flow(flow_id) else {
             return Err(refuse(
@@ -442,7 +493,6 @@ impl<'b> Engine<'b> {
         };
         Self::log(
             &mut t,
-            out,
             now,
             What::Created {
                 flow: flow_id.to_owned(),
@@ -458,9 +508,9 @@ impl<'b> Engine<'b> {
                 break;
             }
         }
-        self.start_clock(&mut t, "first_response", now, out);
-        self.start_clock(&mut t, "resolution", now, out);
-        self.notify(&mut t, NotifyEvent::Created, "", now, out);
+        self.start_clock(&mut t, "first_response", now);
+        self.start_clock(&mut t, "resolution", now);
+        self.notify(&mut t, NotifyEvent::Created, "", now);
         let start = flow
             .nodes
             .iter()
@@ -469,7 +519,7 @@ impl<'b> Engine<'b> {
                 _ => None,
             })
             .unwrap_or_default();
-        self.enter(&mut t, &start, now, out, 0);
+        self.enter(&mut t, &start, now, 0);
         Ok(t)
     }
 
@@ -513,13 +563,7 @@ impl<'b> Engine<'b> {
         Some(clock)
     }
 
-    fn start_clock(
-        &mut self,
-        t: &mut Ticket,
-        target: &'static str,
-        now: DateTime<Utc>,
-        out: &mut Vec<Happening>,
-    ) {
+    fn start_clock(&mut self, t: &mut Ticket, target: &'static str, now: DateTime<Utc>) {
         let Some(policy) = self.sla_policy(t) else {
             return;
         };
@@ -538,25 +582,23 @@ impl<'b> Engine<'b> {
         let minutes = span(Some(&spec.within)).unwrap_or(0);
         let due = self.due(t, now, minutes, spec.business_time);
         t.clocks.retain(|c| c.target != target);
-        t.fired.retain(|f| !f.ends_with(&format!(":{target}")));
+        t.fired.retain(|f| f.target() != target);
         t.clocks.push(Clock {
             target,
-            started: stamp(now),
-            due: due.map(stamp),
+            started: Stamp(now),
+            due: due.map(Stamp),
             stopped: None,
             breached: false,
-            due_at: due,
             minutes,
             business: spec.business_time,
         });
         if let Some(due) = due {
             Self::log(
                 t,
-                out,
                 now,
                 What::SlaStarted {
                     target: target.into(),
-                    due: stamp(due),
+                    due: Stamp(due),
                 },
             );
         }
@@ -576,26 +618,19 @@ impl<'b> Engine<'b> {
         }
     }
 
-    fn stop_clock(
-        &mut self,
-        t: &mut Ticket,
-        target: &str,
-        now: DateTime<Utc>,
-        out: &mut Vec<Happening>,
-    ) {
+    fn stop_clock(&mut self, t: &mut Ticket, target: &str, now: DateTime<Utc>) {
         let mut stopped = false;
         for clock in t
             .clocks
             .iter_mut()
             .filter(|c| c.target == target && c.stopped.is_none())
         {
-            clock.stopped = Some(stamp(now));
+            clock.stopped = Some(Stamp(now));
             stopped = true;
         }
         if stopped {
             Self::log(
                 t,
-                out,
                 now,
                 What::SlaStopped {
                     target: target.into(),
@@ -604,15 +639,15 @@ impl<'b> Engine<'b> {
         }
     }
 
-    fn pause(&mut self, t: &mut Ticket, now: DateTime<Utc>, out: &mut Vec<Happening>) {
+    fn pause(&mut self, t: &mut Ticket, now: DateTime<Utc>) {
         t.paused = true;
         t.pause_started = Some(now);
-        Self::log(t, out, now, What::Paused);
+        Self::log(t, now, What::Paused);
     }
 
     /// Resuming moves every running clock's due time by the time paused (working time for a
     /// business clock), so pausing never makes a due time earlier.
-    fn resume(&mut self, t: &mut Ticket, now: DateTime<Utc>, out: &mut Vec<Happening>) {
+    fn resume(&mut self, t: &mut Ticket, now: DateTime<Utc>) {
         let Some(since) = t.pause_started.take() else {
             return;
         };
@@ -623,7 +658,9 @@ impl<'b> Engine<'b> {
             .iter_mut()
             .filter(|c| c.stopped.is_none() && !c.breached)
         {
-            let Some(due) = clock.due_at else { continue };
+            let Some(Stamp(due)) = clock.due else {
+                continue;
+            };
             let moved = if clock.business {
                 business.as_ref().and_then(|b| {
                     let left = if due > since {
@@ -639,61 +676,55 @@ impl<'b> Engine<'b> {
             };
             if let Some(moved) = moved {
                 let moved = moved.max(due);
-                clock.due_at = Some(moved);
-                clock.due = Some(stamp(moved));
+                clock.due = Some(Stamp(moved));
             }
         }
-        Self::log(t, out, now, What::Resumed);
+        Self::log(t, now, What::Resumed);
     }
 
     /// Fires, in time order, everything due up to `now`.
-    fn fire_due(&mut self, t: &mut Ticket, now: DateTime<Utc>, out: &mut Vec<Happening>) {
+    fn fire_due(&mut self, t: &mut Ticket, now: DateTime<Utc>) {
         // A bounded loop: each round fires at least one thing or stops.
         for _ in 0..10_000 {
             let Some((at, key)) = self.next(t).filter(|(at, _)| *at <= now) else {
                 return;
             };
-            self.fire(t, at, &key, out);
+            self.fire(t, at, key);
         }
     }
 
-    /// The next thing due: (when, key).
-    fn next(&self, t: &Ticket) -> Option<(DateTime<Utc>, String)> {
-        let mut best: Option<(DateTime<Utc>, String)> = None;
-        let mut consider = |at: DateTime<Utc>, key: String| {
-            if best
-                .as_ref()
-                .is_none_or(|(b, k)| at < *b || (at == *b && key < *k))
-            {
+    /// The next thing due.
+    fn next(&self, t: &Ticket) -> Option<(DateTime<Utc>, Due)> {
+        let mut best: Option<(DateTime<Utc>, Due)> = None;
+        let mut consider = |at: DateTime<Utc>, key: Due| {
+            if best.is_none_or(|b| (at, key) < b) {
                 best = Some((at, key));
             }
         };
         for (i, (at, _)) in t.pending.iter().enumerate() {
-            consider(*at, format!("pending:{i:06}"));
+            consider(*at, Due::Pending(i));
         }
         if t.paused || t.closed {
             return best;
         }
-        let Some((fi, p)) = self.policy(t) else {
-            return best;
-        };
-        let Some(policy) = self.bundle.doc().flows.get(fi).and_then(|f| f.sla.get(p)) else {
+        let Some(policy) = self.sla_policy(t) else {
             return best;
         };
         let warn = span(policy.warn_before.as_ref());
         for clock in t.clocks.iter().filter(|c| c.stopped.is_none()) {
-            let Some(due) = clock.due_at else { continue };
+            let Some(Stamp(due)) = clock.due else {
+                continue;
+            };
             let warning = warn.and_then(|w| due.checked_sub_signed(Duration::minutes(w)));
-            if let Some(w) = warning {
-                let key = format!("warning:{}", clock.target);
+            let mut unfired = |at: DateTime<Utc>, key: Due| {
                 if !t.fired.contains(&key) {
-                    consider(w, key);
+                    consider(at, key);
                 }
+            };
+            if let Some(w) = warning {
+                unfired(w, Due::Warning(clock.target));
             }
-            let key = format!("breach:{}", clock.target);
-            if !t.fired.contains(&key) {
-                consider(due, key);
-            }
+            unfired(due, Due::Breach(clock.target));
             for (e, escalation) in policy.escalations.iter().enumerate() {
                 if target_name(escalation.target) != clock.target {
                     continue;
@@ -706,82 +737,72 @@ impl<'b> Engine<'b> {
                 if let Some(at) =
                     moment.and_then(|m| m.checked_add_signed(Duration::minutes(after)))
                 {
-                    let key = format!("escalation{e}:{}", clock.target);
-                    if !t.fired.contains(&key) {
-                        consider(at, key);
-                    }
+                    unfired(at, Due::Escalation(e, clock.target));
                 }
             }
         }
         best
     }
 
-    fn fire(&mut self, t: &mut Ticket, at: DateTime<Utc>, key: &str, out: &mut Vec<Happening>) {
-        if let Some(i) = key
-            .strip_prefix("pending:")
-            .and_then(|i| i.parse::<usize>().ok())
-        {
+    fn fire(&mut self, t: &mut Ticket, at: DateTime<Utc>, key: Due) {
+        if let Due::Pending(i) = key {
             if i >= t.pending.len() {
                 return;
             }
             let (_, pending) = t.pending.remove(i);
             match pending {
-                Pending::Event { name, payload } => {
-                    Self::log(t, out, at, What::Event { name, payload })
-                }
+                Pending::Event { name, payload } => Self::log(t, at, What::Event { name, payload }),
                 Pending::Deadline { node, due, breach } => {
                     if breach {
                         Self::log(
                             t,
-                            out,
                             at,
                             What::DeadlineBreach {
                                 node: node.clone(),
-                                due: stamp(due),
+                                due: Stamp(due),
                             },
                         );
-                        self.notify(t, NotifyEvent::DeadlineBreach, &node, at, out);
+                        self.notify(t, NotifyEvent::DeadlineBreach, &node, at);
                     } else {
                         Self::log(
                             t,
-                            out,
                             at,
                             What::DeadlineWarning {
                                 node: node.clone(),
-                                due: stamp(due),
+                                due: Stamp(due),
                             },
                         );
-                        self.notify(t, NotifyEvent::DeadlineWarning, &node, at, out);
+                        self.notify(t, NotifyEvent::DeadlineWarning, &node, at);
                     }
                 }
                 Pending::Reminder { node, every } => {
                     if t.at.contains(&node) {
-                        self.notify(t, NotifyEvent::Reminder, &node, at, out);
+                        self.notify(t, NotifyEvent::Reminder, &node, at);
                         if let Some(next) = at.checked_add_signed(Duration::minutes(every)) {
                             t.pending.push((next, Pending::Reminder { node, every }));
                         }
                     }
                 }
-                Pending::Message(intent) => Self::log(t, out, at, What::Notify(intent)),
-                Pending::Fallback { intent, .. } => Self::log(t, out, at, What::Notify(intent)),
+                Pending::Message(intent) => Self::log(t, at, What::Notify(intent)),
+                Pending::Fallback { intent, .. } => Self::log(t, at, What::Notify(intent)),
             }
             return;
         }
-        t.fired.push(key.to_owned());
-        let Some((kind, target)) = key.split_once(':') else {
-            return;
-        };
-        let due = t
+        t.fired.push(key);
+        let target = key.target();
+        let Some(due) = t
             .clocks
             .iter()
             .find(|c| c.target == target)
-            .and_then(|c| c.due.clone())
-            .unwrap_or_default();
-        match kind {
-            "warning" => {
+            .and_then(|c| c.due)
+        else {
+            return;
+        };
+        match key {
+            Due::Pending(_) => {}
+            Due::Warning(_) => {
                 Self::log(
                     t,
-                    out,
                     at,
                     What::SlaWarning {
                         target: target.into(),
@@ -789,15 +810,14 @@ impl<'b> Engine<'b> {
                     },
                 );
                 let node = t.at.first().cloned().unwrap_or_default();
-                self.notify(t, NotifyEvent::SlaWarning, &node, at, out);
+                self.notify(t, NotifyEvent::SlaWarning, &node, at);
             }
-            "breach" => {
+            Due::Breach(_) => {
                 if let Some(c) = t.clocks.iter_mut().find(|c| c.target == target) {
                     c.breached = true;
                 }
                 Self::log(
                     t,
-                    out,
                     at,
                     What::SlaBreach {
                         target: target.into(),
@@ -805,26 +825,10 @@ impl<'b> Engine<'b> {
                     },
                 );
                 let node = t.at.first().cloned().unwrap_or_default();
-                self.notify(t, NotifyEvent::SlaBreach, &node, at, out);
+                self.notify(t, NotifyEvent::SlaBreach, &node, at);
             }
-            _ => {
-                let Some(e) = kind
-                    .strip_prefix("escalation")
-                    .and_then(|e| e.parse::<usize>().ok())
-                else {
-                    return;
-                };
-                let Some((fi, p)) = self.policy(t) else {
-                    return;
-                };
-                let Some(escalation) = self
-                    .bundle
-                    .doc()
-                    .flows
-                    .get(fi)
-                    .and_then(|f| f.sla.get(p))
-                    .and_then(|p| p.escalations.get(e))
-                else {
+            Due::Escalation(e, _) => {
+                let Some(escalation) = self.sla_policy(t).and_then(|p| p.escalations.get(e)) else {
                     return;
                 };
                 match &escalation.action {
@@ -834,7 +838,6 @@ impl<'b> Engine<'b> {
                         t.assignee = chosen;
                         Self::log(
                             t,
-                            out,
                             at,
                             What::Escalated {
                                 target: target.into(),
@@ -863,12 +866,11 @@ impl<'b> Engine<'b> {
                             template: template
                                 .as_ref()
                                 .map_or_else(|| "sla_escalation".into(), |t| t.0.clone()),
-                            send_at: stamp(at),
+                            send_at: Stamp(at),
                             values: Map::new(),
                         };
                         Self::log(
                             t,
-                            out,
                             at,
                             What::Escalated {
                                 target: target.into(),
@@ -876,13 +878,12 @@ impl<'b> Engine<'b> {
                                 detail: recipients.join(","),
                             },
                         );
-                        Self::log(t, out, at, What::Notify(intent));
+                        Self::log(t, at, What::Notify(intent));
                     }
                     EscalationAction::SetPriority { priority } => {
                         t.priority = priority_name(*priority).into();
                         Self::log(
                             t,
-                            out,
                             at,
                             What::Escalated {
                                 target: target.into(),
@@ -993,14 +994,7 @@ impl<'b> Engine<'b> {
     }
 
     /// Keyword triage, dispatch and the owner of a task or approval.
-    fn dispatch(
-        &mut self,
-        t: &mut Ticket,
-        node: &str,
-        dispatch: &Dispatch,
-        now: DateTime<Utc>,
-        out: &mut Vec<Happening>,
-    ) {
+    fn dispatch(&mut self, t: &mut Ticket, node: &str, dispatch: &Dispatch, now: DateTime<Utc>) {
         let text = format!("{} {}", t.input.title, t.input.text);
         let mut pool = dispatch.to.clone();
         let mut jump = dispatch.vip_jump_queue
@@ -1020,7 +1014,6 @@ impl<'b> Engine<'b> {
                     t.priority = priority_name(p).into();
                     Self::log(
                         t,
-                        out,
                         now,
                         What::Priority {
                             priority: t.priority.clone(),
@@ -1043,7 +1036,6 @@ impl<'b> Engine<'b> {
                 t.assignee = None;
                 Self::log(
                     t,
-                    out,
                     now,
                     What::Queued {
                         node: node.into(),
@@ -1063,7 +1055,6 @@ impl<'b> Engine<'b> {
                         );
                         Self::log(
                             t,
-                            out,
                             now,
                             What::Assigned {
                                 node: node.into(),
@@ -1071,7 +1062,7 @@ impl<'b> Engine<'b> {
                                 reason,
                             },
                         );
-                        self.notify(t, NotifyEvent::Assigned, node, now, out);
+                        self.notify(t, NotifyEvent::Assigned, node, now);
                     }
                     None => {
                         t.assignee = None;
@@ -1085,7 +1076,6 @@ impl<'b> Engine<'b> {
                         };
                         Self::log(
                             t,
-                            out,
                             now,
                             What::Queued {
                                 node: node.into(),
@@ -1099,14 +1089,7 @@ impl<'b> Engine<'b> {
     }
 
     /// Moves a token into `position` and on through nodes that need no person.
-    fn enter(
-        &mut self,
-        t: &mut Ticket,
-        position: &str,
-        now: DateTime<Utc>,
-        out: &mut Vec<Happening>,
-        depth: usize,
-    ) {
+    fn enter(&mut self, t: &mut Ticket, position: &str, now: DateTime<Utc>, depth: usize) {
         if depth > 256 {
             return;
         }
@@ -1124,20 +1107,18 @@ impl<'b> Engine<'b> {
                 Some(WhenDisabled::SkipTo(to)) => {
                     Self::log(
                         t,
-                        out,
                         now,
                         What::Skipped {
                             node: position.into(),
                             to: here(to),
                         },
                     );
-                    self.enter(t, &here(to), now, out, depth + 1);
+                    self.enter(t, &here(to), now, depth + 1);
                 }
                 _ => {
                     t.at.push(position.to_owned());
                     Self::log(
                         t,
-                        out,
                         now,
                         What::Held {
                             node: position.into(),
@@ -1149,7 +1130,6 @@ impl<'b> Engine<'b> {
         }
         Self::log(
             t,
-            out,
             now,
             What::Entered {
                 node: position.into(),
@@ -1158,10 +1138,10 @@ impl<'b> Engine<'b> {
         if let Some(status) = common.status {
             t.status = Some(status.0.clone());
         }
-        self.notify(t, NotifyEvent::StateChange, position, now, out);
+        self.notify(t, NotifyEvent::StateChange, position, now);
         let at = format!("/flows/{fi}/nodes/{ni}");
         match node {
-            Node::Start { next, .. } => self.enter(t, &here(next), now, out, depth + 1),
+            Node::Start { next, .. } => self.enter(t, &here(next), now, depth + 1),
             Node::ParallelJoin { next, .. } => {
                 // Wait for every branch of the split that leads here.
                 let expected = flow
@@ -1180,7 +1160,7 @@ impl<'b> Engine<'b> {
                 *arrived += 1;
                 if *arrived >= expected {
                     t.joins.remove(position);
-                    self.enter(t, &here(next), now, out, depth + 1);
+                    self.enter(t, &here(next), now, depth + 1);
                 }
             }
             Node::Task {
@@ -1190,7 +1170,7 @@ impl<'b> Engine<'b> {
                 assign, deadline, ..
             } => {
                 t.at.push(position.to_owned());
-                self.dispatch(t, position, assign, now, out);
+                self.dispatch(t, position, assign, now);
                 if let Some(d) = deadline {
                     let minutes = span(Some(&d.within)).unwrap_or(0);
                     if let Some(due) = self.due(t, now, minutes, d.business_time) {
@@ -1227,7 +1207,7 @@ impl<'b> Engine<'b> {
                         ));
                     }
                 }
-                self.pause_if_listed(t, position, now, out);
+                self.pause_if_listed(t, position, now);
             }
             Node::Exclusive {
                 branches, default, ..
@@ -1240,19 +1220,19 @@ impl<'b> Engine<'b> {
                     }
                 }
                 if let Some(to) = to.or_else(|| default.as_ref().map(here)) {
-                    self.enter(t, &to, now, out, depth + 1);
+                    self.enter(t, &to, now, depth + 1);
                 }
             }
             Node::ParallelSplit { to, .. } => {
                 for target in to {
-                    self.enter(t, &here(target), now, out, depth + 1);
+                    self.enter(t, &here(target), now, depth + 1);
                 }
             }
             Node::Automatic { steps, next, .. } => {
                 for (s, step) in steps.iter().enumerate() {
-                    self.step(t, step, &format!("{at}/steps/{s}"), now, out);
+                    self.step(t, step, &format!("{at}/steps/{s}"), now);
                 }
-                self.enter(t, &here(next), now, out, depth + 1);
+                self.enter(t, &here(next), now, depth + 1);
             }
             Node::SubFlow {
                 flow: sub, next, ..
@@ -1267,17 +1247,17 @@ impl<'b> Engine<'b> {
                         })
                     })
                     .unwrap_or_default();
-                self.enter(t, &format!("{}#{start}", sub.as_str()), now, out, depth + 1);
+                self.enter(t, &format!("{}#{start}", sub.as_str()), now, depth + 1);
             }
             Node::End { emit, .. } => {
-                self.emit(t, emit, &format!("{at}/emit"), now, out);
+                self.emit(t, emit, &format!("{at}/emit"), now);
                 // The end of a sub-flow returns to its parent.
                 if let (Some(sub), Some((expected, back))) =
                     (split(position).0, t.returns.last().cloned())
                     && sub == expected
                 {
                     t.returns.pop();
-                    self.enter(t, &back, now, out, depth + 1);
+                    self.enter(t, &back, now, depth + 1);
                     return;
                 }
                 t.at.clear();
@@ -1290,29 +1270,22 @@ impl<'b> Engine<'b> {
                     .map(|c| c.target)
                     .collect();
                 for target in targets {
-                    self.stop_clock(t, target, now, out);
+                    self.stop_clock(t, target, now);
                 }
                 Self::log(
                     t,
-                    out,
                     now,
                     What::Closed {
                         node: position.into(),
                     },
                 );
-                self.notify(t, NotifyEvent::Closed, position, now, out);
+                self.notify(t, NotifyEvent::Closed, position, now);
             }
         }
     }
 
     /// Clocks stop while the ticket waits at a node (or in a status) its policy pauses on.
-    fn pause_if_listed(
-        &mut self,
-        t: &mut Ticket,
-        position: &str,
-        now: DateTime<Utc>,
-        out: &mut Vec<Happening>,
-    ) {
+    fn pause_if_listed(&mut self, t: &mut Ticket, position: &str, now: DateTime<Utc>) {
         let Some(policy) = self.sla_policy(t) else {
             return;
         };
@@ -1321,20 +1294,13 @@ impl<'b> Engine<'b> {
             .iter()
             .any(|s| s.as_str() == position || t.status.as_deref() == Some(s.as_str()));
         if listed && !t.paused {
-            self.pause(t, now, out);
+            self.pause(t, now);
         } else if !listed && t.paused && t.pause_started.is_some() {
-            self.resume(t, now, out);
+            self.resume(t, now);
         }
     }
 
-    fn step(
-        &mut self,
-        t: &mut Ticket,
-        step: &Step,
-        at: &str,
-        now: DateTime<Utc>,
-        out: &mut Vec<Happening>,
-    ) {
+    fn step(&mut self, t: &mut Ticket, step: &Step, at: &str, now: DateTime<Utc>) {
         match step {
             Step::SetField { field, .. } => {
                 if let Some(expr) = self.bundle.expr(&format!("{at}/value"))
@@ -1350,7 +1316,6 @@ impl<'b> Engine<'b> {
                 t.priority = priority_name(*priority).into();
                 Self::log(
                     t,
-                    out,
                     now,
                     What::Priority {
                         priority: t.priority.clone(),
@@ -1361,7 +1326,6 @@ impl<'b> Engine<'b> {
             Step::Price {} => {
                 Self::log(
                     t,
-                    out,
                     now,
                     What::Event {
                         name: "price".into(),
@@ -1379,32 +1343,18 @@ impl<'b> Engine<'b> {
                     payload: payload.clone(),
                     delay: delay.clone(),
                 };
-                self.emit_one(t, &event, at, now, out);
+                self.emit_one(t, &event, at, now);
             }
         }
     }
 
-    fn emit(
-        &mut self,
-        t: &mut Ticket,
-        events: &[Event],
-        at: &str,
-        now: DateTime<Utc>,
-        out: &mut Vec<Happening>,
-    ) {
+    fn emit(&mut self, t: &mut Ticket, events: &[Event], at: &str, now: DateTime<Utc>) {
         for (e, event) in events.iter().enumerate() {
-            self.emit_one(t, event, &format!("{at}/{e}"), now, out);
+            self.emit_one(t, event, &format!("{at}/{e}"), now);
         }
     }
 
-    fn emit_one(
-        &mut self,
-        t: &mut Ticket,
-        event: &Event,
-        at: &str,
-        now: DateTime<Utc>,
-        out: &mut Vec<Happening>,
-    ) {
+    fn emit_one(&mut self, t: &mut Ticket, event: &Event, at: &str, now: DateTime<Utc>) {
         let mut payload = Map::new();
         for name in event.payload.keys() {
             if let Some(expr) = self.bundle.expr(&format!(
@@ -1432,7 +1382,6 @@ impl<'b> Engine<'b> {
         } else {
             Self::log(
                 t,
-                out,
                 now,
                 What::Event {
                     name: event.event.0.clone(),
@@ -1449,7 +1398,6 @@ impl<'b> Engine<'b> {
         by: Option<&str>,
         data: &Map<String, Value>,
         now: DateTime<Utc>,
-        out: &mut Vec<Happening>,
     ) -> Result<(), Refusal> {
         // The first position that offers the action.
         let positions = t.at.clone();
@@ -1511,7 +1459,7 @@ impl<'b> Engine<'b> {
             };
             if t.paused && t.pause_started.is_some() {
                 // Leaving a pausing node resumes the clocks.
-                self.resume(t, now, out);
+                self.resume(t, now);
             }
             t.at.retain(|p| p != position);
             // The node's deadline and reminders go with the task.
@@ -1521,7 +1469,6 @@ impl<'b> Engine<'b> {
             });
             Self::log(
                 t,
-                out,
                 now,
                 What::Acted {
                     node: position.clone(),
@@ -1529,10 +1476,10 @@ impl<'b> Engine<'b> {
                     by: by.map(str::to_owned),
                 },
             );
-            self.stop_clock(t, "first_response", now, out);
-            self.emit(t, &emit, &emit_at, now, out);
+            self.stop_clock(t, "first_response", now);
+            self.emit(t, &emit, &emit_at, now);
             let target = format!("{prefix}{}", to.as_str());
-            self.enter(t, &target, now, out, 0);
+            self.enter(t, &target, now, 0);
             return Ok(());
         }
         if held {
@@ -1606,15 +1553,8 @@ impl<'b> Engine<'b> {
         out
     }
 
-    fn notify(
-        &mut self,
-        t: &mut Ticket,
-        event: NotifyEvent,
-        node: &str,
-        now: DateTime<Utc>,
-        out: &mut Vec<Happening>,
-    ) {
-        self.notify_at(t, event, node, now, None, out);
+    fn notify(&mut self, t: &mut Ticket, event: NotifyEvent, node: &str, now: DateTime<Utc>) {
+        self.notify_at(t, event, node, now, None);
     }
 
     /// Notification intents for `event`: channel by priority, quiet hours defer, a fallback is
@@ -1626,7 +1566,6 @@ impl<'b> Engine<'b> {
         node: &str,
         now: DateTime<Utc>,
         scheduled: Option<DateTime<Utc>>,
-        out: &mut Vec<Happening>,
     ) {
         let Some((fi, flow)) = self.flow(&t.flow) else {
             return;
@@ -1686,7 +1625,7 @@ impl<'b> Engine<'b> {
                 to: self.recipients(t, &rule.to),
                 channel,
                 template: rule.template.0.clone(),
-                send_at: stamp(send),
+                send_at: Stamp(send),
                 values,
             };
             if let (Some(ack), Some(fallback)) =
@@ -1696,7 +1635,7 @@ impl<'b> Engine<'b> {
                 let mut again = intent.clone();
                 again.id = format!("{id}-fallback");
                 again.channel = channel_name(fallback).into();
-                again.send_at = stamp(when);
+                again.send_at = Stamp(when);
                 t.pending.push((
                     when,
                     Pending::Fallback {
@@ -1708,7 +1647,7 @@ impl<'b> Engine<'b> {
             if send > now {
                 t.pending.push((send, Pending::Message(intent)));
             } else {
-                Self::log(t, out, now, What::Notify(intent));
+                Self::log(t, now, What::Notify(intent));
             }
         }
     }
@@ -1798,28 +1737,26 @@ fn notify_name(event: NotifyEvent) -> &'static str {
 pub fn simulate(bundle: &Bundle, script: &[Command], until: Option<DateTime<Utc>>) -> Timeline {
     let mut engine = Engine::new(bundle);
     let mut ticket: Option<Ticket> = None;
-    let mut timeline = Vec::new();
     let mut refusals = Vec::new();
     for (i, command) in script.iter().enumerate() {
-        match engine.apply(ticket.as_ref(), command) {
-            Ok((t, happened)) => {
-                timeline.extend(happened);
-                ticket = Some(t);
-            }
-            Err(refusal) => refusals.push((i, refusal)),
+        let applied = match ticket.as_mut() {
+            None => engine.open(command).map(|t| ticket = Some(t)),
+            Some(t) => engine.apply_to(t, command).map(drop),
+        };
+        if let Err(refusal) = applied {
+            refusals.push((i, refusal));
         }
     }
-    if let (Some(until), Some(t)) = (until, ticket.as_ref()) {
+    if let (Some(until), Some(t)) = (until, ticket.as_mut()) {
         let tick = Command {
             at: until.fixed_offset(),
             kind: CommandKind::Tick,
         };
-        if let Ok((t2, happened)) = engine.apply(Some(t), &tick) {
-            timeline.extend(happened);
-            ticket = Some(t2);
-        }
+        // A tick earlier than the last command is refused; the timeline ends there.
+        let _ = engine.apply_to(t, &tick);
     }
-    let next_due = ticket.as_ref().and_then(|t| engine.next_due(t)).map(stamp);
+    let timeline = ticket.as_ref().map(|t| t.log.clone()).unwrap_or_default();
+    let next_due = ticket.as_ref().and_then(|t| engine.next_due(t)).map(Stamp);
     Timeline {
         ticket,
         timeline,

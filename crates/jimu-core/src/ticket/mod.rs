@@ -130,11 +130,47 @@ pub struct Ticket {
     #[serde(skip)]
     pub(crate) loads: BTreeMap<String, u32>,
     #[serde(skip)]
-    pub(crate) fired: Vec<String>,
+    pub(crate) fired: Vec<engine::Due>,
     #[serde(skip)]
     pub(crate) sequence: u64,
     /// The append-only log.
     pub log: Vec<Happening>,
+}
+
+/// An instant of a ticket's life: UTC, written as RFC 3339 to the second
+/// (`2026-11-16T01:00:00Z`) when serialized or displayed. Kept as a time, not as text, so the
+/// engine formats only what a host reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Stamp(pub DateTime<Utc>);
+
+impl std::fmt::Display for Stamp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        use chrono::{Datelike, Timelike};
+        let t = self.0;
+        // Years outside 0..=9999 do not occur: bundles and commands are checked on the way in.
+        write!(
+            f,
+            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+            t.year(),
+            t.month(),
+            t.day(),
+            t.hour(),
+            t.minute(),
+            t.second()
+        )
+    }
+}
+
+impl Serialize for Stamp {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl From<DateTime<Utc>> for Stamp {
+    fn from(at: DateTime<Utc>) -> Self {
+        Self(at)
+    }
 }
 
 /// An SLA clock of the ticket.
@@ -142,14 +178,12 @@ pub struct Ticket {
 pub struct Clock {
     /// `first_response`, `next_update` or `resolution`.
     pub target: &'static str,
-    pub started: String,
+    pub started: Stamp,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub due: Option<String>,
+    pub due: Option<Stamp>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub stopped: Option<String>,
+    pub stopped: Option<Stamp>,
     pub breached: bool,
-    #[serde(skip)]
-    pub(crate) due_at: Option<DateTime<Utc>>,
     #[serde(skip)]
     pub(crate) minutes: i64,
     #[serde(skip)]
@@ -192,14 +226,14 @@ pub struct Notification {
     pub channel: String,
     pub template: String,
     /// When to send it (quiet hours defer it).
-    pub send_at: String,
+    pub send_at: Stamp,
     pub values: Map<String, Value>,
 }
 
 /// One entry of a ticket's log and of a simulation's timeline.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Happening {
-    pub at: String,
+    pub at: Stamp,
     #[serde(flatten)]
     pub what: What,
 }
@@ -248,15 +282,15 @@ pub enum What {
     },
     SlaStarted {
         target: String,
-        due: String,
+        due: Stamp,
     },
     SlaWarning {
         target: String,
-        due: String,
+        due: Stamp,
     },
     SlaBreach {
         target: String,
-        due: String,
+        due: Stamp,
     },
     SlaStopped {
         target: String,
@@ -268,11 +302,11 @@ pub enum What {
     },
     DeadlineWarning {
         node: String,
-        due: String,
+        due: Stamp,
     },
     DeadlineBreach {
         node: String,
-        due: String,
+        due: Stamp,
     },
     Notify(Notification),
     Event {
@@ -299,5 +333,5 @@ pub struct Timeline {
     pub refusals: Vec<(usize, Refusal)>,
     /// The next moment something falls due, if any.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub next_due: Option<String>,
+    pub next_due: Option<Stamp>,
 }
