@@ -103,9 +103,12 @@ impl Scope {
     }
 
     /// The root names `text` reads when every one is declared (see
-    /// [`Self::reads_only_known_names`]), or `None` when unsure.
-    fn known_roots(&self, text: &str) -> Option<Vec<String>> {
+    /// [`Self::reads_only_known_names`]), with the member of the root each read goes through
+    /// (`ticket.fields.x` → (`ticket`, `fields`); a bare `ticket` → (`ticket`, none)), or
+    /// `None` when unsure.
+    fn known_roots(&self, text: &str) -> Option<(Vec<String>, Members)> {
         let mut roots: Vec<String> = Vec::new();
+        let mut members: Members = Vec::new();
         const KEYWORDS: [&str; 7] = ["and", "or", "not", "in", "true", "false", "null"];
         let bytes = text.as_bytes();
         let byte = |i: usize| bytes.get(i).copied().unwrap_or(0);
@@ -170,6 +173,10 @@ impl Scope {
                     if !roots.iter().any(|r| r == root) {
                         roots.push(root.to_owned());
                     }
+                    let member = (root.to_owned(), path.get(1).map(|m| (*m).to_owned()));
+                    if !members.contains(&member) {
+                        members.push(member);
+                    }
                     for segment in path.iter().skip(1) {
                         match ty {
                             VarType::Object(fields) => match fields.get(*segment) {
@@ -182,7 +189,7 @@ impl Scope {
                 }
             }
         }
-        Some(roots)
+        Some((roots, members))
     }
 
     fn lookup(&self, path: &[Rc<str>]) -> Result<(), (usize, Vec<&str>)> {
@@ -221,7 +228,13 @@ pub struct Expr {
     /// The top-level variables it reads, sorted: a host checks they are given before
     /// evaluating, so a missing value is a clear problem rather than a silent `null`.
     reads: Vec<String>,
+    /// The members of its roots it reads, when the text shows every one (see
+    /// [`Expr::reads_member`]); `None` when it may read anything.
+    members: Option<Members>,
 }
+
+/// (root, member) pairs an expression reads; a member of `None` reads the whole root.
+type Members = Vec<(String, Option<String>)>;
 
 /// A value the host computes before zen runs, bound to a hidden variable.
 #[derive(Debug, Clone)]
@@ -282,6 +295,16 @@ impl Expr {
     /// The top-level variables the expression reads (`ticket.type > x` → `ticket`, `x`).
     pub fn reads(&self) -> &[String] {
         &self.reads
+    }
+
+    /// Whether evaluating may read `root.member`, so a host building a large context can
+    /// leave out what is never read. `true` whenever unsure.
+    pub fn reads_member(&self, root: &str, member: &str) -> bool {
+        self.members.as_ref().is_none_or(|members| {
+            members
+                .iter()
+                .any(|(r, m)| r == root && m.as_deref().is_none_or(|m| m == member))
+        })
     }
 
     /// Whether evaluating needs an [`Env`] (it calls `business_days_between`).
@@ -538,8 +561,12 @@ impl Compiler {
         // zen's dependency walk parses the text again; most expressions only read plain names
         // the scope has, which a scan of the tokens shows without it.
         let quick = compiled.as_ref().ok().and_then(|_| scope.known_roots(text));
+        let mut members = None;
         let (references, mut reads) = match quick {
-            Some(roots) => (Vec::new(), roots),
+            Some((roots, read)) => {
+                members = Some(read);
+                (Vec::new(), roots)
+            }
             None => {
                 let references = intellisense.dependencies(text).references;
                 let mut roots: Vec<String> = Vec::new();
@@ -610,6 +637,13 @@ impl Compiler {
                             reads.push(root.clone());
                         }
                     }
+                    // The arguments see the same context as the text around them.
+                    for read in [&from.members, &to.members] {
+                        match (members.as_mut(), read) {
+                            (Some(all), Some(read)) => all.extend(read.iter().cloned()),
+                            _ => members = None,
+                        }
+                    }
                     computed.push(Native {
                         var: call.var.clone(),
                         from,
@@ -631,6 +665,7 @@ impl Compiler {
                     code,
                     natives: computed,
                     reads,
+                    members,
                 })
             }
             Err(err) => {
@@ -858,6 +893,22 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn the_members_an_expression_reads_come_from_its_text() {
+        let reads = |source: &str, member: &str| {
+            Expr::compile(source, &scope())
+                .unwrap_or_else(|p| panic!("{source}: {p:?}"))
+                .reads_member("ticket", member)
+        };
+        let source = "ticket.duration_h > 2 and len(ticket.type) == 1 and region == 'x'";
+        assert!(reads(source, "duration_h") && reads(source, "type"));
+        assert!(!reads(source, "fields"), "{source}");
+        assert!(!reads("region == 'ticket.type'", "type"));
+        // A bare root, or a text the scan cannot follow, may read every member.
+        assert!(reads("ticket != null", "fields"));
+        assert!(reads("ticket['type'] == 'a'", "fields"));
     }
 
     #[test]

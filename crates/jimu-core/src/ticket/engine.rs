@@ -130,8 +130,10 @@ impl<'b> Engine<'b> {
         Some((fi, flow, ni, n))
     }
 
-    /// The zen context of a ticket: `ticket`, `now`, and `action` when given.
+    /// The zen context of a ticket for `expr`: `ticket`, `now`, and `action` when given, with
+    /// only the members `expr` reads (an expression reading `ticket.fields` costs no stamps).
     fn context(
+        expr: &Expr,
         t: &Ticket,
         now: DateTime<Utc>,
         action: Option<(&str, &Map<String, Value>)>,
@@ -146,50 +148,54 @@ impl<'b> Engine<'b> {
                     .collect(),
             )
         };
-        let mut ticket = VariableMap::with_capacity(16);
-        ticket.insert("id".into(), text(&t.id));
-        ticket.insert("title".into(), text(&t.input.title));
-        ticket.insert("text".into(), text(&t.input.text));
-        ticket.insert(
-            "status".into(),
-            text(t.status.as_deref().unwrap_or_default()),
-        );
-        ticket.insert("node".into(), text(t.at.first().map_or("", String::as_str)));
-        ticket.insert("priority".into(), text(&t.priority));
-        ticket.insert(
-            "channel".into(),
-            text(t.input.channel.as_deref().unwrap_or_default()),
-        );
-        ticket.insert(
-            "region".into(),
-            text(t.input.region.as_deref().unwrap_or_default()),
-        );
-        ticket.insert("region_path".into(), list(&t.region_path));
-        ticket.insert(
-            "assignee".into(),
-            text(t.assignee.as_deref().unwrap_or_default()),
-        );
-        ticket.insert("created_at".into(), text(&stamp(t.created)));
-        ticket.insert("tags".into(), list(&t.input.tags));
-        ticket.insert(
-            "customer".into(),
-            Variable::from(Value::Object(t.input.customer.clone())),
-        );
-        ticket.insert(
-            "fields".into(),
-            Variable::from(Value::Object(t.input.fields.clone())),
-        );
-        if let Some(amount) = t.input.amount {
-            // Amounts are numbers to expressions.
-            ticket.insert("amount".into(), Variable::Number(amount));
-        }
+        let object = |map: &Map<String, Value>| {
+            Variable::from_object(
+                map.iter()
+                    .map(|(k, v)| (k.as_str().into(), Variable::from(v)))
+                    .collect(),
+            )
+        };
         let mut root = VariableMap::with_capacity(3);
-        root.insert("ticket".into(), Variable::from_object(ticket));
-        root.insert("now".into(), text(&stamp(now)));
+        if expr.reads().iter().any(|r| r == "ticket") {
+            let mut ticket = VariableMap::with_capacity(16);
+            let mut add = |name: &'static str, value: &dyn Fn() -> Variable| {
+                if expr.reads_member("ticket", name) {
+                    ticket.insert(name.into(), value());
+                }
+            };
+            add("id", &|| text(&t.id));
+            add("title", &|| text(&t.input.title));
+            add("text", &|| text(&t.input.text));
+            add("status", &|| text(t.status.as_deref().unwrap_or_default()));
+            add("node", &|| text(t.at.first().map_or("", String::as_str)));
+            add("priority", &|| text(&t.priority));
+            add("channel", &|| {
+                text(t.input.channel.as_deref().unwrap_or_default())
+            });
+            add("region", &|| {
+                text(t.input.region.as_deref().unwrap_or_default())
+            });
+            add("region_path", &|| list(&t.region_path));
+            add("assignee", &|| {
+                text(t.assignee.as_deref().unwrap_or_default())
+            });
+            add("created_at", &|| text(&stamp(t.created)));
+            add("tags", &|| list(&t.input.tags));
+            add("customer", &|| object(&t.input.customer));
+            add("fields", &|| object(&t.input.fields));
+            if let Some(amount) = t.input.amount {
+                // Amounts are numbers to expressions.
+                add("amount", &|| Variable::Number(amount));
+            }
+            root.insert("ticket".into(), Variable::from_object(ticket));
+        }
+        if expr.reads().iter().any(|r| r == "now") {
+            root.insert("now".into(), text(&stamp(now)));
+        }
         if let Some((name, data)) = action {
             let mut map = VariableMap::with_capacity(2);
             map.insert("name".into(), text(name));
-            map.insert("data".into(), Variable::from(Value::Object(data.clone())));
+            map.insert("data".into(), object(data));
             root.insert("action".into(), Variable::from_object(map));
         }
         Variable::from_object(root)
@@ -220,7 +226,7 @@ impl<'b> Engine<'b> {
         let Some(expr) = self.bundle.expr(pointer) else {
             return false;
         };
-        let context = Self::context(t, now, None);
+        let context = Self::context(expr, t, now, None);
         if let Variable::Object(map) = &context {
             let value = Variable::from(json!({"name": event, "node": node}));
             map.borrow_mut().insert("event".into(), value);
@@ -238,8 +244,12 @@ impl<'b> Engine<'b> {
         now: DateTime<Utc>,
         action: Option<(&str, &Map<String, Value>)>,
     ) -> Option<Variable> {
-        expr.evaluate_in(Self::context(t, now, action), &mut self.vm, self.bundle)
-            .ok()
+        expr.evaluate_in(
+            Self::context(expr, t, now, action),
+            &mut self.vm,
+            self.bundle,
+        )
+        .ok()
     }
 
     fn log(t: &mut Ticket, at: DateTime<Utc>, what: What) {
