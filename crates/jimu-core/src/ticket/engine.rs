@@ -68,6 +68,8 @@ fn target_name(t: SlaTargetName) -> &'static str {
 pub struct Engine<'b> {
     bundle: &'b Bundle,
     vm: VM,
+    /// The JSON pointer of the expression being looked up, reused.
+    pointer: String,
     /// Business clocks by calendar id, built once per engine.
     clocks: std::cell::RefCell<std::collections::BTreeMap<String, std::rc::Rc<BusinessClock>>>,
 }
@@ -77,6 +79,67 @@ fn split(position: &str) -> (Option<&str>, &str) {
     match position.split_once('#') {
         Some((flow, node)) => (Some(flow), node),
         None => (None, position),
+    }
+}
+
+/// A node of the bundle, written as its JSON pointer (`/flows/0/nodes/3`) only when needed.
+#[derive(Debug, Clone, Copy)]
+struct NodeAt {
+    fi: usize,
+    ni: usize,
+}
+
+impl std::fmt::Display for NodeAt {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "/flows/{}/nodes/{}", self.fi, self.ni)
+    }
+}
+
+/// Which events of a node: its own (`emit`), a step's, an action's or an approval outcome's.
+#[derive(Debug, Clone, Copy)]
+enum List {
+    Emit,
+    Step(usize),
+    Action(usize),
+    Outcome(&'static str),
+}
+
+/// One event of a node; its payload's expressions live under this pointer.
+#[derive(Debug, Clone, Copy)]
+struct EventAt {
+    node: NodeAt,
+    list: List,
+    e: usize,
+}
+
+impl std::fmt::Display for EventAt {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let (node, e) = (self.node, self.e);
+        match self.list {
+            List::Emit => write!(f, "{node}/emit/{e}"),
+            // A step is the event itself.
+            List::Step(s) => write!(f, "{node}/steps/{s}"),
+            List::Action(k) => write!(f, "{node}/actions/{k}/emit/{e}"),
+            List::Outcome(key) => write!(f, "{node}/{key}/emit/{e}"),
+        }
+    }
+}
+
+/// A JSON pointer segment: `~` and `/` escaped.
+struct Escaped<'a>(&'a str);
+
+impl std::fmt::Display for Escaped<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for part in self.0.split_inclusive(['~', '/']) {
+            match part.strip_suffix('~') {
+                Some(head) => write!(f, "{head}~0")?,
+                None => match part.strip_suffix('/') {
+                    Some(head) => write!(f, "{head}~1")?,
+                    None => f.write_str(part)?,
+                },
+            }
+        }
+        Ok(())
     }
 }
 
@@ -106,6 +169,7 @@ impl<'b> Engine<'b> {
         Self {
             bundle,
             vm: VM::new(),
+            pointer: String::with_capacity(64),
             clocks: std::cell::RefCell::default(),
         }
     }
@@ -201,14 +265,23 @@ impl<'b> Engine<'b> {
         Variable::from_object(root)
     }
 
+    /// The bundle's compiled expression at a JSON pointer, written into a reused buffer.
+    fn expr(&mut self, pointer: std::fmt::Arguments<'_>) -> Option<&'b Expr> {
+        use std::fmt::Write as _;
+        self.pointer.clear();
+        self.pointer.write_fmt(pointer).ok()?;
+        self.bundle.expr(&self.pointer)
+    }
+
+    /// Whether a condition holds; a missing condition does not.
     fn holds(
         &mut self,
-        pointer: &str,
+        expr: Option<&Expr>,
         t: &Ticket,
         now: DateTime<Utc>,
         action: Option<(&str, &Map<String, Value>)>,
     ) -> bool {
-        let Some(expr) = self.bundle.expr(pointer) else {
+        let Some(expr) = expr else {
             return false;
         };
         matches!(self.eval(expr, t, now, action), Some(Variable::Bool(true)))
@@ -217,13 +290,13 @@ impl<'b> Engine<'b> {
     /// A notification rule's condition: the ticket's context plus `event` (`name`, `node`).
     fn holds_for_event(
         &mut self,
-        pointer: &str,
+        expr: Option<&Expr>,
         t: &Ticket,
         now: DateTime<Utc>,
         event: &str,
         node: &str,
     ) -> bool {
-        let Some(expr) = self.bundle.expr(pointer) else {
+        let Some(expr) = expr else {
             return false;
         };
         let context = Self::context(expr, t, now, None);
@@ -499,7 +572,8 @@ impl<'b> Engine<'b> {
             loads: Default::default(),
             fired: Vec::new(),
             sequence: 0,
-            log: Vec::new(),
+            // Room for a typical ticket's life without regrowing.
+            log: Vec::with_capacity(32),
         };
         Self::log(
             &mut t,
@@ -511,8 +585,10 @@ impl<'b> Engine<'b> {
         );
         // The first SLA policy whose condition holds; one without a condition is the fallback.
         for (p, policy) in flow.sla.iter().enumerate() {
-            let applies = policy.when.is_none()
-                || self.holds(&format!("/flows/{fi}/sla/{p}/when"), &t, now, None);
+            let applies = policy.when.is_none() || {
+                let when = self.expr(format_args!("/flows/{fi}/sla/{p}/when"));
+                self.holds(when, &t, now, None)
+            };
             if applies {
                 t.sla_policy = Some(policy.id.0.clone());
                 break;
@@ -888,7 +964,7 @@ impl<'b> Engine<'b> {
                                 detail: recipients.join(","),
                             },
                         );
-                        Self::log(t, at, What::Notify(intent));
+                        Self::log(t, at, What::Notify(Box::new(intent)));
                     }
                     EscalationAction::SetPriority { priority } => {
                         t.priority = priority_name(*priority).into();
@@ -921,13 +997,13 @@ impl<'b> Engine<'b> {
         let mut candidates = self.candidates(t, Some(pool), dispatch);
         candidates.sort_by_key(|id| {
             !org.agents.iter().any(|a| {
-                a.id.as_str() == id
+                a.id.as_str() == *id
                     && a.regions
                         .iter()
                         .any(|r| t.region_path.iter().any(|p| p == r.as_str()))
             })
         });
-        candidates.into_iter().next()
+        candidates.into_iter().next().map(str::to_owned)
     }
 
     /// Agents of a pool (every agent without one), filtered by the dispatch's skills and region,
@@ -937,7 +1013,7 @@ impl<'b> Engine<'b> {
         t: &Ticket,
         pool: Option<&Pool>,
         dispatch: Option<&Dispatch>,
-    ) -> Vec<String> {
+    ) -> Vec<&'b str> {
         let org = &self.bundle.doc().org;
         let mut agents: Vec<&crate::format::org::Agent> = org
             .agents
@@ -973,7 +1049,7 @@ impl<'b> Engine<'b> {
         let strategy = dispatch.map(|d| d.strategy);
         match strategy {
             Some(Strategy::ByRegion) => {
-                agents.sort_by_key(|a| (!serves(a), !has_room(a), load(a), a.id.0.clone()))
+                agents.sort_by_key(|a| (!serves(a), !has_room(a), load(a), a.id.as_str()))
             }
             Some(Strategy::BySkill) => {
                 let wanted = dispatch.map_or(&[][..], |d| d.skills.as_slice());
@@ -982,15 +1058,15 @@ impl<'b> Engine<'b> {
                         std::cmp::Reverse(a.skills.iter().filter(|s| wanted.contains(s)).count()),
                         !has_room(a),
                         load(a),
-                        a.id.0.clone(),
+                        a.id.as_str(),
                     )
                 });
             }
             Some(Strategy::LeastLoaded) | None => {
-                agents.sort_by_key(|a| (!has_room(a), load(a), a.id.0.clone()))
+                agents.sort_by_key(|a| (!has_room(a), load(a), a.id.as_str()))
             }
             Some(Strategy::RoundRobin) => {
-                agents.sort_by_key(|a| a.id.0.clone());
+                agents.sort_by_key(|a| a.id.as_str());
                 // The turn is the ticket's: a stable hash of its id picks the first candidate.
                 let n = agents.len().max(1);
                 let turn = t.id.bytes().fold(0usize, |h, b| {
@@ -1000,13 +1076,12 @@ impl<'b> Engine<'b> {
             }
             Some(Strategy::Team | Strategy::Role) => return Vec::new(),
         }
-        agents.into_iter().map(|a| a.id.0.clone()).collect()
+        agents.into_iter().map(|a| a.id.as_str()).collect()
     }
 
     /// Keyword triage, dispatch and the owner of a task or approval.
     fn dispatch(&mut self, t: &mut Ticket, node: &str, dispatch: &Dispatch, now: DateTime<Utc>) {
-        let text = format!("{} {}", t.input.title, t.input.text);
-        let mut pool = dispatch.to.clone();
+        let mut pool = dispatch.to.as_ref();
         let mut jump = dispatch.vip_jump_queue
             && t.input
                 .customer
@@ -1016,9 +1091,12 @@ impl<'b> Engine<'b> {
                     tier.eq_ignore_ascii_case("vip") || tier.eq_ignore_ascii_case("svip")
                 });
         for rule in &dispatch.triage {
-            if rule.keywords.iter().any(|k| text.contains(k.as_str())) {
+            let said = |k: &String| {
+                t.input.title.contains(k.as_str()) || t.input.text.contains(k.as_str())
+            };
+            if rule.keywords.iter().any(said) {
                 if let Some(to) = &rule.to {
-                    pool = Some(to.clone());
+                    pool = Some(to);
                 }
                 if let Some(p) = rule.priority {
                     t.priority = priority_name(p).into();
@@ -1037,7 +1115,7 @@ impl<'b> Engine<'b> {
         }
         match dispatch.strategy {
             Strategy::Team | Strategy::Role => {
-                let queue = pool.as_ref().map_or_else(String::new, pool_name);
+                let queue = pool.map_or_else(String::new, pool_name);
                 let queue = if jump {
                     format!("{queue} (front)")
                 } else {
@@ -1054,21 +1132,20 @@ impl<'b> Engine<'b> {
                 );
             }
             _ => {
-                let candidates = self.candidates(t, pool.as_ref(), Some(dispatch));
+                let candidates = self.candidates(t, pool, Some(dispatch));
                 match candidates.first() {
                     Some(chosen) => {
-                        t.assignee = Some(chosen.clone());
-                        let reason = format!(
-                            "{}{}",
-                            strategy_name(dispatch.strategy),
-                            if jump { ", vip first" } else { "" }
-                        );
+                        t.assignee = Some((*chosen).to_owned());
+                        let mut reason = strategy_name(dispatch.strategy).to_owned();
+                        if jump {
+                            reason.push_str(", vip first");
+                        }
                         Self::log(
                             t,
                             now,
                             What::Assigned {
                                 node: node.into(),
-                                to: chosen.clone(),
+                                to: (*chosen).to_owned(),
                                 reason,
                             },
                         );
@@ -1076,9 +1153,7 @@ impl<'b> Engine<'b> {
                     }
                     None => {
                         t.assignee = None;
-                        let queue = pool
-                            .as_ref()
-                            .map_or_else(|| "unassigned".to_owned(), pool_name);
+                        let queue = pool.map_or_else(|| "unassigned".to_owned(), pool_name);
                         let queue = if jump {
                             format!("{queue} (front)")
                         } else {
@@ -1149,7 +1224,7 @@ impl<'b> Engine<'b> {
             t.status = Some(status.0.clone());
         }
         self.notify(t, NotifyEvent::StateChange, position, now);
-        let at = format!("/flows/{fi}/nodes/{ni}");
+        let at = NodeAt { fi, ni };
         match node {
             Node::Start { next, .. } => self.enter(t, &here(next), now, depth + 1),
             Node::ParallelJoin { next, .. } => {
@@ -1224,7 +1299,8 @@ impl<'b> Engine<'b> {
             } => {
                 let mut to = None;
                 for (b, branch) in branches.iter().enumerate() {
-                    if self.holds(&format!("{at}/branches/{b}/when"), t, now, None) {
+                    let when = self.expr(format_args!("{at}/branches/{b}/when"));
+                    if self.holds(when, t, now, None) {
                         to = Some(here(&branch.to));
                         break;
                     }
@@ -1240,7 +1316,7 @@ impl<'b> Engine<'b> {
             }
             Node::Automatic { steps, next, .. } => {
                 for (s, step) in steps.iter().enumerate() {
-                    self.step(t, step, &format!("{at}/steps/{s}"), now);
+                    self.step(t, step, at, s, now);
                 }
                 self.enter(t, &here(next), now, depth + 1);
             }
@@ -1260,7 +1336,7 @@ impl<'b> Engine<'b> {
                 self.enter(t, &format!("{}#{start}", sub.as_str()), now, depth + 1);
             }
             Node::End { emit, .. } => {
-                self.emit(t, emit, &format!("{at}/emit"), now);
+                self.emit(t, emit, at, List::Emit, now);
                 // The end of a sub-flow returns to its parent.
                 if let (Some(sub), Some((expected, back))) =
                     (split(position).0, t.returns.last().cloned())
@@ -1310,10 +1386,10 @@ impl<'b> Engine<'b> {
         }
     }
 
-    fn step(&mut self, t: &mut Ticket, step: &Step, at: &str, now: DateTime<Utc>) {
+    fn step(&mut self, t: &mut Ticket, step: &Step, at: NodeAt, s: usize, now: DateTime<Utc>) {
         match step {
             Step::SetField { field, .. } => {
-                if let Some(expr) = self.bundle.expr(&format!("{at}/value"))
+                if let Some(expr) = self.expr(format_args!("{at}/steps/{s}/value"))
                     && let Some(v) = self.eval(expr, t, now, None)
                 {
                     t.input.fields.insert(
@@ -1348,29 +1424,50 @@ impl<'b> Engine<'b> {
                 payload,
                 delay,
             } => {
-                let event = Event {
-                    event: event.clone(),
-                    payload: payload.clone(),
-                    delay: delay.clone(),
+                let place = EventAt {
+                    node: at,
+                    list: List::Step(s),
+                    e: 0,
                 };
-                self.emit_one(t, &event, at, now);
+                self.emit_one(t, event, payload, delay.as_ref(), place, now);
             }
         }
     }
 
-    fn emit(&mut self, t: &mut Ticket, events: &[Event], at: &str, now: DateTime<Utc>) {
+    fn emit(
+        &mut self,
+        t: &mut Ticket,
+        events: &[Event],
+        node: NodeAt,
+        list: List,
+        now: DateTime<Utc>,
+    ) {
         for (e, event) in events.iter().enumerate() {
-            self.emit_one(t, event, &format!("{at}/{e}"), now);
+            let place = EventAt { node, list, e };
+            self.emit_one(
+                t,
+                &event.event,
+                &event.payload,
+                event.delay.as_ref(),
+                place,
+                now,
+            );
         }
     }
 
-    fn emit_one(&mut self, t: &mut Ticket, event: &Event, at: &str, now: DateTime<Utc>) {
+    fn emit_one(
+        &mut self,
+        t: &mut Ticket,
+        event: &crate::format::Id,
+        expressions: &std::collections::BTreeMap<String, crate::format::ExprSource>,
+        delay: Option<&crate::format::DurationSpec>,
+        place: EventAt,
+        now: DateTime<Utc>,
+    ) {
         let mut payload = Map::new();
-        for name in event.payload.keys() {
-            if let Some(expr) = self.bundle.expr(&format!(
-                "{at}/payload/{}",
-                name.replace('~', "~0").replace('/', "~1")
-            )) && let Some(v) = self.eval(expr, t, now, None)
+        for name in expressions.keys() {
+            if let Some(expr) = self.expr(format_args!("{place}/payload/{}", Escaped(name)))
+                && let Some(v) = self.eval(expr, t, now, None)
             {
                 payload.insert(
                     name.clone(),
@@ -1378,13 +1475,13 @@ impl<'b> Engine<'b> {
                 );
             }
         }
-        let delay = span(event.delay.as_ref()).unwrap_or(0);
+        let delay = span(delay).unwrap_or(0);
         if delay > 0 {
             if let Some(when) = now.checked_add_signed(Duration::minutes(delay)) {
                 t.pending.push((
                     when,
                     Pending::Event {
-                        name: event.event.0.clone(),
+                        name: event.0.clone(),
                         payload,
                     },
                 ));
@@ -1394,7 +1491,7 @@ impl<'b> Engine<'b> {
                 t,
                 now,
                 What::Event {
-                    name: event.event.0.clone(),
+                    name: event.0.clone(),
                     payload,
                 },
             );
@@ -1410,23 +1507,19 @@ impl<'b> Engine<'b> {
         now: DateTime<Utc>,
     ) -> Result<(), Refusal> {
         // The first position that offers the action.
-        let positions = t.at.clone();
         let mut held = false;
-        for position in &positions {
+        let mut offered = None;
+        for (i, position) in t.at.iter().enumerate() {
             let Some((fi, _, ni, node)) = self.node(t, position) else {
                 continue;
             };
-            let prefix = split(position)
-                .0
-                .map(|f| format!("{f}#"))
-                .unwrap_or_default();
-            let at = format!("/flows/{fi}/nodes/{ni}");
+            let at = NodeAt { fi, ni };
             if !node.common().enabled {
                 // A ticket held at a disabled node waits until the node is enabled again.
                 held = true;
                 continue;
             }
-            let (to, emit, emit_at) = match node {
+            let (to, emit, list) = match node {
                 Node::Task { actions, .. } => {
                     let Some((k, found)) = actions
                         .iter()
@@ -1435,25 +1528,17 @@ impl<'b> Engine<'b> {
                     else {
                         continue;
                     };
-                    if found.guard.is_some()
-                        && !self.holds(
-                            &format!("{at}/actions/{k}/guard"),
-                            t,
-                            now,
-                            Some((action, data)),
-                        )
-                    {
-                        return Err(refuse(
-                            "guard",
-                            format!("操作「{action}」的条件不满足"),
-                            format!("the guard of `{action}` does not hold"),
-                        ));
+                    if found.guard.is_some() {
+                        let guard = self.expr(format_args!("{at}/actions/{k}/guard"));
+                        if !self.holds(guard, t, now, Some((action, data))) {
+                            return Err(refuse(
+                                "guard",
+                                format!("操作「{action}」的条件不满足"),
+                                format!("the guard of `{action}` does not hold"),
+                            ));
+                        }
                     }
-                    (
-                        found.to.clone(),
-                        found.emit.clone(),
-                        format!("{at}/actions/{k}/emit"),
-                    )
+                    (&found.to, &found.emit, List::Action(k))
                 }
                 Node::Approval {
                     approve, reject, ..
@@ -1463,31 +1548,42 @@ impl<'b> Engine<'b> {
                     } else {
                         (reject, "reject")
                     };
-                    (o.to.clone(), o.emit.clone(), format!("{at}/{key}/emit"))
+                    (&o.to, &o.emit, List::Outcome(key))
                 }
                 _ => continue,
             };
+            offered = Some((i, at, to, emit, list));
+            break;
+        }
+        if let Some((i, at, to, emit, list)) = offered {
+            let position = t.at.get(i).cloned().unwrap_or_default();
+            let prefix = split(&position)
+                .0
+                .map(|f| format!("{f}#"))
+                .unwrap_or_default();
             if t.paused && t.pause_started.is_some() {
                 // Leaving a pausing node resumes the clocks.
                 self.resume(t, now);
             }
-            t.at.retain(|p| p != position);
+            t.at.retain(|p| *p != position);
             // The node's deadline and reminders go with the task.
             t.pending.retain(|(_, p)| match p {
-                Pending::Deadline { node, .. } | Pending::Reminder { node, .. } => node != position,
+                Pending::Deadline { node, .. } | Pending::Reminder { node, .. } => {
+                    *node != position
+                }
                 _ => true,
             });
             Self::log(
                 t,
                 now,
                 What::Acted {
-                    node: position.clone(),
+                    node: position,
                     action: action.into(),
                     by: by.map(str::to_owned),
                 },
             );
             self.stop_clock(t, "first_response", now);
-            self.emit(t, &emit, &emit_at, now);
+            self.emit(t, emit, at, list, now);
             let target = format!("{prefix}{}", to.as_str());
             self.enter(t, &target, now, 0);
             return Ok(());
@@ -1499,15 +1595,15 @@ impl<'b> Engine<'b> {
                 "the ticket is held at a disabled node until it is enabled again",
             ));
         }
-        let offered: Vec<String> = positions
-            .iter()
-            .filter_map(|p| self.node(t, p))
-            .flat_map(|(_, _, _, n)| match n {
-                Node::Task { actions, .. } => actions.iter().map(|a| a.id.0.clone()).collect(),
-                Node::Approval { .. } => vec!["approve".into(), "reject".into()],
-                _ => Vec::new(),
-            })
-            .collect();
+        let offered: Vec<String> =
+            t.at.iter()
+                .filter_map(|p| self.node(t, p))
+                .flat_map(|(_, _, _, n)| match n {
+                    Node::Task { actions, .. } => actions.iter().map(|a| a.id.0.clone()).collect(),
+                    Node::Approval { .. } => vec!["approve".into(), "reject".into()],
+                    _ => Vec::new(),
+                })
+                .collect();
         Err(refuse(
             "no-such-action",
             format!("当前节点没有操作「{action}」，可用：{}", offered.join("、")),
@@ -1553,7 +1649,7 @@ impl<'b> Engine<'b> {
                     if members.is_empty() {
                         out.push(pool_name(pool));
                     } else {
-                        out.extend(members);
+                        out.extend(members.into_iter().map(str::to_owned));
                     }
                 }
             }
@@ -1588,16 +1684,11 @@ impl<'b> Engine<'b> {
             if !rule.nodes.is_empty() && !rule.nodes.iter().any(|n| n.as_str() == node) {
                 continue;
             }
-            if rule.when.is_some()
-                && !self.holds_for_event(
-                    &format!("/flows/{fi}/notifications/{r}/when"),
-                    t,
-                    now,
-                    name,
-                    node,
-                )
-            {
-                continue;
+            if rule.when.is_some() {
+                let when = self.expr(format_args!("/flows/{fi}/notifications/{r}/when"));
+                if !self.holds_for_event(when, t, now, name, node) {
+                    continue;
+                }
             }
             let by_priority = rule
                 .by_priority
@@ -1650,14 +1741,14 @@ impl<'b> Engine<'b> {
                     when,
                     Pending::Fallback {
                         notification: id.clone(),
-                        intent: again,
+                        intent: Box::new(again),
                     },
                 ));
             }
             if send > now {
-                t.pending.push((send, Pending::Message(intent)));
+                t.pending.push((send, Pending::Message(Box::new(intent))));
             } else {
-                Self::log(t, now, What::Notify(intent));
+                Self::log(t, now, What::Notify(Box::new(intent)));
             }
         }
     }
@@ -1772,5 +1863,22 @@ pub fn simulate(bundle: &Bundle, script: &[Command], until: Option<DateTime<Utc>
         timeline,
         refusals,
         next_due,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pointers_escape_their_segments() {
+        assert_eq!(Escaped("a/b~c~").to_string(), "a~1b~0c~0");
+        assert_eq!(Escaped("金额").to_string(), "金额");
+        let place = EventAt {
+            node: NodeAt { fi: 1, ni: 2 },
+            list: List::Action(3),
+            e: 4,
+        };
+        assert_eq!(place.to_string(), "/flows/1/nodes/2/actions/3/emit/4");
     }
 }

@@ -208,10 +208,10 @@ pub(crate) enum Pending {
         node: String,
         every: i64,
     },
-    Message(Notification),
+    Message(Box<Notification>),
     Fallback {
         notification: String,
-        intent: Notification,
+        intent: Box<Notification>,
     },
 }
 
@@ -308,7 +308,7 @@ pub enum What {
         node: String,
         due: Stamp,
     },
-    Notify(Notification),
+    Notify(Box<Notification>),
     Event {
         name: String,
         payload: Map<String, Value>,
