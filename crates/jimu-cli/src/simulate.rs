@@ -204,7 +204,7 @@ impl Printer {
             What::SlaBreach { target, due } => {
                 ("sla_breach", format!("{target}, due {}", self.time(due)))
             }
-            What::SlaStopped { target } => ("sla_stopped", target.clone()),
+            What::SlaStopped { target } => ("sla_stopped", (*target).to_owned()),
             What::Escalated {
                 target,
                 action,

@@ -232,7 +232,7 @@ impl<'b> Engine<'b> {
             add("text", &|| text(&t.input.text));
             add("status", &|| text(t.status.as_deref().unwrap_or_default()));
             add("node", &|| text(t.at.first().map_or("", String::as_str)));
-            add("priority", &|| text(&t.priority));
+            add("priority", &|| text(t.priority));
             add("channel", &|| {
                 text(t.input.channel.as_deref().unwrap_or_default())
             });
@@ -533,14 +533,22 @@ impl<'b> Engine<'b> {
                 format!("no flow `{flow_id}`"),
             ));
         };
-        let priority = input.priority.clone().unwrap_or_else(|| "normal".into());
-        if !["urgent", "high", "normal", "low"].contains(&priority.as_str()) {
-            return Err(refuse(
-                "bad-priority",
-                format!("优先级「{priority}」无效"),
-                format!("unknown priority `{priority}`"),
-            ));
-        }
+        let priority = match input.priority.as_deref() {
+            None => "normal",
+            Some(given) => match ["urgent", "high", "normal", "low"]
+                .into_iter()
+                .find(|p| *p == given)
+            {
+                Some(known) => known,
+                None => {
+                    return Err(refuse(
+                        "bad-priority",
+                        format!("优先级「{given}」无效"),
+                        format!("unknown priority `{given}`"),
+                    ));
+                }
+            },
+        };
         let region_path = input
             .region
             .as_deref()
@@ -556,7 +564,7 @@ impl<'b> Engine<'b> {
             closed: false,
             at: Vec::new(),
             assignee: None,
-            priority: priority.clone(),
+            priority,
             status: None,
             sla_policy: None,
             clocks: Vec::new(),
@@ -683,7 +691,7 @@ impl<'b> Engine<'b> {
                 t,
                 now,
                 What::SlaStarted {
-                    target: target.into(),
+                    target,
                     due: Stamp(due),
                 },
             );
@@ -704,7 +712,7 @@ impl<'b> Engine<'b> {
         }
     }
 
-    fn stop_clock(&mut self, t: &mut Ticket, target: &str, now: DateTime<Utc>) {
+    fn stop_clock(&mut self, t: &mut Ticket, target: &'static str, now: DateTime<Utc>) {
         let mut stopped = false;
         for clock in t
             .clocks
@@ -715,13 +723,7 @@ impl<'b> Engine<'b> {
             stopped = true;
         }
         if stopped {
-            Self::log(
-                t,
-                now,
-                What::SlaStopped {
-                    target: target.into(),
-                },
-            );
+            Self::log(t, now, What::SlaStopped { target });
         }
     }
 
@@ -887,14 +889,7 @@ impl<'b> Engine<'b> {
         match key {
             Due::Pending(_) => {}
             Due::Warning(_) => {
-                Self::log(
-                    t,
-                    at,
-                    What::SlaWarning {
-                        target: target.into(),
-                        due,
-                    },
-                );
+                Self::log(t, at, What::SlaWarning { target, due });
                 let node = t.at.first().cloned().unwrap_or_default();
                 self.notify(t, NotifyEvent::SlaWarning, &node, at);
             }
@@ -902,14 +897,7 @@ impl<'b> Engine<'b> {
                 if let Some(c) = t.clocks.iter_mut().find(|c| c.target == target) {
                     c.breached = true;
                 }
-                Self::log(
-                    t,
-                    at,
-                    What::SlaBreach {
-                        target: target.into(),
-                        due,
-                    },
-                );
+                Self::log(t, at, What::SlaBreach { target, due });
                 let node = t.at.first().cloned().unwrap_or_default();
                 self.notify(t, NotifyEvent::SlaBreach, &node, at);
             }
@@ -926,7 +914,7 @@ impl<'b> Engine<'b> {
                             t,
                             at,
                             What::Escalated {
-                                target: target.into(),
+                                target,
                                 action: "reassign".into(),
                                 detail,
                             },
@@ -959,7 +947,7 @@ impl<'b> Engine<'b> {
                             t,
                             at,
                             What::Escalated {
-                                target: target.into(),
+                                target,
                                 action: "notify".into(),
                                 detail: recipients.join(","),
                             },
@@ -967,14 +955,14 @@ impl<'b> Engine<'b> {
                         Self::log(t, at, What::Notify(Box::new(intent)));
                     }
                     EscalationAction::SetPriority { priority } => {
-                        t.priority = priority_name(*priority).into();
+                        t.priority = priority_name(*priority);
                         Self::log(
                             t,
                             at,
                             What::Escalated {
-                                target: target.into(),
+                                target,
                                 action: "set_priority".into(),
-                                detail: t.priority.clone(),
+                                detail: t.priority.to_owned(),
                             },
                         );
                     }
@@ -1099,12 +1087,12 @@ impl<'b> Engine<'b> {
                     pool = Some(to);
                 }
                 if let Some(p) = rule.priority {
-                    t.priority = priority_name(p).into();
+                    t.priority = priority_name(p);
                     Self::log(
                         t,
                         now,
                         What::Priority {
-                            priority: t.priority.clone(),
+                            priority: t.priority,
                             reason: format!("triage: {}", rule.keywords.join("/")),
                         },
                     );
@@ -1399,12 +1387,12 @@ impl<'b> Engine<'b> {
                 }
             }
             Step::SetPriority { priority } => {
-                t.priority = priority_name(*priority).into();
+                t.priority = priority_name(*priority);
                 Self::log(
                     t,
                     now,
                     What::Priority {
-                        priority: t.priority.clone(),
+                        priority: t.priority,
                         reason: "automatic".into(),
                     },
                 );
@@ -1690,15 +1678,12 @@ impl<'b> Engine<'b> {
                     continue;
                 }
             }
-            let by_priority = rule
-                .by_priority
-                .as_ref()
-                .map(|b| match t.priority.as_str() {
-                    "urgent" => &b.urgent,
-                    "high" => &b.high,
-                    "low" => &b.low,
-                    _ => &b.normal,
-                });
+            let by_priority = rule.by_priority.as_ref().map(|b| match t.priority {
+                "urgent" => &b.urgent,
+                "high" => &b.high,
+                "low" => &b.low,
+                _ => &b.normal,
+            });
             let channel = by_priority
                 .and_then(|c| c.first())
                 .or(rule.channels.first())

@@ -101,7 +101,8 @@ pub struct Ticket {
     pub at: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub assignee: Option<String>,
-    pub priority: String,
+    /// `urgent`, `high`, `normal` or `low`.
+    pub priority: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -244,7 +245,7 @@ pub struct Happening {
 pub enum What {
     Created {
         flow: String,
-        priority: String,
+        priority: &'static str,
     },
     Entered {
         node: String,
@@ -277,26 +278,26 @@ pub enum What {
         to: String,
     },
     Priority {
-        priority: String,
+        priority: &'static str,
         reason: String,
     },
     SlaStarted {
-        target: String,
+        target: &'static str,
         due: Stamp,
     },
     SlaWarning {
-        target: String,
+        target: &'static str,
         due: Stamp,
     },
     SlaBreach {
-        target: String,
+        target: &'static str,
         due: Stamp,
     },
     SlaStopped {
-        target: String,
+        target: &'static str,
     },
     Escalated {
-        target: String,
+        target: &'static str,
         action: String,
         detail: String,
     },
