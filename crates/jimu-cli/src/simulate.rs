@@ -172,7 +172,7 @@ impl Printer {
         let by = |by: &Option<String>| by.as_ref().map_or_else(String::new, |b| format!(" by {b}"));
         match what {
             What::Created { flow, priority } => ("created", format!("{flow}, priority {priority}")),
-            What::Entered { node } => ("entered", node.clone()),
+            What::Entered { node } => ("entered", node.to_string()),
             What::Assigned { node, to, reason } => {
                 ("assigned", format!("{node} → {to} ({reason})"))
             }
@@ -192,7 +192,7 @@ impl Printer {
             ),
             What::Paused => ("paused", String::new()),
             What::Resumed => ("resumed", String::new()),
-            What::Held { node } => ("held", node.clone()),
+            What::Held { node } => ("held", node.to_string()),
             What::Skipped { node, to } => ("skipped", format!("{node} → {to}")),
             What::Priority { priority, reason } => ("priority", format!("{priority} ({reason})")),
             What::SlaStarted { target, due } => {
@@ -233,12 +233,12 @@ impl Printer {
             }
             What::Event { name, payload } => {
                 if payload.is_empty() {
-                    ("event", name.clone())
+                    ("event", name.to_string())
                 } else {
                     ("event", format!("{name} {}", compact(payload)))
                 }
             }
-            What::Closed { node } => ("closed", node.clone()),
+            What::Closed { node } => ("closed", node.to_string()),
         }
     }
 
@@ -263,7 +263,7 @@ impl Printer {
             .map(|position| {
                 let (flow_id, node_id) = position
                     .split_once('#')
-                    .map_or((ticket.flow.as_str(), position.as_str()), |(f, n)| (f, n));
+                    .map_or((ticket.flow.as_str(), &**position), |(f, n)| (f, n));
                 let name = bundle
                     .doc()
                     .flows
@@ -273,7 +273,7 @@ impl Printer {
                     .map(|n| pick(&n.common().name.localized(), lang));
                 match name {
                     Some(name) => format!("{position} ({name})"),
-                    None => position.clone(),
+                    None => position.to_string(),
                 }
             })
             .collect();

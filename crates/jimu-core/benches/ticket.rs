@@ -117,7 +117,7 @@ fn ticket(c: &mut Criterion) {
         .log
         .iter()
         .filter_map(|h| match &h.what {
-            What::Entered { node } => Some(node.as_str()),
+            What::Entered { node } => Some(&**node),
             _ => None,
         })
         .collect();

@@ -2,7 +2,7 @@
 //! notifications and events, each command atomic (refused commands change nothing).
 
 use super::{
-    Clock, Command, CommandKind, Happening, Notification, Pending, Refusal, Stamp, Ticket,
+    Clock, Command, CommandKind, Happening, Name, Notification, Pending, Refusal, Stamp, Ticket,
     TicketInput, Timeline, What,
 };
 use crate::Localized;
@@ -68,6 +68,10 @@ fn target_name(t: SlaTargetName) -> &'static str {
 pub struct Engine<'b> {
     bundle: &'b Bundle,
     vm: VM,
+    /// Names handed out so far: each text is allocated once per engine.
+    names: std::cell::RefCell<
+        std::collections::HashMap<Box<str>, Name, std::hash::BuildHasherDefault<ahash::AHasher>>,
+    >,
     /// The JSON pointer of the expression being looked up, reused.
     pointer: String,
     /// Business clocks by calendar id, built once per engine.
@@ -170,6 +174,7 @@ impl<'b> Engine<'b> {
             bundle,
             vm: VM::new(),
             pointer: String::with_capacity(64),
+            names: std::cell::RefCell::default(),
             clocks: std::cell::RefCell::default(),
         }
     }
@@ -231,7 +236,7 @@ impl<'b> Engine<'b> {
             add("title", &|| text(&t.input.title));
             add("text", &|| text(&t.input.text));
             add("status", &|| text(t.status.as_deref().unwrap_or_default()));
-            add("node", &|| text(t.at.first().map_or("", String::as_str)));
+            add("node", &|| text(t.at.first().map_or("", |n| n)));
             add("priority", &|| text(t.priority));
             add("channel", &|| {
                 text(t.input.channel.as_deref().unwrap_or_default())
@@ -263,6 +268,26 @@ impl<'b> Engine<'b> {
             root.insert("action".into(), Variable::from_object(map));
         }
         Variable::from_object(root)
+    }
+
+    /// The position of node `id` in the flow of `prefix` (`sub#` inside a sub-flow).
+    fn here(&self, prefix: &str, id: &crate::format::Id) -> Name {
+        if prefix.is_empty() {
+            self.name(id.as_str())
+        } else {
+            self.name(&format!("{prefix}{}", id.as_str()))
+        }
+    }
+
+    /// `text` as a shared name, allocated once per engine.
+    fn name(&self, text: &str) -> Name {
+        let mut names = self.names.borrow_mut();
+        if let Some(name) = names.get(text) {
+            return Name::clone(name);
+        }
+        let name = Name::from(text);
+        names.insert(text.into(), Name::clone(&name));
+        name
     }
 
     /// The bundle's compiled expression at a JSON pointer, written into a reused buffer.
@@ -451,14 +476,14 @@ impl<'b> Engine<'b> {
                         format!("no agent `{to}`"),
                     ));
                 }
-                t.assignee = Some(to.clone());
+                t.assignee = Some(self.name(to));
                 let node = t.at.first().cloned().unwrap_or_default();
                 Self::log(
                     t,
                     now,
                     What::Assigned {
                         node: node.clone(),
-                        to: to.clone(),
+                        to: self.name(to),
                         reason: "manual".into(),
                     },
                 );
@@ -909,7 +934,7 @@ impl<'b> Engine<'b> {
                     EscalationAction::Reassign { to } => {
                         let chosen = self.pick(t, to, None);
                         let detail = chosen.clone().unwrap_or_else(|| pool_name(to));
-                        t.assignee = chosen;
+                        t.assignee = chosen.as_deref().map(|c| self.name(c));
                         Self::log(
                             t,
                             at,
@@ -1123,7 +1148,8 @@ impl<'b> Engine<'b> {
                 let candidates = self.candidates(t, pool, Some(dispatch));
                 match candidates.first() {
                     Some(chosen) => {
-                        t.assignee = Some((*chosen).to_owned());
+                        let chosen = self.name(chosen);
+                        t.assignee = Some(Name::clone(&chosen));
                         let mut reason = strategy_name(dispatch.strategy).to_owned();
                         if jump {
                             reason.push_str(", vip first");
@@ -1133,7 +1159,7 @@ impl<'b> Engine<'b> {
                             now,
                             What::Assigned {
                                 node: node.into(),
-                                to: (*chosen).to_owned(),
+                                to: chosen,
                                 reason,
                             },
                         );
@@ -1173,7 +1199,6 @@ impl<'b> Engine<'b> {
             .0
             .map(|f| format!("{f}#"))
             .unwrap_or_default();
-        let here = |id: &crate::format::Id| format!("{prefix}{}", id.as_str());
         let common = node.common();
         if !common.enabled {
             match common.when_disabled {
@@ -1183,13 +1208,13 @@ impl<'b> Engine<'b> {
                         now,
                         What::Skipped {
                             node: position.into(),
-                            to: here(to),
+                            to: self.here(&prefix, to),
                         },
                     );
-                    self.enter(t, &here(to), now, depth + 1);
+                    self.enter(t, &self.here(&prefix, to), now, depth + 1);
                 }
                 _ => {
-                    t.at.push(position.to_owned());
+                    t.at.push(self.name(position));
                     Self::log(
                         t,
                         now,
@@ -1214,7 +1239,7 @@ impl<'b> Engine<'b> {
         self.notify(t, NotifyEvent::StateChange, position, now);
         let at = NodeAt { fi, ni };
         match node {
-            Node::Start { next, .. } => self.enter(t, &here(next), now, depth + 1),
+            Node::Start { next, .. } => self.enter(t, &self.here(&prefix, next), now, depth + 1),
             Node::ParallelJoin { next, .. } => {
                 // Wait for every branch of the split that leads here.
                 let expected = flow
@@ -1233,7 +1258,7 @@ impl<'b> Engine<'b> {
                 *arrived += 1;
                 if *arrived >= expected {
                     t.joins.remove(position);
-                    self.enter(t, &here(next), now, depth + 1);
+                    self.enter(t, &self.here(&prefix, next), now, depth + 1);
                 }
             }
             Node::Task {
@@ -1242,7 +1267,7 @@ impl<'b> Engine<'b> {
             | Node::Approval {
                 assign, deadline, ..
             } => {
-                t.at.push(position.to_owned());
+                t.at.push(self.name(position));
                 self.dispatch(t, position, assign, now);
                 if let Some(d) = deadline {
                     let minutes = span(Some(&d.within)).unwrap_or(0);
@@ -1253,7 +1278,7 @@ impl<'b> Engine<'b> {
                             t.pending.push((
                                 w,
                                 Pending::Deadline {
-                                    node: position.to_owned(),
+                                    node: self.name(position),
                                     due,
                                     breach: false,
                                 },
@@ -1262,7 +1287,7 @@ impl<'b> Engine<'b> {
                         t.pending.push((
                             due,
                             Pending::Deadline {
-                                node: position.to_owned(),
+                                node: self.name(position),
                                 due,
                                 breach: true,
                             },
@@ -1274,7 +1299,7 @@ impl<'b> Engine<'b> {
                         t.pending.push((
                             first,
                             Pending::Reminder {
-                                node: position.to_owned(),
+                                node: self.name(position),
                                 every,
                             },
                         ));
@@ -1289,29 +1314,30 @@ impl<'b> Engine<'b> {
                 for (b, branch) in branches.iter().enumerate() {
                     let when = self.expr(format_args!("{at}/branches/{b}/when"));
                     if self.holds(when, t, now, None) {
-                        to = Some(here(&branch.to));
+                        to = Some(self.here(&prefix, &branch.to));
                         break;
                     }
                 }
-                if let Some(to) = to.or_else(|| default.as_ref().map(here)) {
+                if let Some(to) = to.or_else(|| default.as_ref().map(|d| self.here(&prefix, d))) {
                     self.enter(t, &to, now, depth + 1);
                 }
             }
             Node::ParallelSplit { to, .. } => {
                 for target in to {
-                    self.enter(t, &here(target), now, depth + 1);
+                    self.enter(t, &self.here(&prefix, target), now, depth + 1);
                 }
             }
             Node::Automatic { steps, next, .. } => {
                 for (s, step) in steps.iter().enumerate() {
                     self.step(t, step, at, s, now);
                 }
-                self.enter(t, &here(next), now, depth + 1);
+                self.enter(t, &self.here(&prefix, next), now, depth + 1);
             }
             Node::SubFlow {
                 flow: sub, next, ..
             } => {
-                t.returns.push((sub.0.clone(), here(next)));
+                t.returns
+                    .push((sub.0.clone(), self.here(&prefix, next).to_string()));
                 let start = self
                     .flow(sub.as_str())
                     .and_then(|(_, f)| {
@@ -1469,7 +1495,7 @@ impl<'b> Engine<'b> {
                 t.pending.push((
                     when,
                     Pending::Event {
-                        name: event.0.clone(),
+                        name: self.name(event.as_str()),
                         payload,
                     },
                 ));
@@ -1479,7 +1505,7 @@ impl<'b> Engine<'b> {
                 t,
                 now,
                 What::Event {
-                    name: event.0.clone(),
+                    name: self.name(event.as_str()),
                     payload,
                 },
             );
@@ -1606,7 +1632,9 @@ impl<'b> Engine<'b> {
         let mut out = Vec::new();
         for r in to {
             match r {
-                Recipient::Named(NamedRecipient::Assignee) => out.extend(t.assignee.clone()),
+                Recipient::Named(NamedRecipient::Assignee) => {
+                    out.extend(t.assignee.as_deref().map(str::to_owned));
+                }
                 Recipient::Named(NamedRecipient::Customer) => out.push(
                     t.input
                         .customer
@@ -1620,7 +1648,7 @@ impl<'b> Engine<'b> {
                     let lead = t.assignee.as_ref().and_then(|a| {
                         org.agents
                             .iter()
-                            .find(|x| x.id.as_str() == a)
+                            .find(|x| x.id.as_str() == &**a)
                             .and_then(|x| x.team.as_ref())
                             .and_then(|team| {
                                 org.teams

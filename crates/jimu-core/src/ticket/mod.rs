@@ -24,6 +24,10 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 
+/// A name in a ticket's state and log (a node, an agent, an event): shared, so that logging
+/// it copies no text.
+pub type Name = std::sync::Arc<str>;
+
 /// What the host tells the engine about a new ticket.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct TicketInput {
@@ -98,9 +102,9 @@ pub struct Ticket {
     pub flow: String,
     pub closed: bool,
     /// The nodes the ticket is at (several inside a parallel split).
-    pub at: Vec<String>,
+    pub at: Vec<Name>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub assignee: Option<String>,
+    pub assignee: Option<Name>,
     /// `urgent`, `high`, `normal` or `low`.
     pub priority: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -195,18 +199,18 @@ pub struct Clock {
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Pending {
     Event {
-        name: String,
+        name: Name,
         payload: Map<String, Value>,
     },
     /// A node's deadline warning or breach, while the ticket is still at the node.
     Deadline {
-        node: String,
+        node: Name,
         due: DateTime<Utc>,
         breach: bool,
     },
     /// A periodic reminder to the owner of a node, every `every` minutes while it waits.
     Reminder {
-        node: String,
+        node: Name,
         every: i64,
     },
     Message(Box<Notification>),
@@ -248,19 +252,19 @@ pub enum What {
         priority: &'static str,
     },
     Entered {
-        node: String,
+        node: Name,
     },
     Assigned {
-        node: String,
-        to: String,
+        node: Name,
+        to: Name,
         reason: String,
     },
     Queued {
-        node: String,
+        node: Name,
         queue: String,
     },
     Acted {
-        node: String,
+        node: Name,
         action: String,
         by: Option<String>,
     },
@@ -271,11 +275,11 @@ pub enum What {
     Paused,
     Resumed,
     Held {
-        node: String,
+        node: Name,
     },
     Skipped {
-        node: String,
-        to: String,
+        node: Name,
+        to: Name,
     },
     Priority {
         priority: &'static str,
@@ -302,20 +306,20 @@ pub enum What {
         detail: String,
     },
     DeadlineWarning {
-        node: String,
+        node: Name,
         due: Stamp,
     },
     DeadlineBreach {
-        node: String,
+        node: Name,
         due: Stamp,
     },
     Notify(Box<Notification>),
     Event {
-        name: String,
+        name: Name,
         payload: Map<String, Value>,
     },
     Closed {
-        node: String,
+        node: Name,
     },
 }
 
