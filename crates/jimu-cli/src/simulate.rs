@@ -169,7 +169,7 @@ impl Printer {
     }
 
     fn what(&self, what: &What) -> (&'static str, String) {
-        let by = |by: &Option<String>| by.as_ref().map_or_else(String::new, |b| format!(" by {b}"));
+        let by = |by: Option<&str>| by.map_or_else(String::new, |b| format!(" by {b}"));
         match what {
             What::Created { flow, priority } => ("created", format!("{flow}, priority {priority}")),
             What::Entered { node } => ("entered", node.to_string()),
@@ -181,13 +181,13 @@ impl Printer {
                 node,
                 action,
                 by: who,
-            } => ("acted", format!("{node}: {action}{}", by(who))),
+            } => ("acted", format!("{node}: {action}{}", by(who.as_deref()))),
             What::Commented { by: who, customer } => (
                 "commented",
                 format!(
                     "{}{}",
                     if *customer { "customer" } else { "agent" },
-                    by(who)
+                    by(who.as_deref())
                 ),
             ),
             What::Paused => ("paused", String::new()),

@@ -366,7 +366,7 @@ fn dispatched_to(loads: Value, tier: Option<&str>) -> (String, String) {
         .iter()
         .find_map(|h| match &h.what {
             What::Assigned { node, to, reason } if &**node == "inspect" => {
-                Some((to.to_string(), reason.clone()))
+                Some((to.to_string(), reason.to_string()))
             }
             _ => None,
         })

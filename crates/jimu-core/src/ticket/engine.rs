@@ -251,7 +251,7 @@ impl<'b> Engine<'b> {
             add("created_at", &|| text(&stamp(t.created)));
             add("tags", &|| list(&t.input.tags));
             add("customer", &|| object(&t.input.customer));
-            add("fields", &|| object(&t.input.fields));
+            add("fields", &|| object(&t.fields));
             if let Some(amount) = t.input.amount {
                 // Amounts are numbers to expressions.
                 add("amount", &|| Variable::Number(amount));
@@ -484,7 +484,7 @@ impl<'b> Engine<'b> {
                     What::Assigned {
                         node: node.clone(),
                         to: self.name(to),
-                        reason: "manual".into(),
+                        reason: self.name("manual"),
                     },
                 );
                 self.notify(t, NotifyEvent::Assigned, &node, now);
@@ -548,7 +548,7 @@ impl<'b> Engine<'b> {
     fn create(
         &mut self,
         flow_id: &str,
-        input: &TicketInput,
+        input: &std::sync::Arc<TicketInput>,
         now: DateTime<Utc>,
     ) -> Result<Ticket, Refusal> {
         let Some((fi, flow)) = self.flow(flow_id) else {
@@ -594,7 +594,8 @@ impl<'b> Engine<'b> {
             sla_policy: None,
             clocks: Vec::new(),
             paused: false,
-            input: input.clone(),
+            input: std::sync::Arc::clone(input),
+            fields: input.fields.clone(),
             region_path,
             created: now,
             last: now,
@@ -1118,7 +1119,7 @@ impl<'b> Engine<'b> {
                         now,
                         What::Priority {
                             priority: t.priority,
-                            reason: format!("triage: {}", rule.keywords.join("/")),
+                            reason: self.name(&format!("triage: {}", rule.keywords.join("/"))),
                         },
                     );
                 }
@@ -1150,10 +1151,11 @@ impl<'b> Engine<'b> {
                     Some(chosen) => {
                         let chosen = self.name(chosen);
                         t.assignee = Some(Name::clone(&chosen));
-                        let mut reason = strategy_name(dispatch.strategy).to_owned();
-                        if jump {
-                            reason.push_str(", vip first");
-                        }
+                        let reason = if jump {
+                            self.name(&format!("{}, vip first", strategy_name(dispatch.strategy)))
+                        } else {
+                            self.name(strategy_name(dispatch.strategy))
+                        };
                         Self::log(
                             t,
                             now,
@@ -1406,7 +1408,7 @@ impl<'b> Engine<'b> {
                 if let Some(expr) = self.expr(format_args!("{at}/steps/{s}/value"))
                     && let Some(v) = self.eval(expr, t, now, None)
                 {
-                    t.input.fields.insert(
+                    t.fields.insert(
                         field.0.clone(),
                         serde_json::to_value(&v).unwrap_or(Value::Null),
                     );
@@ -1419,7 +1421,7 @@ impl<'b> Engine<'b> {
                     now,
                     What::Priority {
                         priority: t.priority,
-                        reason: "automatic".into(),
+                        reason: self.name("automatic"),
                     },
                 );
             }
@@ -1592,13 +1594,13 @@ impl<'b> Engine<'b> {
                 now,
                 What::Acted {
                     node: position,
-                    action: action.into(),
-                    by: by.map(str::to_owned),
+                    action: self.name(action),
+                    by: by.map(|b| self.name(b)),
                 },
             );
             self.stop_clock(t, "first_response", now);
             self.emit(t, emit, at, list, now);
-            let target = format!("{prefix}{}", to.as_str());
+            let target = self.here(&prefix, to);
             self.enter(t, &target, now, 0);
             return Ok(());
         }

@@ -52,7 +52,7 @@ pub enum CommandKind {
     /// Opens a ticket in `flow`.
     Create {
         flow: String,
-        ticket: Box<TicketInput>,
+        ticket: std::sync::Arc<TicketInput>,
     },
     /// The owner presses an action (a task's button, or `approve` / `reject`).
     Act {
@@ -113,8 +113,12 @@ pub struct Ticket {
     pub sla_policy: Option<String>,
     pub clocks: Vec<Clock>,
     pub paused: bool,
+    /// What the host told about the ticket; shared with the command that created it.
     #[serde(skip)]
-    pub(crate) input: TicketInput,
+    pub(crate) input: std::sync::Arc<TicketInput>,
+    /// The form's values: the input's, as automatic steps changed them.
+    #[serde(skip)]
+    pub(crate) fields: Map<String, Value>,
     #[serde(skip)]
     pub(crate) region_path: Vec<String>,
     #[serde(skip)]
@@ -257,7 +261,7 @@ pub enum What {
     Assigned {
         node: Name,
         to: Name,
-        reason: String,
+        reason: Name,
     },
     Queued {
         node: Name,
@@ -265,8 +269,8 @@ pub enum What {
     },
     Acted {
         node: Name,
-        action: String,
-        by: Option<String>,
+        action: Name,
+        by: Option<Name>,
     },
     Commented {
         by: Option<String>,
@@ -283,7 +287,7 @@ pub enum What {
     },
     Priority {
         priority: &'static str,
-        reason: String,
+        reason: Name,
     },
     SlaStarted {
         target: &'static str,

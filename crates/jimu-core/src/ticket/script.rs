@@ -235,6 +235,6 @@ fn read_create(
     };
     Some(CommandKind::Create {
         flow,
-        ticket: Box::new(input),
+        ticket: std::sync::Arc::new(input),
     })
 }
