@@ -10,8 +10,10 @@
 //! that need a calendar are computed by the host through [`Env`] before zen runs.
 
 mod domain;
+mod simple;
 
 pub(crate) use domain::DomainRef;
+pub(crate) use simple::{Found, Simple};
 
 use crate::problem::{Localized, Problem, ProblemCode};
 use crate::reader::{Diagnostics, Pointer, hint_for};
@@ -231,6 +233,8 @@ pub struct Expr {
     /// The members of its roots it reads, when the text shows every one (see
     /// [`Expr::reads_member`]); `None` when it may read anything.
     members: Option<Members>,
+    /// The expression when it is a plain read or a comparison with a literal.
+    simple: Option<Simple>,
 }
 
 /// (root, member) pairs an expression reads; a member of `None` reads the whole root.
@@ -295,6 +299,12 @@ impl Expr {
     /// The top-level variables the expression reads (`ticket.type > x` → `ticket`, `x`).
     pub fn reads(&self) -> &[String] {
         &self.reads
+    }
+
+    /// The expression when it is a plain read or a comparison with a literal, which a host
+    /// may answer without zen (see [`Simple`]).
+    pub(crate) fn simple(&self) -> Option<&Simple> {
+        self.simple.as_ref()
     }
 
     /// Whether evaluating may read `root.member`, so a host building a large context can
@@ -663,6 +673,11 @@ impl Compiler {
                 Some(Expr {
                     source: part.to_owned(),
                     code,
+                    simple: if computed.is_empty() {
+                        Simple::parse(text)
+                    } else {
+                        None
+                    },
                     natives: computed,
                     reads,
                     members,

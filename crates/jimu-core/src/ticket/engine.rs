@@ -8,7 +8,7 @@ use super::{
 use crate::Localized;
 use crate::bundle::Bundle;
 use crate::clock::{BusinessClock, add_calendar};
-use crate::expr::Expr;
+use crate::expr::{Expr, Found, Simple};
 use crate::format::duration_minutes;
 use crate::format::flow::{
     Channel, Dispatch, EscalationAction, Event, Flow, NamedRecipient, Node, NotifyEvent, Pool,
@@ -83,6 +83,51 @@ fn split(position: &str) -> (Option<&str>, &str) {
     match position.split_once('#') {
         Some((flow, node)) => (Some(flow), node),
         None => (None, position),
+    }
+}
+
+/// The ticket members an expression sees as text.
+const TEXT_MEMBERS: [&str; 9] = [
+    "id", "title", "text", "status", "node", "priority", "channel", "region", "assignee",
+];
+
+/// The text of a ticket member as expressions see it (absent values are empty text).
+fn member_text<'t>(t: &'t Ticket, member: &str) -> Option<&'t str> {
+    let optional = |value: &'t Option<String>| value.as_deref().unwrap_or_default();
+    Some(match member {
+        "id" => &t.id,
+        "title" => &t.input.title,
+        "text" => &t.input.text,
+        "status" => optional(&t.status),
+        "node" => t.at.first().map_or("", |n| n),
+        "priority" => t.priority,
+        "channel" => optional(&t.input.channel),
+        "region" => optional(&t.input.region),
+        "assignee" => t.assignee.as_deref().unwrap_or_default(),
+        _ => return None,
+    })
+}
+
+/// The text or number at a path of an expression's context, when it is one of the ticket's
+/// text members, its amount, or a field holding text or a number.
+fn found<'t>(t: &'t Ticket, path: &[String]) -> Option<Found<'t>> {
+    match path {
+        [root, member] if root == "ticket" => match member.as_str() {
+            "amount" => t.input.amount.map(Found::Number),
+            member => member_text(t, member).map(Found::Text),
+        },
+        [root, fields, name] if root == "ticket" && fields == "fields" => {
+            match t.fields.get(name)? {
+                Value::String(text) => Some(Found::Text(text)),
+                // Converted exactly as zen converts it.
+                number @ Value::Number(_) => match Variable::from(number) {
+                    Variable::Number(n) => Some(Found::Number(n)),
+                    _ => None,
+                },
+                _ => None,
+            }
+        }
+        _ => None,
     }
 }
 
@@ -232,22 +277,10 @@ impl<'b> Engine<'b> {
                     ticket.insert(name.into(), value());
                 }
             };
-            add("id", &|| text(&t.id));
-            add("title", &|| text(&t.input.title));
-            add("text", &|| text(&t.input.text));
-            add("status", &|| text(t.status.as_deref().unwrap_or_default()));
-            add("node", &|| text(t.at.first().map_or("", |n| n)));
-            add("priority", &|| text(t.priority));
-            add("channel", &|| {
-                text(t.input.channel.as_deref().unwrap_or_default())
-            });
-            add("region", &|| {
-                text(t.input.region.as_deref().unwrap_or_default())
-            });
+            for name in TEXT_MEMBERS {
+                add(name, &|| text(member_text(t, name).unwrap_or_default()));
+            }
             add("region_path", &|| list(&t.region_path));
-            add("assignee", &|| {
-                text(t.assignee.as_deref().unwrap_or_default())
-            });
             add("created_at", &|| text(&stamp(t.created)));
             add("tags", &|| list(&t.input.tags));
             add("customer", &|| object(&t.input.customer));
@@ -342,6 +375,20 @@ impl<'b> Engine<'b> {
         now: DateTime<Utc>,
         action: Option<(&str, &Map<String, Value>)>,
     ) -> Option<Variable> {
+        // A comparison of a ticket value with a literal, answered without zen when the value
+        // has the literal's type; a read of a text member, likewise.
+        if let Some(simple) = expr.simple()
+            && let Some(found) = found(t, simple.path())
+        {
+            match (simple, found) {
+                (Simple::Read(_), Found::Text(text)) => return Some(Variable::String(text.into())),
+                _ => {
+                    if let Some(answer) = simple.holds(found) {
+                        return Some(Variable::Bool(answer));
+                    }
+                }
+            }
+        }
         expr.evaluate_in(
             Self::context(expr, t, now, action),
             &mut self.vm,
@@ -1895,5 +1942,113 @@ mod tests {
             e: 4,
         };
         assert_eq!(place.to_string(), "/flows/1/nodes/2/actions/3/emit/4");
+    }
+
+    /// Simple expressions answered natively give zen's answer on every ticket: zen is the oracle.
+    #[cfg(not(target_arch = "wasm32"))]
+    mod against_zen {
+        use super::*;
+        use proptest::prelude::{Just, prop, prop_assert, prop_assert_eq, prop_oneof, proptest};
+        use proptest::strategy::Strategy as Generate;
+
+        const CONDITIONS: [&str; 14] = [
+            "ticket.fields.n > 100",
+            "ticket.fields.n <= 2.5",
+            "ticket.fields.n == 80",
+            "ticket.fields.n != 80",
+            "ticket.fields.s == 'a'",
+            "ticket.fields.s != 'a'",
+            "ticket.priority == 'urgent'",
+            "ticket.priority != 'low'",
+            "ticket.amount >= 100",
+            "ticket.title == '空调'",
+            "ticket.node == 'route'",
+            "ticket.id",
+            "ticket.fields.s",
+            "ticket.fields.n",
+        ];
+
+        fn bundle() -> Bundle {
+            let branches: Vec<Value> = CONDITIONS
+                .iter()
+                .map(|c| json!({"when": c, "to": "end"}))
+                .collect();
+            let doc = json!({
+                "schema_version": 2, "name": "simple", "currency": "CNY",
+                "forms": [{"id": "f", "name": "f", "fields": [
+                    {"id": "n", "kind": "number", "label": "n"},
+                    {"id": "s", "kind": "text", "label": "s"}
+                ]}],
+                "flows": [{"id": "x", "name": "x", "form": "f", "nodes": [
+                    {"id": "start", "name": "start", "kind": "start", "next": "route"},
+                    {"id": "route", "name": "route", "kind": "exclusive",
+                     "branches": branches, "default": "end"},
+                    {"id": "end", "name": "end", "kind": "end"}
+                ]}]
+            });
+            Bundle::from_json(&doc.to_string()).expect("valid")
+        }
+
+        fn value() -> impl Generate<Value = Option<Value>> {
+            prop_oneof![
+                Just(None),
+                Just(Some(Value::Null)),
+                (0i64..300, 0u32..3).prop_map(|(n, s)| Some(json!(
+                    rust_decimal::Decimal::new(n, s)
+                        .to_string()
+                        .parse::<f64>()
+                        .unwrap_or(0.0)
+                ))),
+                (0i64..300).prop_map(|n| Some(json!(n))),
+                prop::sample::select(vec!["a", "b", "", "80"]).prop_map(|s| Some(json!(s))),
+                Just(Some(json!(["a"]))),
+            ]
+        }
+
+        proptest! {
+            #[test]
+            fn native_answers_agree_with_zen(
+                n in value(),
+                s in value(),
+                priority in prop::sample::select(vec!["urgent", "high", "normal", "low"]),
+                amount in proptest::option::of(0i64..300),
+                title in prop::sample::select(vec!["空调", "冰箱"]),
+            ) {
+                let b = bundle();
+                let mut engine = Engine::new(&b);
+                let mut fields = Map::new();
+                if let Some(n) = n {
+                    fields.insert("n".into(), n);
+                }
+                if let Some(s) = s {
+                    fields.insert("s".into(), s);
+                }
+                let input = TicketInput {
+                    id: "T-1".into(),
+                    title: title.into(),
+                    priority: Some(priority.into()),
+                    amount: amount.map(rust_decimal::Decimal::from),
+                    fields,
+                    ..TicketInput::default()
+                };
+                let now = DateTime::parse_from_rfc3339("2026-11-16T09:00:00+08:00")
+                    .unwrap()
+                    .with_timezone(&Utc);
+                let mut t = engine.create("x", &std::sync::Arc::new(input), now).unwrap();
+                // Evaluated as if the ticket waited at the exclusive node.
+                t.at = vec![engine.name("route")];
+                for (i, source) in CONDITIONS.iter().enumerate() {
+                    let expr = b
+                        .expr(&format!("/flows/0/nodes/1/branches/{i}/when"))
+                        .expect("compiled");
+                    prop_assert!(expr.simple().is_some(), "{}", source);
+                    let native = engine.eval(expr, &t, now, None);
+                    let zen = expr
+                        .evaluate_in(Engine::context(expr, &t, now, None), &mut VM::new(), &b)
+                        .ok();
+                    prop_assert_eq!(native, zen, "{}", source);
+                }
+            }
+        }
     }
 }
