@@ -69,9 +69,9 @@ pub struct Engine<'b> {
     bundle: &'b Bundle,
     vm: VM,
     /// Names handed out so far: each text is allocated once per engine.
-    names: std::cell::RefCell<
-        std::collections::HashMap<Box<str>, Name, std::hash::BuildHasherDefault<ahash::AHasher>>,
-    >,
+    names: std::cell::RefCell<std::collections::HashMap<Box<str>, Name, Fast>>,
+    /// Expressions found so far, by where they live.
+    exprs: std::collections::HashMap<ExprAt<'b>, Option<&'b Expr>, Fast>,
     /// The JSON pointer of the expression being looked up, reused.
     pointer: String,
     /// Business clocks by calendar id, built once per engine.
@@ -131,8 +131,36 @@ fn found<'t>(t: &'t Ticket, path: &[String]) -> Option<Found<'t>> {
     }
 }
 
+/// A fast hasher for the engine's own lookups (not exposed to input an attacker controls at
+/// scale: keys are the bundle's names and indices).
+type Fast = std::hash::BuildHasherDefault<ahash::AHasher>;
+
+/// Where a flow expression lives in the bundle.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum ExprAt<'b> {
+    SlaWhen { fi: usize, p: usize },
+    NotifyWhen { fi: usize, r: usize },
+    Branch(NodeAt, usize),
+    Guard(NodeAt, usize),
+    Value(NodeAt, usize),
+    Payload(EventAt, &'b str),
+}
+
+impl std::fmt::Display for ExprAt<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match *self {
+            Self::SlaWhen { fi, p } => write!(f, "/flows/{fi}/sla/{p}/when"),
+            Self::NotifyWhen { fi, r } => write!(f, "/flows/{fi}/notifications/{r}/when"),
+            Self::Branch(at, b) => write!(f, "{at}/branches/{b}/when"),
+            Self::Guard(at, k) => write!(f, "{at}/actions/{k}/guard"),
+            Self::Value(at, s) => write!(f, "{at}/steps/{s}/value"),
+            Self::Payload(place, name) => write!(f, "{place}/payload/{}", Escaped(name)),
+        }
+    }
+}
+
 /// A node of the bundle, written as its JSON pointer (`/flows/0/nodes/3`) only when needed.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 struct NodeAt {
     fi: usize,
     ni: usize,
@@ -145,7 +173,7 @@ impl std::fmt::Display for NodeAt {
 }
 
 /// Which events of a node: its own (`emit`), a step's, an action's or an approval outcome's.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 enum List {
     Emit,
     Step(usize),
@@ -154,7 +182,7 @@ enum List {
 }
 
 /// One event of a node; its payload's expressions live under this pointer.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 struct EventAt {
     node: NodeAt,
     list: List,
@@ -219,6 +247,7 @@ impl<'b> Engine<'b> {
             bundle,
             vm: VM::new(),
             pointer: String::with_capacity(64),
+            exprs: std::collections::HashMap::default(),
             names: std::cell::RefCell::default(),
             clocks: std::cell::RefCell::default(),
         }
@@ -323,12 +352,20 @@ impl<'b> Engine<'b> {
         name
     }
 
-    /// The bundle's compiled expression at a JSON pointer, written into a reused buffer.
-    fn expr(&mut self, pointer: std::fmt::Arguments<'_>) -> Option<&'b Expr> {
+    /// The bundle's compiled expression at `at`, its JSON pointer written and looked up once
+    /// per engine.
+    fn expr(&mut self, at: ExprAt<'b>) -> Option<&'b Expr> {
         use std::fmt::Write as _;
+        if let Some(found) = self.exprs.get(&at) {
+            return *found;
+        }
         self.pointer.clear();
-        self.pointer.write_fmt(pointer).ok()?;
-        self.bundle.expr(&self.pointer)
+        let found = match write!(self.pointer, "{at}") {
+            Ok(()) => self.bundle.expr(&self.pointer),
+            Err(_) => None,
+        };
+        self.exprs.insert(at, found);
+        found
     }
 
     /// Whether a condition holds; a missing condition does not.
@@ -667,7 +704,7 @@ impl<'b> Engine<'b> {
         // The first SLA policy whose condition holds; one without a condition is the fallback.
         for (p, policy) in flow.sla.iter().enumerate() {
             let applies = policy.when.is_none() || {
-                let when = self.expr(format_args!("/flows/{fi}/sla/{p}/when"));
+                let when = self.expr(ExprAt::SlaWhen { fi, p });
                 self.holds(when, &t, now, None)
             };
             if applies {
@@ -686,7 +723,8 @@ impl<'b> Engine<'b> {
                 _ => None,
             })
             .unwrap_or_default();
-        self.enter(&mut t, &start, now, 0);
+        let start = self.name(&start);
+        self.enter(&mut t, start, now, 0);
         Ok(t)
     }
 
@@ -1237,7 +1275,8 @@ impl<'b> Engine<'b> {
     }
 
     /// Moves a token into `position` and on through nodes that need no person.
-    fn enter(&mut self, t: &mut Ticket, position: &str, now: DateTime<Utc>, depth: usize) {
+    fn enter(&mut self, t: &mut Ticket, name: Name, now: DateTime<Utc>, depth: usize) {
+        let position: &str = &name;
         if depth > 256 {
             return;
         }
@@ -1256,19 +1295,19 @@ impl<'b> Engine<'b> {
                         t,
                         now,
                         What::Skipped {
-                            node: position.into(),
+                            node: Name::clone(&name),
                             to: self.here(&prefix, to),
                         },
                     );
-                    self.enter(t, &self.here(&prefix, to), now, depth + 1);
+                    self.enter(t, self.here(&prefix, to), now, depth + 1);
                 }
                 _ => {
-                    t.at.push(self.name(position));
+                    t.at.push(Name::clone(&name));
                     Self::log(
                         t,
                         now,
                         What::Held {
-                            node: position.into(),
+                            node: Name::clone(&name),
                         },
                     );
                 }
@@ -1279,7 +1318,7 @@ impl<'b> Engine<'b> {
             t,
             now,
             What::Entered {
-                node: position.into(),
+                node: Name::clone(&name),
             },
         );
         if let Some(status) = common.status {
@@ -1288,7 +1327,7 @@ impl<'b> Engine<'b> {
         self.notify(t, NotifyEvent::StateChange, position, now);
         let at = NodeAt { fi, ni };
         match node {
-            Node::Start { next, .. } => self.enter(t, &self.here(&prefix, next), now, depth + 1),
+            Node::Start { next, .. } => self.enter(t, self.here(&prefix, next), now, depth + 1),
             Node::ParallelJoin { next, .. } => {
                 // Wait for every branch of the split that leads here.
                 let expected = flow
@@ -1307,7 +1346,7 @@ impl<'b> Engine<'b> {
                 *arrived += 1;
                 if *arrived >= expected {
                     t.joins.remove(position);
-                    self.enter(t, &self.here(&prefix, next), now, depth + 1);
+                    self.enter(t, self.here(&prefix, next), now, depth + 1);
                 }
             }
             Node::Task {
@@ -1316,7 +1355,7 @@ impl<'b> Engine<'b> {
             | Node::Approval {
                 assign, deadline, ..
             } => {
-                t.at.push(self.name(position));
+                t.at.push(Name::clone(&name));
                 self.dispatch(t, position, assign, now);
                 if let Some(d) = deadline {
                     let minutes = span(Some(&d.within)).unwrap_or(0);
@@ -1327,7 +1366,7 @@ impl<'b> Engine<'b> {
                             t.pending.push((
                                 w,
                                 Pending::Deadline {
-                                    node: self.name(position),
+                                    node: Name::clone(&name),
                                     due,
                                     breach: false,
                                 },
@@ -1336,7 +1375,7 @@ impl<'b> Engine<'b> {
                         t.pending.push((
                             due,
                             Pending::Deadline {
-                                node: self.name(position),
+                                node: Name::clone(&name),
                                 due,
                                 breach: true,
                             },
@@ -1348,7 +1387,7 @@ impl<'b> Engine<'b> {
                         t.pending.push((
                             first,
                             Pending::Reminder {
-                                node: self.name(position),
+                                node: Name::clone(&name),
                                 every,
                             },
                         ));
@@ -1361,26 +1400,26 @@ impl<'b> Engine<'b> {
             } => {
                 let mut to = None;
                 for (b, branch) in branches.iter().enumerate() {
-                    let when = self.expr(format_args!("{at}/branches/{b}/when"));
+                    let when = self.expr(ExprAt::Branch(at, b));
                     if self.holds(when, t, now, None) {
                         to = Some(self.here(&prefix, &branch.to));
                         break;
                     }
                 }
                 if let Some(to) = to.or_else(|| default.as_ref().map(|d| self.here(&prefix, d))) {
-                    self.enter(t, &to, now, depth + 1);
+                    self.enter(t, to, now, depth + 1);
                 }
             }
             Node::ParallelSplit { to, .. } => {
                 for target in to {
-                    self.enter(t, &self.here(&prefix, target), now, depth + 1);
+                    self.enter(t, self.here(&prefix, target), now, depth + 1);
                 }
             }
             Node::Automatic { steps, next, .. } => {
                 for (s, step) in steps.iter().enumerate() {
                     self.step(t, step, at, s, now);
                 }
-                self.enter(t, &self.here(&prefix, next), now, depth + 1);
+                self.enter(t, self.here(&prefix, next), now, depth + 1);
             }
             Node::SubFlow {
                 flow: sub, next, ..
@@ -1396,7 +1435,8 @@ impl<'b> Engine<'b> {
                         })
                     })
                     .unwrap_or_default();
-                self.enter(t, &format!("{}#{start}", sub.as_str()), now, depth + 1);
+                let start = self.name(&format!("{}#{start}", sub.as_str()));
+                self.enter(t, start, now, depth + 1);
             }
             Node::End { emit, .. } => {
                 self.emit(t, emit, at, List::Emit, now);
@@ -1406,7 +1446,8 @@ impl<'b> Engine<'b> {
                     && sub == expected
                 {
                     t.returns.pop();
-                    self.enter(t, &back, now, depth + 1);
+                    let back = self.name(&back);
+                    self.enter(t, back, now, depth + 1);
                     return;
                 }
                 t.at.clear();
@@ -1425,7 +1466,7 @@ impl<'b> Engine<'b> {
                     t,
                     now,
                     What::Closed {
-                        node: position.into(),
+                        node: Name::clone(&name),
                     },
                 );
                 self.notify(t, NotifyEvent::Closed, position, now);
@@ -1449,10 +1490,10 @@ impl<'b> Engine<'b> {
         }
     }
 
-    fn step(&mut self, t: &mut Ticket, step: &Step, at: NodeAt, s: usize, now: DateTime<Utc>) {
+    fn step(&mut self, t: &mut Ticket, step: &'b Step, at: NodeAt, s: usize, now: DateTime<Utc>) {
         match step {
             Step::SetField { field, .. } => {
-                if let Some(expr) = self.expr(format_args!("{at}/steps/{s}/value"))
+                if let Some(expr) = self.expr(ExprAt::Value(at, s))
                     && let Some(v) = self.eval(expr, t, now, None)
                 {
                     t.fields.insert(
@@ -1500,7 +1541,7 @@ impl<'b> Engine<'b> {
     fn emit(
         &mut self,
         t: &mut Ticket,
-        events: &[Event],
+        events: &'b [Event],
         node: NodeAt,
         list: List,
         now: DateTime<Utc>,
@@ -1522,14 +1563,14 @@ impl<'b> Engine<'b> {
         &mut self,
         t: &mut Ticket,
         event: &crate::format::Id,
-        expressions: &std::collections::BTreeMap<String, crate::format::ExprSource>,
+        expressions: &'b std::collections::BTreeMap<String, crate::format::ExprSource>,
         delay: Option<&crate::format::DurationSpec>,
         place: EventAt,
         now: DateTime<Utc>,
     ) {
         let mut payload = Map::new();
         for name in expressions.keys() {
-            if let Some(expr) = self.expr(format_args!("{place}/payload/{}", Escaped(name)))
+            if let Some(expr) = self.expr(ExprAt::Payload(place, name))
                 && let Some(v) = self.eval(expr, t, now, None)
             {
                 payload.insert(
@@ -1592,7 +1633,7 @@ impl<'b> Engine<'b> {
                         continue;
                     };
                     if found.guard.is_some() {
-                        let guard = self.expr(format_args!("{at}/actions/{k}/guard"));
+                        let guard = self.expr(ExprAt::Guard(at, k));
                         if !self.holds(guard, t, now, Some((action, data))) {
                             return Err(refuse(
                                 "guard",
@@ -1648,7 +1689,7 @@ impl<'b> Engine<'b> {
             self.stop_clock(t, "first_response", now);
             self.emit(t, emit, at, list, now);
             let target = self.here(&prefix, to);
-            self.enter(t, &target, now, 0);
+            self.enter(t, target, now, 0);
             return Ok(());
         }
         if held {
@@ -1750,7 +1791,7 @@ impl<'b> Engine<'b> {
                 continue;
             }
             if rule.when.is_some() {
-                let when = self.expr(format_args!("/flows/{fi}/notifications/{r}/when"));
+                let when = self.expr(ExprAt::NotifyWhen { fi, r });
                 if !self.holds_for_event(when, t, now, name, node) {
                     continue;
                 }
