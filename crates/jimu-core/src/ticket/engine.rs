@@ -505,11 +505,11 @@ impl<'b> Engine<'b> {
         let start = t.log.len();
         // What fell due fires before the command is checked, so a refusal must undo it: keep a
         // copy only then. The commands themselves refuse before they change anything.
-        let backup = self
-            .next(t)
-            .is_some_and(|(at, _)| at <= now)
-            .then(|| t.clone());
-        self.fire_due(t, now);
+        let due = self.next(t).filter(|(at, _)| *at <= now);
+        let backup = due.map(|_| t.clone());
+        if let Some(first) = due {
+            self.fire_due(t, now, first);
+        }
         match self.command(t, command, now) {
             Ok(()) => {
                 t.last = now;
@@ -881,14 +881,16 @@ impl<'b> Engine<'b> {
         Self::log(t, now, What::Resumed);
     }
 
-    /// Fires, in time order, everything due up to `now`.
-    fn fire_due(&mut self, t: &mut Ticket, now: DateTime<Utc>) {
+    /// Fires, in time order, everything due up to `now`, starting with `first`.
+    fn fire_due(&mut self, t: &mut Ticket, now: DateTime<Utc>, first: (DateTime<Utc>, Due)) {
+        let mut due = Some(first);
         // A bounded loop: each round fires at least one thing or stops.
         for _ in 0..10_000 {
-            let Some((at, key)) = self.next(t).filter(|(at, _)| *at <= now) else {
+            let Some((at, key)) = due else {
                 return;
             };
             self.fire(t, at, key);
+            due = self.next(t).filter(|(at, _)| *at <= now);
         }
     }
 
@@ -1972,6 +1974,14 @@ pub fn simulate(bundle: &Bundle, script: &[Command], until: Option<DateTime<Utc>
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Hosts share one bundle among threads (an engine each) and move tickets between them.
+    #[test]
+    fn bundles_and_tickets_cross_threads() {
+        fn shared<T: Send + Sync>() {}
+        shared::<Bundle>();
+        shared::<Ticket>();
+    }
 
     #[test]
     fn pointers_escape_their_segments() {
