@@ -1094,17 +1094,13 @@ impl<'b> Engine<'b> {
 
     /// The first candidate of a pool, those serving the ticket's region first.
     fn pick(&self, t: &Ticket, pool: &Pool, dispatch: Option<&Dispatch>) -> Option<String> {
-        let org = &self.bundle.doc().org;
         let mut candidates = self.candidates(t, Some(pool), dispatch);
-        candidates.sort_by_key(|id| {
-            !org.agents.iter().any(|a| {
-                a.id.as_str() == *id
-                    && a.regions
-                        .iter()
-                        .any(|r| t.region_path.iter().any(|p| p == r.as_str()))
-            })
+        candidates.sort_by_key(|a| {
+            !a.regions
+                .iter()
+                .any(|r| t.region_path.iter().any(|p| p == r.as_str()))
         });
-        candidates.into_iter().next().map(str::to_owned)
+        candidates.first().map(|a| a.id.0.clone())
     }
 
     /// Agents of a pool (every agent without one), filtered by the dispatch's skills and region,
@@ -1114,7 +1110,7 @@ impl<'b> Engine<'b> {
         t: &Ticket,
         pool: Option<&Pool>,
         dispatch: Option<&Dispatch>,
-    ) -> Vec<&'b str> {
+    ) -> Vec<&'b crate::format::org::Agent> {
         let org = &self.bundle.doc().org;
         let mut agents: Vec<&crate::format::org::Agent> = org
             .agents
@@ -1175,9 +1171,9 @@ impl<'b> Engine<'b> {
                 }) % n;
                 agents.rotate_left(turn);
             }
-            Some(Strategy::Team | Strategy::Role) => return Vec::new(),
+            Some(Strategy::Team | Strategy::Role) => agents.clear(),
         }
-        agents.into_iter().map(|a| a.id.as_str()).collect()
+        agents
     }
 
     /// Keyword triage, dispatch and the owner of a task or approval.
@@ -1236,7 +1232,7 @@ impl<'b> Engine<'b> {
                 let candidates = self.candidates(t, pool, Some(dispatch));
                 match candidates.first() {
                     Some(chosen) => {
-                        let chosen = self.name(chosen);
+                        let chosen = self.name(chosen.id.as_str());
                         t.assignee = Some(Name::clone(&chosen));
                         let reason = if jump {
                             self.name(&format!("{}, vip first", strategy_name(dispatch.strategy)))
@@ -1757,7 +1753,7 @@ impl<'b> Engine<'b> {
                     if members.is_empty() {
                         out.push(pool_name(pool));
                     } else {
-                        out.extend(members.into_iter().map(str::to_owned));
+                        out.extend(members.into_iter().map(|a| a.id.0.clone()));
                     }
                 }
             }
