@@ -68,6 +68,20 @@ pub(crate) enum Cmp {
     Ge,
 }
 
+impl Cmp {
+    /// `left <op> right` on numbers, as zen compares decimals.
+    pub(crate) fn holds(self, left: Decimal, right: Decimal) -> bool {
+        match self {
+            Cmp::Eq => left == right,
+            Cmp::Ne => left != right,
+            Cmp::Lt => left < right,
+            Cmp::Le => left <= right,
+            Cmp::Gt => left > right,
+            Cmp::Ge => left >= right,
+        }
+    }
+}
+
 impl<S: Slots> Pred<S> {
     /// Resolves `source` to a native predicate, or `None` when zen must evaluate it.
     /// `line` says whether the condition may read `item` (a `lines` group).
@@ -96,14 +110,9 @@ impl<S: Slots> Pred<S> {
             Self::StrIn { slot, values } => facts
                 .text(*slot)
                 .is_some_and(|text| values.iter().any(|v| v == text)),
-            Self::NumCmp { slot, op, value } => facts.number(*slot).is_some_and(|n| match op {
-                Cmp::Eq => n == *value,
-                Cmp::Ne => n != *value,
-                Cmp::Lt => n < *value,
-                Cmp::Le => n <= *value,
-                Cmp::Gt => n > *value,
-                Cmp::Ge => n >= *value,
-            }),
+            Self::NumCmp { slot, op, value } => {
+                facts.number(*slot).is_some_and(|n| op.holds(n, *value))
+            }
             Self::InRegion(region) => facts.region_path().iter().any(|r| r == region),
             Self::Const(value) => *value,
         }

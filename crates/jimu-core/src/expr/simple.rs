@@ -90,14 +90,7 @@ impl Simple {
             return None;
         };
         match (literal, found) {
-            (Literal::Number(want), Found::Number(n)) => Some(match op {
-                Cmp::Eq => n == *want,
-                Cmp::Ne => n != *want,
-                Cmp::Lt => n < *want,
-                Cmp::Le => n <= *want,
-                Cmp::Gt => n > *want,
-                Cmp::Ge => n >= *want,
-            }),
+            (Literal::Number(want), Found::Number(n)) => Some(op.holds(n, *want)),
             (Literal::Text(want), Found::Text(text)) => match op {
                 Cmp::Eq => Some(text == want),
                 Cmp::Ne => Some(text != want),
