@@ -59,6 +59,12 @@ fn test_inner(ctx: &mut Ctx) -> anyhow::Result<()> {
             .args(test_files(ctx, "tests/runners")?)
             .run()
     })?;
+    ctx.stage("package declarations under tsc --strict", |ctx| {
+        ctx.cmd(ctx.root.join("web/node_modules/.bin/tsc"))
+            .arg("-p")
+            .arg(ctx.root.join("tests/runners/ts"))
+            .run()
+    })?;
     build_app(ctx)?;
     let jimu = ctx.stage("build jimu (debug)", |ctx| {
         ctx.cargo(["build", "-p", "jimu-cli", "--locked"]).run()?;
@@ -116,12 +122,29 @@ pub fn wasm_pkg(ctx: &mut Ctx) -> anyhow::Result<()> {
         if out.exists() {
             std::fs::remove_dir_all(&out)?;
         }
-        ctx.cmd("wasm-bindgen")
-            .args(["--target", "web", "--out-name", "jimu", "--out-dir"])
-            .arg(&out)
-            .arg(&wasm)
-            .run()?;
+        // Three builds of one wasm: the web ES module at the top (other code imports
+        // web/pkg/jimu.js), a bundler build and a Node ES module.
+        let builds = [
+            ("web", out.clone()),
+            ("bundler", out.join("bundler")),
+            ("experimental-nodejs-module", out.join("node")),
+        ];
+        for (target, dir) in &builds {
+            ctx.cmd("wasm-bindgen")
+                .args(["--target", target, "--out-name", "jimu", "--out-dir"])
+                .arg(dir)
+                .arg(&wasm)
+                .run()?;
+        }
         let bound = out.join("jimu_bg.wasm");
+        // wasm-bindgen writes the same wasm for every target (only the JS glue differs), so it
+        // is optimized once and copied; checked, in case a future wasm-bindgen differs.
+        let unoptimized = std::fs::read(&bound)?;
+        for (target, dir) in &builds[1..] {
+            if std::fs::read(dir.join("jimu_bg.wasm"))? != unoptimized {
+                bail!("wasm-bindgen wrote a different wasm for --target {target}");
+            }
+        }
         ctx.cmd("wasm-opt")
             .args([
                 "-Oz",
@@ -136,6 +159,10 @@ pub fn wasm_pkg(ctx: &mut Ctx) -> anyhow::Result<()> {
             .arg(&bound)
             .arg(&bound)
             .run()?;
+        for (_, dir) in &builds[1..] {
+            std::fs::copy(&bound, dir.join("jimu_bg.wasm"))?;
+        }
+        npm_package(ctx, &out)?;
         let raw = std::fs::metadata(&bound)?.len();
         println!(
             "web/pkg/jimu_bg.wasm: {} KiB ({} KiB gzipped)",
@@ -144,6 +171,36 @@ pub fn wasm_pkg(ctx: &mut Ctx) -> anyhow::Result<()> {
         );
         Ok(())
     })
+}
+
+/// The package around the builds: package.json (its version the crate's) and README.md from
+/// crates/jimu-wasm/npm. The web build's raw wasm exports (`InitOutput`) are typed `unknown`
+/// rather than wasm-bindgen's `any`, so no exported declaration says `any`.
+fn npm_package(ctx: &Ctx, out: &std::path::Path) -> anyhow::Result<()> {
+    let npm = ctx.root.join("crates/jimu-wasm/npm");
+    let manifest = std::fs::read_to_string(npm.join("package.json"))?
+        .replace("{{version}}", env!("CARGO_PKG_VERSION"));
+    std::fs::write(out.join("package.json"), manifest)?;
+    std::fs::copy(npm.join("README.md"), out.join("README.md"))?;
+    // The Node build's own `{"type": "module"}` says what the package's package.json says.
+    let nested = out.join("node/package.json");
+    if nested.exists() {
+        std::fs::remove_file(nested)?;
+    }
+    let dts = out.join("jimu.d.ts");
+    let text = std::fs::read_to_string(&dts)?;
+    let typed: Vec<String> = text
+        .lines()
+        .map(|line| {
+            if line.starts_with("    readonly ") && line.contains("=>") {
+                line.replace(": any", ": unknown")
+            } else {
+                line.to_owned()
+            }
+        })
+        .collect();
+    std::fs::write(&dts, typed.join("\n") + "\n")?;
+    Ok(())
 }
 
 /// `gzip -9` size, measured by the system gzip (present on every Debian machine).

@@ -238,3 +238,84 @@ fn read_create(
         ticket: std::sync::Arc::new(input),
     })
 }
+
+impl Command {
+    /// Reads one command in the script format (`{"at": …, "act": "accept", "by": …}`), for a
+    /// host that applies commands one at a time. `flow` names the flow of a `create` that does
+    /// not name its own. Problems point into the command itself (`/act`, `/create/amount`).
+    pub fn from_json(text: &str, flow: Option<&str>) -> Result<Self, Vec<Problem>> {
+        Self::from_value(&parse_json(text)?, flow)
+    }
+
+    /// [`Command::from_json`] for an already parsed value. It is read exactly as a script's
+    /// only command would be.
+    pub fn from_value(value: &Value, flow: Option<&str>) -> Result<Self, Vec<Problem>> {
+        let mut script = Map::new();
+        if let Some(flow) = flow {
+            script.insert("flow".to_owned(), Value::String(flow.to_owned()));
+        }
+        script.insert("commands".to_owned(), Value::Array(vec![value.clone()]));
+        let mut diag = Diagnostics::default();
+        let read = read_script(&Value::Object(script), &mut diag);
+        match diag.finish(read) {
+            Ok(Script { mut commands, .. }) => commands.pop().ok_or_else(|| {
+                vec![Problem::error(
+                    ProblemCode::InvalidValue,
+                    "",
+                    Localized::new("不是一条命令", "not a command"),
+                )]
+            }),
+            Err(mut problems) => {
+                for problem in &mut problems {
+                    if let Some(rest) = problem.path.strip_prefix("/commands/0") {
+                        problem.path = rest.to_owned();
+                    }
+                }
+                Err(problems)
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod command_tests {
+    use super::*;
+
+    #[test]
+    fn one_command_reads_like_a_scripts_and_points_into_itself() {
+        let create = Command::from_json(
+            r#"{"at": "2026-11-16T09:00:00+08:00", "create": {"id": "T1"}}"#,
+            Some("repair"),
+        )
+        .unwrap();
+        assert!(matches!(&create.kind, CommandKind::Create { flow, .. } if flow == "repair"));
+        let act = Command::from_json(
+            r#"{"at": "2026-11-16T10:00:00+08:00", "act": "accept", "by": "wang"}"#,
+            None,
+        )
+        .unwrap();
+        assert!(matches!(&act.kind, CommandKind::Act { action, by, .. }
+            if action == "accept" && by.as_deref() == Some("wang")));
+        let problems = Command::from_json(
+            r#"{"at": "monday", "create": {"amount": 3}, "pause": true}"#,
+            None,
+        )
+        .unwrap_err();
+        let paths: Vec<&str> = problems.iter().map(|p| p.path.as_str()).collect();
+        assert_eq!(paths, ["/at"]);
+        let problems = Command::from_json(
+            r#"{"at": "2026-11-16T10:00:00Z", "create": {"amount": 3}}"#,
+            Some("repair"),
+        )
+        .unwrap_err();
+        let paths: Vec<&str> = problems.iter().map(|p| p.path.as_str()).collect();
+        assert_eq!(paths, ["/create/amount"]);
+        let problems = Command::from_json(r#"{"at": "2026-11-16T10:00:00Z", "create": {}}"#, None)
+            .unwrap_err();
+        assert_eq!(problems[0].path, "/create/flow");
+        assert_eq!(
+            Command::from_json("{oops", None).unwrap_err()[0].code,
+            ProblemCode::JsonSyntax
+        );
+    }
+}

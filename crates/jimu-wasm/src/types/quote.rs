@@ -1,100 +1,8 @@
-//! Boundary types: the shapes JavaScript sees, with generated TypeScript declarations.
-//!
-//! Field order matches the core's serde output, so `JSON.stringify` of a value here is
-//! byte-for-byte the JSON the native hosts print.
+//! Pricing at the boundary: quote requests, quotes, their trace and outcomes.
 
-use serde::Serialize;
+use super::common::{Localized, Problem, problems};
+use serde::{Deserialize, Serialize};
 use tsify::Tsify;
-
-#[derive(Debug, Clone, Serialize, Tsify)]
-pub struct Localized {
-    #[serde(rename = "zh-CN")]
-    pub zh_cn: String,
-    pub en: String,
-}
-
-impl From<jimu_core::Localized> for Localized {
-    fn from(text: jimu_core::Localized) -> Self {
-        Self {
-            zh_cn: text.zh_cn,
-            en: text.en,
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, Serialize, Tsify)]
-#[serde(rename_all = "snake_case")]
-pub enum Severity {
-    Error,
-    Warning,
-}
-
-/// One problem with an input: a stable `code`, a JSON pointer `path`, and the message.
-#[derive(Debug, Clone, Serialize, Tsify)]
-pub struct Problem {
-    /// Stable, kebab-case: `json-syntax`, `negative`, `unknown-item`, …
-    pub code: String,
-    pub severity: Severity,
-    /// RFC 6901 JSON pointer into the document ("" is the whole document).
-    pub path: String,
-    pub message: Localized,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
-    pub hint: Option<Localized>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
-    pub line: Option<u32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
-    pub column: Option<u32>,
-    /// Inside a string (an expression): the character range, from 0, end exclusive.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
-    pub start: Option<u32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
-    pub end: Option<u32>,
-}
-
-impl From<jimu_core::Problem> for Problem {
-    fn from(p: jimu_core::Problem) -> Self {
-        let small = |n: Option<usize>| n.map(|n| u32::try_from(n).unwrap_or(u32::MAX));
-        Self {
-            code: p.code.as_str().to_owned(),
-            severity: match p.severity {
-                jimu_core::Severity::Error => Severity::Error,
-                jimu_core::Severity::Warning => Severity::Warning,
-            },
-            path: p.path,
-            message: p.message.into(),
-            hint: p.hint.map(Into::into),
-            line: small(p.line),
-            column: small(p.column),
-            start: small(p.start),
-            end: small(p.end),
-        }
-    }
-}
-
-fn problems(list: Vec<jimu_core::Problem>) -> Vec<Problem> {
-    list.into_iter().map(Into::into).collect()
-}
-
-/// The answer of `validate`: `ok` exactly when `problems` holds no error.
-#[derive(Debug, Clone, Serialize, Tsify)]
-pub struct ValidationReport {
-    pub ok: bool,
-    pub problems: Vec<Problem>,
-}
-
-impl From<Vec<jimu_core::Problem>> for ValidationReport {
-    fn from(list: Vec<jimu_core::Problem>) -> Self {
-        Self {
-            ok: !list.iter().any(jimu_core::Problem::is_error),
-            problems: problems(list),
-        }
-    }
-}
 
 /// A priced line. Amounts and quantities are decimal strings.
 #[derive(Debug, Clone, Serialize, Tsify)]
@@ -278,50 +186,62 @@ impl From<jimu_core::QuoteOutcome> for QuoteOutcome {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+/// A quote request, as `Engine.quote` takes it. Quantities and context numbers may be decimal
+/// strings (exact) or JavaScript numbers; the engine reads it with every problem located.
+#[derive(Debug, Clone, Serialize, Deserialize, Tsify)]
+pub struct QuoteRequest {
+    pub lines: Vec<QuoteLineRequest>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
+    pub context: Option<QuoteContext>,
+}
 
-    /// The boundary shapes must serialize exactly like the core's, field for field.
-    #[test]
-    fn boundary_json_equals_core_json() {
-        let bundle = r#"{"schema_version":1,"currency":"CNY","catalog":[
-            {"id":"a","name":{"zh-CN":"甲","en":"A"},"kind":"service","price":"1.005"}]}"#;
-        for request in [
-            r#"{"lines":[{"item":"a","quantity":"3"}]}"#,
-            r#"{"lines":[{"item":"b","quantity":"-3"}]}"#,
-            "{oops",
-        ] {
-            let core = jimu_core::quote_documents(bundle, request);
-            let boundary = QuoteOutcome::from(core.clone());
-            assert_eq!(
-                serde_json::to_string_pretty(&boundary).unwrap(),
-                serde_json::to_string_pretty(&core).unwrap()
-            );
-        }
-        // Rules, adjustments and a trace cross the boundary unchanged too.
-        let rules = include_str!("../../../tests/bundles/valid/pricing-double-11.json");
-        let request = r#"{"lines":[{"item":"ac-clean","quantity":"3"},{"item":"washer-clean","quantity":"1"}],
-            "context":{"now":"2026-11-11T10:00:00+08:00"}}"#;
-        let core = jimu_core::quote_documents(rules, request);
-        let jimu_core::QuoteOutcome::Quoted { quote } = &core else {
-            panic!("{core:?}");
-        };
-        assert!(!quote.trace.is_empty() && !quote.adjustments.is_empty());
-        assert_eq!(
-            serde_json::to_string_pretty(&QuoteOutcome::from(core.clone())).unwrap(),
-            serde_json::to_string_pretty(&core).unwrap()
-        );
-        let mut problems = jimu_core::validate_bundle("{\"schema_version\": 1}");
-        problems.extend(
-            jimu_core::expr::Expr::compile("nope > 1", &jimu_core::expr::Scope::default())
-                .unwrap_err(),
-        );
-        let report = ValidationReport::from(problems.clone());
-        assert!(!report.ok);
-        assert_eq!(
-            serde_json::to_value(&report.problems).unwrap(),
-            serde_json::to_value(&problems).unwrap()
-        );
-    }
+/// One requested line: a catalog item and how many.
+#[derive(Debug, Clone, Serialize, Deserialize, Tsify)]
+pub struct QuoteLineRequest {
+    pub item: String,
+    #[tsify(type = "string | number")]
+    pub quantity: serde_json::Value,
+}
+
+/// What pricing rules may read about the job; every value optional.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, Tsify)]
+#[serde(deny_unknown_fields)]
+pub struct QuoteContext {
+    /// The most specific region id (a district); its parents are looked up in the bundle.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
+    pub region: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
+    pub region_path: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
+    pub tier: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
+    pub channel: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
+    pub ticket_type: Option<String>,
+    /// The quote's instant, RFC 3339 (`2026-11-11T10:00:00+08:00`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
+    pub now: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[tsify(optional, type = "string | number")]
+    pub distance_km: Option<serde_json::Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[tsify(optional, type = "string | number")]
+    pub duration_h: Option<serde_json::Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[tsify(optional, type = "string | number")]
+    pub weight_kg: Option<serde_json::Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[tsify(optional, type = "string | number")]
+    pub count: Option<serde_json::Value>,
+    /// The ticket's form values by field id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[tsify(optional, type = "Record<string, JsonValue>")]
+    pub form: Option<serde_json::Map<String, serde_json::Value>>,
 }

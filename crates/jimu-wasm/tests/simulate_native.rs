@@ -1,0 +1,39 @@
+//! The native timelines the package's `Engine.simulate` must match byte for byte: for each
+//! script in tests/runners/scripts, the JSON `jimu simulate --format json` prints (pretty, one
+//! newline at the end) is kept in tests/conformance/simulate (`JIMU_BLESS=1` rewrites it), and
+//! tests/runners/api.test.mjs holds the package to the same file.
+
+use std::path::Path;
+
+#[test]
+fn simulate_expected_files_are_the_native_timelines() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let mut failures = Vec::new();
+    for (script, bundle) in [
+        ("appliance-repair", "flow-appliance-repair"),
+        ("notifications", "flow-notifications"),
+        ("side-effects", "flow-side-effects"),
+    ] {
+        let text =
+            std::fs::read_to_string(root.join(format!("tests/runners/scripts/{script}.json")))
+                .unwrap();
+        let bundle_text =
+            std::fs::read_to_string(root.join(format!("tests/bundles/valid/{bundle}.json")))
+                .unwrap();
+        let bundle = jimu_core::Bundle::from_json(&bundle_text).unwrap();
+        let script_doc = jimu_core::ticket::Script::from_json(&text).unwrap();
+        let timeline = jimu_core::ticket::simulate(&bundle, &script_doc.commands, script_doc.until);
+        let actual = serde_json::to_string_pretty(&timeline).unwrap() + "\n";
+        let expected_path = root.join(format!("tests/conformance/simulate/{script}.json"));
+        if std::env::var_os("JIMU_BLESS").is_some() {
+            std::fs::write(&expected_path, &actual).unwrap();
+            continue;
+        }
+        match std::fs::read_to_string(&expected_path) {
+            Ok(expected) if expected == actual => {}
+            Ok(_) => failures.push(format!("{script}: the timeline differs from its file")),
+            Err(_) => failures.push(format!("{script}: no {}", expected_path.display())),
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
