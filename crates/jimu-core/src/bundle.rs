@@ -60,6 +60,8 @@ pub struct Bundle {
     forms: OnceLock<BTreeMap<String, crate::forms::plan::FormPlan>>,
     /// The settlement section prepared for settling, built on the first order.
     settlement: OnceLock<crate::settle::plan::SettlePlan>,
+    /// What loading found that is not an error (an unreachable rule, an unused role, …).
+    warnings: Vec<Problem>,
 }
 
 impl Bundle {
@@ -164,7 +166,13 @@ impl Bundle {
             settlement: OnceLock::new(),
             forms: OnceLock::new(),
             parents: OnceLock::new(),
+            warnings: problems,
         })
+    }
+
+    /// The warnings found when the bundle loaded (it loaded, so there are no errors).
+    pub fn warnings(&self) -> &[Problem] {
+        &self.warnings
     }
 
     /// The JSON Schema of the current format, generated from the types.

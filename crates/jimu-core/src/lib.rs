@@ -35,10 +35,11 @@ pub use problem::{Localized, Problem, ProblemCode, Severity};
 pub use quote::{QuoteLineRequest, QuoteOutcome, QuoteRequest, Stage, quote_documents};
 pub use reader::hint_for;
 
-/// Validates a bundle given as JSON text and returns every problem found (empty when valid).
+/// Validates a bundle given as JSON text and returns every problem found: errors, or the
+/// warnings of a bundle that loads (empty when it has none).
 pub fn validate_bundle(json: &str) -> Vec<Problem> {
     match Bundle::from_json(json) {
-        Ok(_) => Vec::new(),
+        Ok(bundle) => bundle.warnings().to_vec(),
         Err(problems) => problems,
     }
 }

@@ -119,13 +119,17 @@ impl Engine {
         self.bundle.doc().schema_version
     }
 
-    /// Warnings of the loaded bundle (it loaded, so it has no errors). The core keeps none for
-    /// a bundle that loads (`validate` reports nothing for one either), so this is empty until
-    /// `jimu_core::Bundle` keeps the warnings it finds on load.
+    /// Warnings of the loaded bundle (it loaded, so it has no errors).
     #[wasm_bindgen(unchecked_return_type = "Problem[]")]
     pub fn warnings(&self) -> Result<JsValue, JsValue> {
-        let none: Vec<types::Problem> = Vec::new();
-        Ok(to_js_value(&none)?)
+        let warnings: Vec<types::Problem> = self
+            .bundle
+            .warnings()
+            .iter()
+            .cloned()
+            .map(Into::into)
+            .collect();
+        Ok(to_js_value(&warnings)?)
     }
 
     /// Evaluates form `form` for `values` (field id → value), as `options.role` sees it in
