@@ -88,6 +88,16 @@ test('Engine.validate never throws, and loaded bundles describe themselves', () 
   assert.equal(engine.currency, 'CNY');
   assert.equal(engine.schemaVersion, 2);
   assert.deepEqual(engine.warnings(), []);
+  // A bundle that loads with a warning keeps it; validating reports it without failing.
+  const warned = {
+    schema_version: 2,
+    currency: 'CNY',
+    catalog: [{ id: 'a', name: 'A', kind: 'service', price: '10' }],
+    pricing: { groups: [{ id: 'g', name: '空', stacking: 'first_match', applies_to: { scope: 'ticket' } }] },
+  };
+  const warnings = new Engine(warned).warnings();
+  assert.deepEqual(warnings.map((p) => [p.severity, p.path]), [['warning', '/pricing/groups/0/rules']]);
+  assert.deepEqual(Engine.validate(warned), { ok: true, problems: warnings });
   engine.free();
 });
 
