@@ -98,7 +98,7 @@ pub fn run(args: FormArgs) -> anyhow::Result<ExitCode> {
     {
         return report.refused("role", &args.bundle, &[problem]);
     }
-    let values_json = match parse(&values.text) {
+    let values_json = match jimu_core::parse_json(&values.text) {
         Ok(json) => json,
         Err(problems) => return report.refused("values", &values.file, &problems),
     };
@@ -170,37 +170,9 @@ fn read_context_arg(arg: &str) -> anyhow::Result<Input> {
     read_input(Path::new(arg))
 }
 
-/// JSON text, or a `json-syntax` problem with its line and column (a list of one, ready to
-/// report).
-fn parse(text: &str) -> Result<Value, Vec<Problem>> {
-    serde_json::from_str(text).map_err(|err| {
-        let english = err.to_string();
-        let detail = english
-            .rsplit_once(" at line ")
-            .map_or(english.as_str(), |(detail, _)| detail);
-        let mut problem = Problem::error(
-            ProblemCode::JsonSyntax,
-            "",
-            Localized::new(
-                format!(
-                    "JSON 格式错误：第 {} 行第 {} 列（{detail}）",
-                    err.line(),
-                    err.column()
-                ),
-                format!("invalid JSON: {err}"),
-            ),
-        );
-        if err.line() > 0 {
-            problem.line = Some(err.line());
-            problem.column = Some(err.column());
-        }
-        vec![problem]
-    })
-}
-
 /// The context object: only the keys a form reads, each a string (`null` is left out).
 fn read_context(text: &str) -> Result<Value, Vec<Problem>> {
-    let json = parse(text)?;
+    let json = jimu_core::parse_json(text)?;
     let Value::Object(given) = json else {
         return Err(vec![Problem::error(
             ProblemCode::WrongType,

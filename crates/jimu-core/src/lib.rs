@@ -33,7 +33,7 @@ pub use money::{Currency, Rounding};
 pub use price::{Adjustment, Outcome, Quote, QuoteContext, QuoteLine, TraceStep, Why, quote};
 pub use problem::{Localized, Problem, ProblemCode, Severity};
 pub use quote::{QuoteLineRequest, QuoteOutcome, QuoteRequest, Stage, quote_documents};
-pub use reader::hint_for;
+pub use reader::{hint_for, parse_json};
 
 /// Validates a bundle given as JSON text and returns every problem found: errors, or the
 /// warnings of a bundle that loads (empty when it has none).

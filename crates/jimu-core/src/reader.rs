@@ -96,7 +96,7 @@ impl Diagnostics {
 
 /// Parses JSON text; a syntax error becomes a problem with its line and column.
 /// The error is a one-element list, ready to return as a document's problems.
-pub(crate) fn parse_json(text: &str) -> Result<Value, Vec<Problem>> {
+pub fn parse_json(text: &str) -> Result<Value, Vec<Problem>> {
     serde_json::from_str(text).map_err(|err| {
         let mut problem = Problem::error(
             ProblemCode::JsonSyntax,

@@ -3,7 +3,7 @@
 //! commands change in place.
 
 use crate::error::Failure;
-use crate::input::{json_text, json_value, parse};
+use crate::input::{json_text, json_value};
 use crate::output::{to_js_value, to_ts};
 use crate::types::{
     self, FormEvaluation, FormOptions, Localized, QuoteOutcome, SettleOptions, SettleOutcome,
@@ -428,7 +428,7 @@ fn batch(orders: &JsValue) -> Result<Vec<Result<Order, Vec<jimu_core::Problem>>>
                     }
                     problems
                 };
-                parse(line)
+                jimu_core::parse_json(line)
                     .map_err(at)
                     .and_then(|value| Order::from_json(&value, Some(i + 1)))
             })

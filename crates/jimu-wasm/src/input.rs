@@ -5,7 +5,7 @@
 
 use crate::error::Failure;
 use crate::types::Localized;
-use jimu_core::{Problem, ProblemCode};
+use jimu_core::Problem;
 use serde_json::Value;
 use wasm_bindgen::{JsCast as _, JsValue};
 
@@ -36,34 +36,7 @@ pub fn json_text(value: &JsValue, what: &str) -> Result<String, Failure> {
     }
 }
 
-/// Parses JSON text; a syntax error is a `json-syntax` problem with its line and column.
-pub fn parse(text: &str) -> Result<Value, Vec<Problem>> {
-    serde_json::from_str(text).map_err(|err| {
-        let english = err.to_string();
-        let detail = english
-            .rsplit_once(" at line ")
-            .map_or(english.as_str(), |(detail, _)| detail);
-        let mut problem = Problem::error(
-            ProblemCode::JsonSyntax,
-            "",
-            jimu_core::Localized::new(
-                format!(
-                    "JSON 格式错误：第 {} 行第 {} 列（{detail}）",
-                    err.line(),
-                    err.column()
-                ),
-                format!("invalid JSON: {english}"),
-            ),
-        );
-        if err.line() > 0 {
-            problem.line = Some(err.line());
-            problem.column = Some(err.column());
-        }
-        vec![problem]
-    })
-}
-
 /// An input that is JSON text or a value, parsed.
 pub fn json_value(value: &JsValue, what: &str) -> Result<Result<Value, Vec<Problem>>, Failure> {
-    json_text(value, what).map(|text| parse(&text))
+    json_text(value, what).map(|text| jimu_core::parse_json(&text))
 }
