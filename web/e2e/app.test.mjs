@@ -8,7 +8,7 @@ import { mkdtempSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { launchChromium } from './chromium.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '../..');
@@ -16,7 +16,6 @@ const bundles = join(root, 'tests/conformance/bundles');
 const jimuBin = process.env.JIMU_BIN ?? join(root, 'target/debug/jimu');
 const dist = process.env.JIMU_DIST ?? join(root, 'dist');
 const shots = process.env.JIMU_SCREENSHOTS ?? join(root, 'target/e2e');
-const executablePath = process.env.JIMU_CHROMIUM ?? '/usr/bin/chromium';
 
 let server;
 let baseUrl;
@@ -50,19 +49,7 @@ function startServer() {
 before(async () => {
   mkdirSync(shots, { recursive: true });
   baseUrl = await startServer();
-  browser = await chromium.launch({
-    executablePath,
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchChromium();
 });
 
 after(async () => {

@@ -11,13 +11,12 @@ import { createServer } from 'node:http';
 import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, extname, join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { launchChromium } from './chromium.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const web = join(here, '..');
 const root = join(web, '..');
 const shots = process.env.JIMU_SCREENSHOTS ?? join(root, 'target/e2e');
-const executablePath = process.env.JIMU_CHROMIUM ?? '/usr/bin/chromium';
 // The wasm package served at /pkg/ (default: web/pkg, built by `cargo xtask wasm-pkg`).
 const pkg = process.env.JIMU_PKG ?? join(web, 'pkg');
 const demoBundlePath = join(web, 'embed-demo/bundle.json');
@@ -100,19 +99,7 @@ before(async () => {
   server = createServer(serve);
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   baseUrl = `http://127.0.0.1:${server.address().port}`;
-  browser = await chromium.launch({
-    executablePath,
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchChromium();
 });
 
 after(async () => {
