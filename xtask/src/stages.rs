@@ -104,10 +104,16 @@ fn test_files(ctx: &Ctx, dir: &str) -> anyhow::Result<Vec<PathBuf>> {
 /// The portal package: jimu-wasm built small, bound as an ES module with `.d.ts`, optimized.
 pub fn wasm_pkg(ctx: &mut Ctx) -> anyhow::Result<()> {
     ctx.stage("wasm package (jimu-wasm → web/pkg)", |ctx| {
+        // `cargo rustc --crate-type cdylib`, not `cargo build`: jimu-wasm is also an rlib, and
+        // cargo applies no LTO to a crate whose crate types are not all linkable, so a plain
+        // build would ship without the `wasm-release` profile's LTO (about 32 KB more gzipped).
         ctx.cargo([
-            "build",
+            "rustc",
             "-p",
             "jimu-wasm",
+            "--lib",
+            "--crate-type",
+            "cdylib",
             "--locked",
             "--target",
             "wasm32-unknown-unknown",
@@ -164,13 +170,46 @@ pub fn wasm_pkg(ctx: &mut Ctx) -> anyhow::Result<()> {
         }
         npm_package(ctx, &out)?;
         let raw = std::fs::metadata(&bound)?.len();
+        let gzipped = gzipped_len(&bound)?;
         println!(
-            "web/pkg/jimu_bg.wasm: {} KiB ({} KiB gzipped)",
+            "web/pkg/jimu_bg.wasm: {raw} bytes ({} KiB), {gzipped} bytes gzipped ({} KiB)",
             raw / 1024,
-            gzipped_len(&bound)? / 1024
+            gzipped / 1024
         );
-        Ok(())
+        check_wasm_budget(gzipped)
     })
+}
+
+/// The portal package's size budget (issue 8): the wasm after wasm-opt, gzipped with
+/// `gzip -9`, at most 600 KB, counted as 600 * 1000 bytes (not KiB).
+const WASM_GZIP_BUDGET_BYTES: u64 = 600 * 1000;
+
+/// Whether a package over [`WASM_GZIP_BUDGET_BYTES`] fails `cargo xtask wasm-pkg` (and so
+/// `cargo xtask test`). Off while the package does not fit yet: the check then only reports.
+/// See "WASM package size" in BENCHMARKS.md for what is left; turn this on once it fits.
+const WASM_GZIP_BUDGET_ENFORCED: bool = false;
+
+fn check_wasm_budget(gzipped: u64) -> anyhow::Result<()> {
+    let budget = WASM_GZIP_BUDGET_BYTES;
+    if gzipped <= budget {
+        println!(
+            "size budget: {gzipped} bytes gzipped is within {budget} bytes (600 KB = 600 * 1000 bytes), {} bytes to spare",
+            budget - gzipped
+        );
+        return Ok(());
+    }
+    let message = format!(
+        "web/pkg/jimu_bg.wasm is {gzipped} bytes gzipped ({:.1} KB), over the budget of {budget} bytes (600 KB = 600 * 1000 bytes, gzip -9 after wasm-opt) by {} bytes",
+        gzipped as f64 / 1000.0,
+        gzipped - budget
+    );
+    if WASM_GZIP_BUDGET_ENFORCED {
+        bail!("{message}");
+    }
+    println!(
+        "size budget NOT MET (reported only: WASM_GZIP_BUDGET_ENFORCED is false in xtask/src/stages.rs): {message}"
+    );
+    Ok(())
 }
 
 /// The package around the builds: package.json (its version the crate's) and README.md from

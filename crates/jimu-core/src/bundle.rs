@@ -177,6 +177,16 @@ impl Bundle {
 
     /// The JSON Schema of the current format, generated from the types.
     pub fn json_schema() -> &'static Value {
+        static SCHEMA: OnceLock<Value> = OnceLock::new();
+        SCHEMA.get_or_init(|| schemars::schema_for!(BundleDoc).to_value())
+    }
+
+    /// The schema the structural check reads: [`Self::json_schema`] without the keywords the
+    /// check never looks at (descriptions, titles, defaults). Natively it is pruned from the
+    /// generated schema; on wasm32 it is built in from the checked-in
+    /// `schema/bundle.schema.json` (held equal to the types by `tests/schema.rs`), so the
+    /// schema generator is not part of the wasm hosts.
+    pub fn checked_schema() -> &'static Value {
         schema()
     }
 
@@ -345,9 +355,24 @@ fn without_broken_sections(mut value: Value, problems: &[Problem]) -> Option<(Va
     Some((value, unjudged))
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 fn schema() -> &'static Value {
     static SCHEMA: OnceLock<Value> = OnceLock::new();
-    SCHEMA.get_or_init(|| schemars::schema_for!(BundleDoc).to_value())
+    SCHEMA.get_or_init(|| crate::schema_prune::pruned(Bundle::json_schema()))
+}
+
+#[cfg(target_arch = "wasm32")]
+fn schema() -> &'static Value {
+    static SCHEMA: OnceLock<Value> = OnceLock::new();
+    // build.rs wrote this text with serde_json, so it always reads back (no panics in the core:
+    // `Null` is never reached).
+    SCHEMA.get_or_init(|| {
+        serde_json::from_str(include_str!(concat!(
+            env!("OUT_DIR"),
+            "/checked-schema.json"
+        )))
+        .unwrap_or(Value::Null)
+    })
 }
 
 /// Reports the first place the document nests deeper than [`limits::MAX_DEPTH`].

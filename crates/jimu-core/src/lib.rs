@@ -25,6 +25,9 @@ mod problem;
 mod quote;
 mod reader;
 mod schema_check;
+// Natively the check prunes the generated schema; wasm32 builds in `build.rs`'s pruned copy.
+#[cfg(not(target_arch = "wasm32"))]
+mod schema_prune;
 pub mod settle;
 pub mod ticket;
 

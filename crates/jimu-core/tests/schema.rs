@@ -20,6 +20,29 @@ fn checked_in_schema_matches_the_types() {
     );
 }
 
+/// On wasm32 the structural check reads the schema that `build.rs` builds in from the checked-in
+/// file; natively it reads the one generated from the types. Both are pruned the same way, so
+/// with the file matching the types (above) the two hosts check with the same schema.
+#[test]
+fn the_built_in_schema_is_the_one_checked_natively() {
+    if std::env::var_os("JIMU_BLESS").is_some() {
+        return; // the file is being rewritten; the next build builds it in again
+    }
+    let built_in: serde_json::Value = serde_json::from_str(include_str!(concat!(
+        env!("OUT_DIR"),
+        "/checked-schema.json"
+    )))
+    .unwrap();
+    assert!(
+        &built_in == jimu_core::Bundle::checked_schema(),
+        "the schema built in for wasm32 differs from the one checked natively; run `cargo xtask bless` and review the diff"
+    );
+    // Pruned: the title and the descriptions are for people, not for the check.
+    let full = jimu_core::Bundle::json_schema();
+    assert!(full.get("title").is_some() && full.get("description").is_some());
+    assert!(built_in.get("title").is_none() && built_in.get("description").is_none());
+}
+
 #[test]
 fn the_schema_describes_the_current_version() {
     let schema = jimu_core::Bundle::json_schema();
