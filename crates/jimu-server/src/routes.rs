@@ -98,8 +98,9 @@ async fn put_bundle(
 ) -> Result<Response, AppError> {
     check_name(&name)?;
     let text = std::str::from_utf8(&body).map_err(|_| AppError::NotText)?;
+    // Warnings (an unreachable rule, an unused role) do not stop a publish; errors do.
     let problems = jimu_core::validate_bundle(text);
-    if !problems.is_empty() {
+    if problems.iter().any(jimu_core::Problem::is_error) {
         return Err(AppError::InvalidBundle(problems));
     }
     let stored = state.store.put(&name, text).await?;

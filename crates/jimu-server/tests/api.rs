@@ -130,6 +130,23 @@ async fn an_invalid_bundle_is_refused_with_every_problem_and_nothing_is_stored()
 }
 
 #[tokio::test]
+async fn a_bundle_with_only_warnings_is_published() {
+    let h = harness(false).await;
+    // An empty pricing group is a warning, not an error.
+    let warned = r#"{"schema_version":2,"currency":"CNY",
+        "catalog":[{"id":"a","name":"A","kind":"service","price":"10"}],
+        "pricing":{"groups":[{"id":"g","name":"空","stacking":"first_match",
+            "applies_to":{"scope":"ticket"}}]}}"#;
+    assert!(!jimu_core::validate_bundle(warned).is_empty());
+    let put = send(&h, "PUT", "/api/bundles/warned", warned).await;
+    assert_eq!(put.status, StatusCode::CREATED, "{}", put.body);
+    assert_eq!(
+        send(&h, "GET", "/api/bundles/warned", "").await.body,
+        warned
+    );
+}
+
+#[tokio::test]
 async fn names_are_checked_and_missing_bundles_are_404_problems() {
     let h = harness(false).await;
     let bad = send(&h, "PUT", "/api/bundles/Bad%20Name", VALID).await;

@@ -1681,7 +1681,8 @@ impl<'b> Engine<'b> {
                 What::Acted {
                     node: position,
                     action: self.name(action),
-                    by: by.map(|b| self.name(b)),
+                    // Who acted is the host's text, not the bundle's: not kept in the engine's names.
+                    by: by.map(Name::from),
                 },
             );
             self.stop_clock(t, "first_response", now);
