@@ -72,12 +72,19 @@ test('the server answers its API next to the app', async () => {
   const health = await fetch(new URL('api/health', baseUrl));
   assert.equal(health.status, 200);
   const bundle = readFileSync(join(bundles, 'home-services.json'), 'utf8');
-  const put = await fetch(new URL('api/bundles/home-services', baseUrl), { method: 'PUT', body: bundle });
+  // Publishing is conditional: a new bundle with `If-None-Match: *`, a change with `If-Match`.
+  const create = { method: 'PUT', body: bundle, headers: { 'if-none-match': '*' } };
+  const put = await fetch(new URL('api/bundles/home-services', baseUrl), create);
   assert.equal(put.status, 201);
   const got = await fetch(new URL('api/bundles/home-services', baseUrl));
   assert.equal(await got.text(), bundle);
+  const again = await fetch(new URL('api/bundles/home-services', baseUrl), {
+    headers: { 'if-none-match': got.headers.get('etag') },
+  });
+  assert.equal(again.status, 304);
   const bad = await fetch(new URL('api/bundles/broken', baseUrl), {
     method: 'PUT',
+    headers: { 'if-none-match': '*' },
     body: readFileSync(join(bundles, 'many-problems.json'), 'utf8'),
   });
   assert.equal(bad.status, 422);

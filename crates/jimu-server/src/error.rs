@@ -17,6 +17,13 @@ pub enum AppError {
     InvalidBundle(Vec<Problem>),
     /// The body is not UTF-8 text.
     NotText,
+    /// A publish without `If-Match` (or `If-None-Match: *` to create).
+    PreconditionRequired,
+    /// A publish whose `If-Match` is not the current version (or that creates an existing
+    /// bundle): `current` is the tag to fetch and merge with.
+    PreconditionFailed {
+        current: Option<String>,
+    },
     Internal(anyhow::Error),
 }
 
@@ -56,6 +63,28 @@ impl IntoResponse for AppError {
                 StatusCode::BAD_REQUEST,
                 "invalid body",
                 "the body must be UTF-8 JSON text".to_owned(),
+                None,
+            ),
+            Self::PreconditionRequired => (
+                StatusCode::PRECONDITION_REQUIRED,
+                "precondition required",
+                "publish with `If-Match` set to the ETag of the version you changed, or with \
+                 `If-None-Match: *` to create a new bundle"
+                    .to_owned(),
+                None,
+            ),
+            Self::PreconditionFailed { current } => (
+                StatusCode::PRECONDITION_FAILED,
+                "precondition failed",
+                match current {
+                    Some(tag) => format!(
+                        "the bundle changed since you fetched it: the current version is \"{tag}\"; \
+                         fetch it, merge, and publish again; nothing was stored"
+                    ),
+                    None => "the bundle does not exist; create it with `If-None-Match: *`; \
+                             nothing was stored"
+                        .to_owned(),
+                },
                 None,
             ),
             Self::Internal(err) => {

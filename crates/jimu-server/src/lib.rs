@@ -9,7 +9,7 @@ mod store;
 
 pub use error::AppError;
 pub use routes::app;
-pub use store::{BundleVersion, Store};
+pub use store::{BundleVersion, Expect, Store};
 
 use std::net::SocketAddr;
 use std::path::PathBuf;

@@ -1,6 +1,6 @@
 //! The HTTP surface: `/api/health`, `/api/bundles/{name}`, and the configurator at `/`.
 
-use crate::{AppError, AppState};
+use crate::{AppError, AppState, Expect};
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -69,15 +69,40 @@ fn etag(hash: &str) -> Option<HeaderValue> {
     HeaderValue::from_str(&format!("\"{hash}\"")).ok()
 }
 
+/// The entity tags of an `If-Match` / `If-None-Match` header: `None` for `*`, else the strong
+/// tags listed (weak ones never match a strong comparison and are left out).
+fn listed_tags(value: &HeaderValue) -> Option<Vec<String>> {
+    let text = value.to_str().unwrap_or_default().trim();
+    if text == "*" {
+        return None;
+    }
+    Some(
+        text.split(',')
+            .map(str::trim)
+            .filter(|tag| !tag.starts_with("W/"))
+            .filter_map(|tag| tag.strip_prefix('"')?.strip_suffix('"'))
+            .map(str::to_owned)
+            .collect(),
+    )
+}
+
+/// Whether a conditional header names `hash` (or is `*`).
+fn names(value: &HeaderValue, hash: &str) -> bool {
+    listed_tags(value).is_none_or(|tags| tags.iter().any(|t| t == hash))
+}
+
 async fn get_bundle(
     State(state): State<AppState>,
     Path(name): Path<String>,
+    request: HeaderMap,
 ) -> Result<Response, AppError> {
     check_name(&name)?;
     let Some(stored) = state.store.latest(&name).await? else {
         return Err(AppError::NotFound(name));
     };
     let mut headers = HeaderMap::new();
+    // Deployments poll with the tag they hold; clients must always ask again.
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
     headers.insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static("application/json"),
@@ -88,22 +113,59 @@ async fn get_bundle(
     if let Ok(version) = HeaderValue::from_str(&stored.version.to_string()) {
         headers.insert("jimu-version", version);
     }
+    if request
+        .get(header::IF_NONE_MATCH)
+        .is_some_and(|tags| names(tags, &stored.hash))
+    {
+        return Ok((StatusCode::NOT_MODIFIED, headers).into_response());
+    }
     Ok((headers, stored.content).into_response())
 }
 
+/// Publishing is conditional, so two admins never overwrite each other's work unseen:
+/// `If-Match: "<etag>"` of the version the change was made on, or `If-None-Match: *` to
+/// create a bundle. Without either: 428; when the bundle moved on: 412 with the current tag.
 async fn put_bundle(
     State(state): State<AppState>,
     Path(name): Path<String>,
+    request: HeaderMap,
     body: Bytes,
 ) -> Result<Response, AppError> {
     check_name(&name)?;
+    let if_match = request.get(header::IF_MATCH).map(listed_tags);
+    let creating = request
+        .get(header::IF_NONE_MATCH)
+        .is_some_and(|v| listed_tags(v).is_none());
+    if if_match.is_none() && !creating {
+        return Err(AppError::PreconditionRequired);
+    }
     let text = std::str::from_utf8(&body).map_err(|_| AppError::NotText)?;
     // Warnings (an unreachable rule, an unused role) do not stop a publish; errors do.
     let problems = jimu_core::validate_bundle(text);
     if problems.iter().any(jimu_core::Problem::is_error) {
         return Err(AppError::InvalidBundle(problems));
     }
-    let stored = state.store.put(&name, text).await?;
+    let latest = state.store.latest(&name).await?;
+    let stale = || AppError::PreconditionFailed {
+        current: latest.as_ref().map(|l| l.hash.clone()),
+    };
+    let expect = match &if_match {
+        // `If-Match: *`: any existing version.
+        Some(None) => match &latest {
+            Some(l) => Expect::Current(&l.hash),
+            None => return Err(stale()),
+        },
+        // The first listed tag that is the current one, if any.
+        Some(Some(tags)) => match latest.as_ref().filter(|l| tags.contains(&l.hash)) {
+            Some(l) => Expect::Current(&l.hash),
+            None => return Err(stale()),
+        },
+        None => Expect::Absent,
+    };
+    let Some(stored) = state.store.put_if(&name, text, expect).await? else {
+        let current = state.store.latest(&name).await?.map(|l| l.hash);
+        return Err(AppError::PreconditionFailed { current });
+    };
     let status = if stored.version == 1 {
         StatusCode::CREATED
     } else {

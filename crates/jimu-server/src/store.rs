@@ -21,6 +21,17 @@ pub struct BundleVersion {
     pub created_at_ms: i64,
 }
 
+/// What a conditional publish expects of the bundle.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Expect<'a> {
+    /// Its newest version has this content hash (`If-Match`).
+    Current(&'a str),
+    /// It has no version yet (`If-None-Match: *`).
+    Absent,
+    /// Anything (an unconditional write; the HTTP API never makes one).
+    Anything,
+}
+
 #[derive(Clone, Debug)]
 pub struct Store {
     pool: SqlitePool,
@@ -71,29 +82,104 @@ impl Store {
     /// Stores `content` as the next version of `name`. The version number is assigned in the
     /// same statement as the insert, so concurrent writers can never take the same number.
     pub async fn put(&self, name: &str, content: &str) -> anyhow::Result<BundleVersion> {
+        match self.put_if(name, content, Expect::Anything).await? {
+            Some(stored) => Ok(stored),
+            None => anyhow::bail!("an unconditional publish of `{name}` was refused"),
+        }
+    }
+
+    /// Stores `content` as the next version of `name` only when the bundle is as `expect`ed;
+    /// `None` when it is not (nothing stored). The check and the insert are one statement, so
+    /// of many writers expecting the same version exactly one succeeds.
+    pub async fn put_if(
+        &self,
+        name: &str,
+        content: &str,
+        expect: Expect<'_>,
+    ) -> anyhow::Result<Option<BundleVersion>> {
         let hash = content_hash(content);
         let created_at_ms = SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
             .unwrap_or(0);
-        let version: i64 = sqlx::query_scalar(
-            "INSERT INTO bundle_versions (name, version, content, hash, created_at_ms)
-             SELECT ?1, COALESCE(MAX(version), 0) + 1, ?2, ?3, ?4 FROM bundle_versions WHERE name = ?1
-             RETURNING version",
-        )
-        .bind(name)
-        .bind(content)
-        .bind(&hash)
-        .bind(created_at_ms)
-        .fetch_one(&self.pool)
-        .await?;
-        Ok(BundleVersion {
+        // `?5` is the hash the newest version must have; with no hash expected, `?6` says
+        // whether the bundle must not exist yet (1) or may be anything (0).
+        let (hash_expected, absent_expected) = match expect {
+            Expect::Current(hash) => (Some(hash), 0),
+            Expect::Absent => (None, 1),
+            Expect::Anything => (None, 0),
+        };
+        // A writer that lost a race to another connection (SQLite: a busy snapshot; the primary
+        // key on (name, version) in any case) looks again: when the bundle moved on, its
+        // expectation is stale (`None`); otherwise it tries again.
+        let mut attempt = 0;
+        let version = loop {
+            attempt += 1;
+            match self
+                .insert_if(
+                    name,
+                    content,
+                    &hash,
+                    created_at_ms,
+                    hash_expected,
+                    absent_expected,
+                )
+                .await
+            {
+                Ok(version) => break version,
+                Err(err) if attempt < 5 => {
+                    let latest = self.latest(name).await?;
+                    let holds = match expect {
+                        Expect::Current(want) => latest.is_some_and(|l| l.hash == want),
+                        Expect::Absent => latest.is_none(),
+                        Expect::Anything => true,
+                    };
+                    if !holds {
+                        break None;
+                    }
+                    tracing::debug!(%err, attempt, "publish raced another writer; trying again");
+                }
+                Err(err) => return Err(err),
+            }
+        };
+        Ok(version.map(|version| BundleVersion {
             name: name.to_owned(),
             version,
             content: content.to_owned(),
             hash,
             created_at_ms,
-        })
+        }))
+    }
+
+    async fn insert_if(
+        &self,
+        name: &str,
+        content: &str,
+        hash: &str,
+        created_at_ms: i64,
+        hash_expected: Option<&str>,
+        absent_expected: i32,
+    ) -> anyhow::Result<Option<i64>> {
+        let version: Option<i64> = sqlx::query_scalar(
+            "INSERT INTO bundle_versions (name, version, content, hash, created_at_ms)
+             SELECT ?1, COALESCE(MAX(version), 0) + 1, ?2, ?3, ?4 FROM bundle_versions WHERE name = ?1
+             HAVING CASE
+                 WHEN ?5 IS NOT NULL THEN ?5 = (SELECT hash FROM bundle_versions WHERE name = ?1
+                                               ORDER BY version DESC LIMIT 1)
+                 WHEN ?6 = 1 THEN COUNT(*) = 0
+                 ELSE 1
+             END
+             RETURNING version",
+        )
+        .bind(name)
+        .bind(content)
+        .bind(hash)
+        .bind(created_at_ms)
+        .bind(hash_expected)
+        .bind(absent_expected)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(version)
     }
 }
 

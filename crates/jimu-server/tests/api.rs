@@ -47,13 +47,30 @@ impl Reply {
     }
 }
 
+/// A request as a publisher sends it: `PUT` creates (`If-None-Match: *`) unless `send_with`
+/// says otherwise.
 async fn send(h: &Harness, method: &str, uri: &str, body: &str) -> Reply {
-    let request = Request::builder()
-        .method(method)
-        .uri(uri)
-        .body(Body::from(body.to_owned()))
-        .unwrap();
-    let response = h.router.clone().oneshot(request).await.unwrap();
+    let headers: &[(&str, &str)] = if method == "PUT" {
+        &[("if-none-match", "*")]
+    } else {
+        &[]
+    };
+    send_with(&h.router, method, uri, body, headers).await
+}
+
+async fn send_with(
+    router: &Router,
+    method: &str,
+    uri: &str,
+    body: &str,
+    headers: &[(&str, &str)],
+) -> Reply {
+    let mut request = Request::builder().method(method).uri(uri);
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    let request = request.body(Body::from(body.to_owned())).unwrap();
+    let response = router.clone().oneshot(request).await.unwrap();
     let status = response.status();
     let headers = response.headers().clone();
     let bytes = response.into_body().collect().await.unwrap().to_bytes();
@@ -83,7 +100,14 @@ async fn put_then_get_returns_the_exact_text_with_a_content_etag() {
     assert_eq!(etag, put.headers[header::ETAG].to_str().unwrap());
 
     let changed = VALID.replace("120.00", "99.00");
-    let put2 = send(&h, "PUT", "/api/bundles/home-services", &changed).await;
+    let put2 = send_with(
+        &h.router,
+        "PUT",
+        "/api/bundles/home-services",
+        &changed,
+        &[("if-match", &etag)],
+    )
+    .await;
     assert_eq!(put2.status, StatusCode::OK);
     assert_eq!(put2.json()["version"], 2);
     let got2 = send(&h, "GET", "/api/bundles/home-services", "").await;
@@ -130,6 +154,110 @@ async fn an_invalid_bundle_is_refused_with_every_problem_and_nothing_is_stored()
 }
 
 #[tokio::test]
+async fn publishing_is_conditional_and_reading_answers_not_modified() {
+    let h = harness(false).await;
+    let uri = "/api/bundles/shop";
+    // No precondition at all: 428, nothing stored.
+    let bare = send_with(&h.router, "PUT", uri, VALID, &[]).await;
+    assert_eq!(
+        bare.status,
+        StatusCode::PRECONDITION_REQUIRED,
+        "{}",
+        bare.body
+    );
+    assert_eq!(
+        bare.headers[header::CONTENT_TYPE],
+        "application/problem+json"
+    );
+    // If-Match on a bundle that does not exist: 412.
+    let missing = send_with(
+        &h.router,
+        "PUT",
+        uri,
+        VALID,
+        &[("if-match", "\"sha256:00\"")],
+    )
+    .await;
+    assert_eq!(missing.status, StatusCode::PRECONDITION_FAILED);
+    assert_eq!(send(&h, "GET", uri, "").await.status, StatusCode::NOT_FOUND);
+
+    let created = send(&h, "PUT", uri, VALID).await;
+    assert_eq!(created.status, StatusCode::CREATED);
+    let v1 = created.headers[header::ETAG].to_str().unwrap().to_owned();
+    // Creating it again: 412.
+    assert_eq!(
+        send(&h, "PUT", uri, VALID).await.status,
+        StatusCode::PRECONDITION_FAILED
+    );
+
+    // A deployment holding the current tag gets 304 and no body; another tag gets the bundle.
+    let fresh = send_with(&h.router, "GET", uri, "", &[("if-none-match", &v1)]).await;
+    assert_eq!(fresh.status, StatusCode::NOT_MODIFIED);
+    assert!(fresh.body.is_empty());
+    assert_eq!(fresh.headers[header::ETAG].to_str().unwrap(), v1);
+    let listed = format!("W/{v1}, \"sha256:11\", {v1}");
+    let again = send_with(&h.router, "GET", uri, "", &[("if-none-match", &listed)]).await;
+    assert_eq!(again.status, StatusCode::NOT_MODIFIED);
+    let other = send_with(
+        &h.router,
+        "GET",
+        uri,
+        "",
+        &[("if-none-match", "\"sha256:11\"")],
+    )
+    .await;
+    assert_eq!(other.status, StatusCode::OK);
+    assert_eq!(other.body, VALID);
+
+    // Publishing on v1 works once; the same If-Match again is stale (the other admin's work is
+    // not overwritten unseen) and the problem names the current tag.
+    let changed = VALID.replace("120.00", "99.00");
+    let v2 = send_with(&h.router, "PUT", uri, &changed, &[("if-match", &v1)]).await;
+    assert_eq!(v2.status, StatusCode::OK, "{}", v2.body);
+    let v2_tag = v2.headers[header::ETAG].to_str().unwrap().to_owned();
+    let late = send_with(&h.router, "PUT", uri, VALID, &[("if-match", &v1)]).await;
+    assert_eq!(late.status, StatusCode::PRECONDITION_FAILED);
+    assert!(
+        late.json()["detail"]
+            .as_str()
+            .unwrap()
+            .contains(v2_tag.trim_matches('"'))
+    );
+    assert_eq!(send(&h, "GET", uri, "").await.body, changed);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn of_fifty_concurrent_publishes_on_one_version_exactly_one_wins() {
+    let h = harness(false).await;
+    let uri = "/api/bundles/race";
+    let created = send(&h, "PUT", uri, VALID).await;
+    let v1 = created.headers[header::ETAG].to_str().unwrap().to_owned();
+    let mut writers = Vec::new();
+    for i in 0..50 {
+        let router = h.router.clone();
+        let tag = v1.clone();
+        let body = VALID.replace("120.00", &format!("{}.00", 200 + i));
+        writers.push(tokio::spawn(async move {
+            send_with(&router, "PUT", uri, &body, &[("if-match", &tag)]).await
+        }));
+    }
+    let mut ok = Vec::new();
+    let mut stale = 0;
+    for writer in writers {
+        let reply = writer.await.unwrap();
+        match reply.status {
+            StatusCode::OK => ok.push(reply.json()["version"].as_i64().unwrap()),
+            StatusCode::PRECONDITION_FAILED => stale += 1,
+            other => panic!("{other}: {}", reply.body),
+        }
+    }
+    assert_eq!((ok.as_slice(), stale), (&[2][..], 49));
+    // The winner's content is version 2; nothing else was stored.
+    let latest = send(&h, "GET", uri, "").await;
+    assert_eq!(latest.headers["jimu-version"], "2");
+}
+
+#[tokio::test]
 async fn a_bundle_with_only_warnings_is_published() {
     let h = harness(false).await;
     // An empty pricing group is a warning, not an error.
@@ -161,6 +289,7 @@ async fn names_are_checked_and_missing_bundles_are_404_problems() {
     let not_text = Request::builder()
         .method("PUT")
         .uri("/api/bundles/x")
+        .header("if-none-match", "*")
         .body(Body::from(vec![0xff, 0xfe]))
         .unwrap();
     let resp = h.router.clone().oneshot(not_text).await.unwrap();
