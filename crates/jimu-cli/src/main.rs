@@ -36,6 +36,9 @@ enum Command {
         /// The built configurator (Trunk's dist/); defaults to ./dist when it exists.
         #[arg(long, env = "JIMU_DIST")]
         dist: Option<PathBuf>,
+        /// A web origin (portal) that may call /api from a browser; repeat it, or `*` for any.
+        #[arg(long = "cors", env = "JIMU_CORS", value_delimiter = ',')]
+        cors: Vec<String>,
     },
     /// Check a bundle file and list every problem; exits 1 when there are errors.
     Validate {
@@ -118,7 +121,12 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
-        Command::Serve { addr, data, dist } => {
+        Command::Serve {
+            addr,
+            data,
+            dist,
+            cors,
+        } => {
             tracing_subscriber::fmt()
                 .with_env_filter(
                     tracing_subscriber::EnvFilter::try_from_default_env()
@@ -134,6 +142,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 addr,
                 data_dir: data,
                 dist,
+                cors: jimu_server::Cors::from_list(&cors),
             }))?;
             Ok(ExitCode::SUCCESS)
         }

@@ -20,6 +20,33 @@ pub struct AppState {
     pub store: Store,
     /// The built configurator (Trunk's `dist/`), served at `/` when present.
     pub dist: Option<PathBuf>,
+    /// Which web origins (portals) may call `/api` from a browser.
+    pub cors: Cors,
+}
+
+/// Cross-origin access to `/api` for portals that embed the engine.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum Cors {
+    /// Same origin only (the default).
+    #[default]
+    Off,
+    /// Any origin (`*`).
+    Any,
+    /// These origins, e.g. `https://portal.example.com`.
+    Origins(Vec<String>),
+}
+
+impl Cors {
+    /// From `--cors` values: none is off, `*` is any origin, else the origins listed.
+    pub fn from_list(origins: &[String]) -> Self {
+        if origins.is_empty() {
+            Self::Off
+        } else if origins.iter().any(|o| o == "*") {
+            Self::Any
+        } else {
+            Self::Origins(origins.to_vec())
+        }
+    }
 }
 
 /// Options for [`serve`].
@@ -28,6 +55,7 @@ pub struct ServeOptions {
     pub addr: SocketAddr,
     pub data_dir: PathBuf,
     pub dist: Option<PathBuf>,
+    pub cors: Cors,
 }
 
 /// Opens the store under the data directory and serves until Ctrl-C or SIGTERM.
@@ -36,6 +64,7 @@ pub async fn serve(options: ServeOptions) -> anyhow::Result<()> {
     let state = AppState {
         store,
         dist: options.dist.clone(),
+        cors: options.cors.clone(),
     };
     let listener = tokio::net::TcpListener::bind(options.addr).await?;
     let local = listener.local_addr()?;

@@ -3,11 +3,12 @@
 use crate::{AppError, AppState, Expect};
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, Path, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use serde_json::json;
+use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::trace::TraceLayer;
 
@@ -20,6 +21,10 @@ pub fn app(state: AppState) -> Router {
         .route("/health", get(health))
         .route("/bundles/{name}", get(get_bundle).put(put_bundle))
         .fallback(api_not_found);
+    let api = match cors_layer(&state.cors) {
+        Some(layer) => api.layer(layer),
+        None => api,
+    };
     let router = Router::new()
         .nest("/api", api)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
@@ -32,6 +37,31 @@ pub fn app(state: AppState) -> Router {
         None => router.fallback(app_not_built),
     };
     router.with_state(state)
+}
+
+/// The CORS layer for `/api`: portals read bundles (with `If-None-Match`) and see the `ETag`
+/// and version; publishers send `If-Match`.
+fn cors_layer(cors: &crate::Cors) -> Option<CorsLayer> {
+    let origins = match cors {
+        crate::Cors::Off => return None,
+        crate::Cors::Any => AllowOrigin::any(),
+        crate::Cors::Origins(list) => AllowOrigin::list(
+            list.iter()
+                .filter_map(|origin| HeaderValue::from_str(origin).ok()),
+        ),
+    };
+    Some(
+        CorsLayer::new()
+            .allow_origin(origins)
+            .allow_methods([Method::GET, Method::HEAD, Method::PUT])
+            .allow_headers([
+                header::IF_MATCH,
+                header::IF_NONE_MATCH,
+                header::CONTENT_TYPE,
+                header::AUTHORIZATION,
+            ])
+            .expose_headers([header::ETAG, HeaderName::from_static("jimu-version")]),
+    )
 }
 
 async fn health() -> Json<serde_json::Value> {

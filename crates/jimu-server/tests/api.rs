@@ -4,13 +4,16 @@ use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use http_body_util::BodyExt;
-use jimu_server::{AppState, Store, app};
+use jimu_server::{AppState, Cors, Store, app};
 use serde_json::Value;
 use tempfile::TempDir;
 use tower::ServiceExt;
 
 const VALID: &str = r#"{"schema_version":1,"currency":"CNY","catalog":[
   {"id":"ac-clean","name":{"zh-CN":"空调清洗","en":"AC cleaning"},"kind":"service","price":"120.00"}]}"#;
+
+/// The one web origin the test server lets call its API.
+const PORTAL: &str = "https://portal.example.com";
 
 struct Harness {
     router: Router,
@@ -30,7 +33,11 @@ async fn harness(with_dist: bool) -> Harness {
         dist
     });
     Harness {
-        router: app(AppState { store, dist }),
+        router: app(AppState {
+            store,
+            dist,
+            cors: Cors::Origins(vec![PORTAL.to_owned()]),
+        }),
         _dir: dir,
     }
 }
@@ -255,6 +262,56 @@ async fn of_fifty_concurrent_publishes_on_one_version_exactly_one_wins() {
     // The winner's content is version 2; nothing else was stored.
     let latest = send(&h, "GET", uri, "").await;
     assert_eq!(latest.headers["jimu-version"], "2");
+}
+
+#[tokio::test]
+async fn a_configured_portal_may_call_the_api_and_read_the_etag_others_may_not() {
+    let h = harness(false).await;
+    send(&h, "PUT", "/api/bundles/shop", VALID).await;
+    let preflight = send_with(
+        &h.router,
+        "OPTIONS",
+        "/api/bundles/shop",
+        "",
+        &[
+            ("origin", PORTAL),
+            ("access-control-request-method", "GET"),
+            ("access-control-request-headers", "if-none-match"),
+        ],
+    )
+    .await;
+    assert_eq!(preflight.headers["access-control-allow-origin"], PORTAL);
+    let allowed = preflight.headers["access-control-allow-headers"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(allowed.contains("if-none-match"), "{allowed}");
+    let got = send_with(
+        &h.router,
+        "GET",
+        "/api/bundles/shop",
+        "",
+        &[("origin", PORTAL)],
+    )
+    .await;
+    assert_eq!(got.headers["access-control-allow-origin"], PORTAL);
+    let exposed = got.headers["access-control-expose-headers"]
+        .to_str()
+        .unwrap()
+        .to_lowercase();
+    assert!(
+        exposed.contains("etag") && exposed.contains("jimu-version"),
+        "{exposed}"
+    );
+    let other = send_with(
+        &h.router,
+        "GET",
+        "/api/bundles/shop",
+        "",
+        &[("origin", "https://elsewhere.example.com")],
+    )
+    .await;
+    assert!(other.headers.get("access-control-allow-origin").is_none());
 }
 
 #[tokio::test]
