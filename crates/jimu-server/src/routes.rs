@@ -19,7 +19,10 @@ const MAX_BODY_BYTES: usize = 4 * 1024 * 1024;
 pub fn app(state: AppState) -> Router {
     let api = Router::new()
         .route("/health", get(health))
+        .route("/bundles", get(list_bundles))
         .route("/bundles/{name}", get(get_bundle).put(put_bundle))
+        .route("/bundles/{name}/versions", get(history))
+        .route("/bundles/{name}/versions/{version}", get(get_version))
         .fallback(api_not_found);
     let api = match cors_layer(&state.cors) {
         Some(layer) => api.layer(layer),
@@ -121,6 +124,25 @@ fn names(value: &HeaderValue, hash: &str) -> bool {
     listed_tags(value).is_none_or(|tags| tags.iter().any(|t| t == hash))
 }
 
+/// Every bundle's newest version (name, version, hash, time).
+async fn list_bundles(State(state): State<AppState>) -> Result<Response, AppError> {
+    Ok(Json(json!({ "bundles": state.store.list().await? })).into_response())
+}
+
+/// Every version of a bundle, newest first.
+async fn history(
+    State(state): State<AppState>,
+    Path(name): Path<String>,
+) -> Result<Response, AppError> {
+    check_name(&name)?;
+    let versions = state.store.history(&name).await?;
+    if versions.is_empty() {
+        return Err(AppError::NotFound(name));
+    }
+    Ok(Json(json!({ "name": name, "versions": versions })).into_response())
+}
+
+/// The newest version: the content, its ETag and version number.
 async fn get_bundle(
     State(state): State<AppState>,
     Path(name): Path<String>,
@@ -130,6 +152,29 @@ async fn get_bundle(
     let Some(stored) = state.store.latest(&name).await? else {
         return Err(AppError::NotFound(name));
     };
+    Ok(content_response(&stored, &request))
+}
+
+/// Version `version` of a bundle (versions are immutable, so its ETag never changes).
+async fn get_version(
+    State(state): State<AppState>,
+    Path((name, version)): Path<(String, String)>,
+    request: HeaderMap,
+) -> Result<Response, AppError> {
+    check_name(&name)?;
+    let number = version
+        .parse::<i64>()
+        .ok()
+        .filter(|n| *n > 0)
+        .ok_or_else(|| AppError::NotFound(format!("{name} version {version}")))?;
+    let Some(stored) = state.store.version(&name, number).await? else {
+        return Err(AppError::NotFound(format!("{name} version {version}")));
+    };
+    Ok(content_response(&stored, &request))
+}
+
+/// A stored version as the response to a `GET`: 304 when the client holds it already.
+fn content_response(stored: &crate::BundleVersion, request: &HeaderMap) -> Response {
     let mut headers = HeaderMap::new();
     // Deployments poll with the tag they hold; clients must always ask again.
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
@@ -147,9 +192,9 @@ async fn get_bundle(
         .get(header::IF_NONE_MATCH)
         .is_some_and(|tags| names(tags, &stored.hash))
     {
-        return Ok((StatusCode::NOT_MODIFIED, headers).into_response());
+        return (StatusCode::NOT_MODIFIED, headers).into_response();
     }
-    Ok((headers, stored.content).into_response())
+    (headers, stored.content.clone()).into_response()
 }
 
 /// Publishing is conditional, so two admins never overwrite each other's work unseen:

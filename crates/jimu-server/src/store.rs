@@ -59,6 +59,52 @@ impl Store {
         Ok(Self { pool })
     }
 
+    /// Version `version` of a bundle, if it exists.
+    pub async fn version(&self, name: &str, version: i64) -> anyhow::Result<Option<BundleVersion>> {
+        let row = sqlx::query_as::<_, (String, i64, String, String, i64)>(
+            "SELECT name, version, content, hash, created_at_ms FROM bundle_versions
+             WHERE name = ? AND version = ?",
+        )
+        .bind(name)
+        .bind(version)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.map(
+            |(name, version, content, hash, created_at_ms)| BundleVersion {
+                name,
+                version,
+                content,
+                hash,
+                created_at_ms,
+            },
+        ))
+    }
+
+    /// Every version of a bundle, newest first, without their contents (empty when unknown).
+    pub async fn history(&self, name: &str) -> anyhow::Result<Vec<BundleVersion>> {
+        let rows = sqlx::query_as::<_, (String, i64, String, i64)>(
+            "SELECT name, version, hash, created_at_ms FROM bundle_versions
+             WHERE name = ? ORDER BY version DESC",
+        )
+        .bind(name)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.into_iter().map(summary).collect())
+    }
+
+    /// The newest version of every bundle, by name, without their contents.
+    pub async fn list(&self) -> anyhow::Result<Vec<BundleVersion>> {
+        let rows = sqlx::query_as::<_, (String, i64, String, i64)>(
+            "SELECT v.name, v.version, v.hash, v.created_at_ms FROM bundle_versions v
+             JOIN (SELECT name, MAX(version) AS version FROM bundle_versions GROUP BY name) l
+               ON l.name = v.name AND l.version = v.version
+             ORDER BY v.name",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.into_iter().map(summary).collect())
+    }
+
     /// The newest version of a bundle, if it has any.
     pub async fn latest(&self, name: &str) -> anyhow::Result<Option<BundleVersion>> {
         let row = sqlx::query_as::<_, (String, i64, String, String, i64)>(
@@ -180,6 +226,17 @@ impl Store {
         .fetch_optional(&self.pool)
         .await?;
         Ok(version)
+    }
+}
+
+/// A version without its content (lists and histories).
+fn summary((name, version, hash, created_at_ms): (String, i64, String, i64)) -> BundleVersion {
+    BundleVersion {
+        name,
+        version,
+        content: String::new(),
+        hash,
+        created_at_ms,
     }
 }
 

@@ -315,6 +315,80 @@ async fn a_configured_portal_may_call_the_api_and_read_the_etag_others_may_not()
 }
 
 #[tokio::test]
+async fn every_version_is_kept_listed_and_readable() {
+    let h = harness(false).await;
+    let uri = "/api/bundles/shop";
+    let mut contents = vec![VALID.to_owned()];
+    let mut tags = vec![
+        send(&h, "PUT", uri, VALID).await.headers[header::ETAG]
+            .to_str()
+            .unwrap()
+            .to_owned(),
+    ];
+    for price in ["99.00", "88.00"] {
+        let content = VALID.replace("120.00", price);
+        let tag = tags.last().unwrap().clone();
+        let put = send_with(&h.router, "PUT", uri, &content, &[("if-match", &tag)]).await;
+        assert_eq!(put.status, StatusCode::OK, "{}", put.body);
+        tags.push(put.headers[header::ETAG].to_str().unwrap().to_owned());
+        contents.push(content);
+    }
+    send(&h, "PUT", "/api/bundles/another", VALID).await;
+
+    let list = send(&h, "GET", "/api/bundles", "").await.json();
+    let names: Vec<(&str, i64)> = list["bundles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| (b["name"].as_str().unwrap(), b["version"].as_i64().unwrap()))
+        .collect();
+    assert_eq!(names, [("another", 1), ("shop", 3)]);
+
+    let history = send(&h, "GET", "/api/bundles/shop/versions", "")
+        .await
+        .json();
+    let versions: Vec<(i64, String)> = history["versions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| {
+            (
+                v["version"].as_i64().unwrap(),
+                format!("\"{}\"", v["hash"].as_str().unwrap()),
+            )
+        })
+        .collect();
+    let expected: Vec<(i64, String)> = (1..=3).rev().zip(tags.iter().rev().cloned()).collect();
+    assert_eq!(versions, expected);
+
+    for (n, content) in contents.iter().enumerate() {
+        let got = send(&h, "GET", &format!("{uri}/versions/{}", n + 1), "").await;
+        assert_eq!(got.status, StatusCode::OK);
+        assert_eq!(&got.body, content);
+        assert_eq!(got.headers[header::ETAG].to_str().unwrap(), tags[n]);
+    }
+    let held = send_with(
+        &h.router,
+        "GET",
+        &format!("{uri}/versions/1"),
+        "",
+        &[("if-none-match", &tags[0])],
+    )
+    .await;
+    assert_eq!(held.status, StatusCode::NOT_MODIFIED);
+    for missing in ["4", "0", "abc", "-1"] {
+        let reply = send(&h, "GET", &format!("{uri}/versions/{missing}"), "").await;
+        assert_eq!(reply.status, StatusCode::NOT_FOUND, "{missing}");
+        assert_eq!(
+            reply.headers[header::CONTENT_TYPE],
+            "application/problem+json"
+        );
+    }
+    let unknown = send(&h, "GET", "/api/bundles/nope/versions", "").await;
+    assert_eq!(unknown.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
 async fn a_bundle_with_only_warnings_is_published() {
     let h = harness(false).await;
     // An empty pricing group is a warning, not an error.
