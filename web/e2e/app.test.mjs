@@ -73,7 +73,8 @@ test('the server answers its API next to the app', async () => {
   assert.equal(health.status, 200);
   const bundle = readFileSync(join(bundles, 'home-services.json'), 'utf8');
   // Publishing is conditional: a new bundle with `If-None-Match: *`, a change with `If-Match`.
-  const create = { method: 'PUT', body: bundle, headers: { 'if-none-match': '*' } };
+  const json = { 'content-type': 'application/json' };
+  const create = { method: 'PUT', body: bundle, headers: { 'if-none-match': '*', ...json } };
   const put = await fetch(new URL('api/bundles/home-services', baseUrl), create);
   assert.equal(put.status, 201);
   const got = await fetch(new URL('api/bundles/home-services', baseUrl));
@@ -84,7 +85,7 @@ test('the server answers its API next to the app', async () => {
   assert.equal(again.status, 304);
   const bad = await fetch(new URL('api/bundles/broken', baseUrl), {
     method: 'PUT',
-    headers: { 'if-none-match': '*' },
+    headers: { 'if-none-match': '*', ...json },
     body: readFileSync(join(bundles, 'many-problems.json'), 'utf8'),
   });
   assert.equal(bad.status, 422);

@@ -17,6 +17,13 @@ pub enum AppError {
     InvalidBundle(Vec<Problem>),
     /// The body is not UTF-8 text.
     NotText,
+    /// The body is not declared as JSON (`Content-Type`).
+    NotJson,
+    /// The body could not be read: too large, or cut off.
+    BadBody {
+        status: StatusCode,
+        detail: String,
+    },
     /// A publish without `If-Match` (or `If-None-Match: *` to create).
     PreconditionRequired,
     /// A publish whose `If-Match` is not the current version (or that creates an existing
@@ -65,6 +72,13 @@ impl IntoResponse for AppError {
                 "the body must be UTF-8 JSON text".to_owned(),
                 None,
             ),
+            Self::NotJson => (
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported media type",
+                "send the bundle with `Content-Type: application/json`".to_owned(),
+                None,
+            ),
+            Self::BadBody { status, detail } => (status, "unreadable body", detail, None),
             Self::PreconditionRequired => (
                 StatusCode::PRECONDITION_REQUIRED,
                 "precondition required",

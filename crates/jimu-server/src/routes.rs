@@ -2,10 +2,12 @@
 
 use crate::{AppError, AppState, Expect};
 use axum::body::Bytes;
+use axum::extract::Query;
+use axum::extract::rejection::BytesRejection;
 use axum::extract::{DefaultBodyLimit, Path, State};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde_json::json;
 use tower_http::cors::{AllowOrigin, CorsLayer};
@@ -22,6 +24,7 @@ pub fn app(state: AppState) -> Router {
         .route("/bundles", get(list_bundles))
         .route("/bundles/{name}", get(get_bundle).put(put_bundle))
         .route("/bundles/{name}/versions", get(history))
+        .route("/bundles/{name}/rollback", post(rollback))
         .route("/bundles/{name}/versions/{version}", get(get_version))
         .fallback(api_not_found);
     let api = match cors_layer(&state.cors) {
@@ -204,9 +207,63 @@ async fn put_bundle(
     State(state): State<AppState>,
     Path(name): Path<String>,
     request: HeaderMap,
-    body: Bytes,
+    body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, AppError> {
     check_name(&name)?;
+    let body = body.map_err(|rejection| AppError::BadBody {
+        status: rejection.status(),
+        detail: rejection.body_text(),
+    })?;
+    let json = request
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .map(str::trim)
+        .is_some_and(|v| v.eq_ignore_ascii_case("application/json") || v.ends_with("+json"));
+    if !json {
+        return Err(AppError::NotJson);
+    }
+    let text = std::str::from_utf8(&body).map_err(|_| AppError::NotText)?;
+    publish(&state, &name, &request, text).await
+}
+
+#[derive(serde::Deserialize)]
+struct RollbackTo {
+    to: String,
+}
+
+/// Publishes the content of an earlier version as a new version (the history stays whole),
+/// under the same preconditions as any publish.
+async fn rollback(
+    State(state): State<AppState>,
+    Path(name): Path<String>,
+    Query(query): Query<RollbackTo>,
+    request: HeaderMap,
+) -> Result<Response, AppError> {
+    check_name(&name)?;
+    let missing = || AppError::NotFound(format!("{name} version {}", query.to));
+    let number = query
+        .to
+        .parse::<i64>()
+        .ok()
+        .filter(|n| *n > 0)
+        .ok_or_else(missing)?;
+    let earlier = state
+        .store
+        .version(&name, number)
+        .await?
+        .ok_or_else(missing)?;
+    publish(&state, &name, &request, &earlier.content).await
+}
+
+/// Validates and stores `text` as the next version of `name` when the request's precondition
+/// (`If-Match`, or `If-None-Match: *` to create) holds.
+async fn publish(
+    state: &AppState,
+    name: &str,
+    request: &HeaderMap,
+    text: &str,
+) -> Result<Response, AppError> {
     let if_match = request.get(header::IF_MATCH).map(listed_tags);
     let creating = request
         .get(header::IF_NONE_MATCH)
@@ -214,13 +271,12 @@ async fn put_bundle(
     if if_match.is_none() && !creating {
         return Err(AppError::PreconditionRequired);
     }
-    let text = std::str::from_utf8(&body).map_err(|_| AppError::NotText)?;
     // Warnings (an unreachable rule, an unused role) do not stop a publish; errors do.
     let problems = jimu_core::validate_bundle(text);
     if problems.iter().any(jimu_core::Problem::is_error) {
         return Err(AppError::InvalidBundle(problems));
     }
-    let latest = state.store.latest(&name).await?;
+    let latest = state.store.latest(name).await?;
     let stale = || AppError::PreconditionFailed {
         current: latest.as_ref().map(|l| l.hash.clone()),
     };
@@ -237,8 +293,8 @@ async fn put_bundle(
         },
         None => Expect::Absent,
     };
-    let Some(stored) = state.store.put_if(&name, text, expect).await? else {
-        let current = state.store.latest(&name).await?.map(|l| l.hash);
+    let Some(stored) = state.store.put_if(name, text, expect).await? else {
+        let current = state.store.latest(name).await?.map(|l| l.hash);
         return Err(AppError::PreconditionFailed { current });
     };
     let status = if stored.version == 1 {

@@ -58,7 +58,7 @@ impl Reply {
 /// says otherwise.
 async fn send(h: &Harness, method: &str, uri: &str, body: &str) -> Reply {
     let headers: &[(&str, &str)] = if method == "PUT" {
-        &[("if-none-match", "*")]
+        &[("if-none-match", "*"), ("content-type", "application/json")]
     } else {
         &[]
     };
@@ -112,7 +112,7 @@ async fn put_then_get_returns_the_exact_text_with_a_content_etag() {
         "PUT",
         "/api/bundles/home-services",
         &changed,
-        &[("if-match", &etag)],
+        &[("if-match", &etag), ("content-type", "application/json")],
     )
     .await;
     assert_eq!(put2.status, StatusCode::OK);
@@ -165,7 +165,14 @@ async fn publishing_is_conditional_and_reading_answers_not_modified() {
     let h = harness(false).await;
     let uri = "/api/bundles/shop";
     // No precondition at all: 428, nothing stored.
-    let bare = send_with(&h.router, "PUT", uri, VALID, &[]).await;
+    let bare = send_with(
+        &h.router,
+        "PUT",
+        uri,
+        VALID,
+        &[("content-type", "application/json")],
+    )
+    .await;
     assert_eq!(
         bare.status,
         StatusCode::PRECONDITION_REQUIRED,
@@ -182,7 +189,10 @@ async fn publishing_is_conditional_and_reading_answers_not_modified() {
         "PUT",
         uri,
         VALID,
-        &[("if-match", "\"sha256:00\"")],
+        &[
+            ("if-match", "\"sha256:00\""),
+            ("content-type", "application/json"),
+        ],
     )
     .await;
     assert_eq!(missing.status, StatusCode::PRECONDITION_FAILED);
@@ -219,10 +229,24 @@ async fn publishing_is_conditional_and_reading_answers_not_modified() {
     // Publishing on v1 works once; the same If-Match again is stale (the other admin's work is
     // not overwritten unseen) and the problem names the current tag.
     let changed = VALID.replace("120.00", "99.00");
-    let v2 = send_with(&h.router, "PUT", uri, &changed, &[("if-match", &v1)]).await;
+    let v2 = send_with(
+        &h.router,
+        "PUT",
+        uri,
+        &changed,
+        &[("if-match", &v1), ("content-type", "application/json")],
+    )
+    .await;
     assert_eq!(v2.status, StatusCode::OK, "{}", v2.body);
     let v2_tag = v2.headers[header::ETAG].to_str().unwrap().to_owned();
-    let late = send_with(&h.router, "PUT", uri, VALID, &[("if-match", &v1)]).await;
+    let late = send_with(
+        &h.router,
+        "PUT",
+        uri,
+        VALID,
+        &[("if-match", &v1), ("content-type", "application/json")],
+    )
+    .await;
     assert_eq!(late.status, StatusCode::PRECONDITION_FAILED);
     assert!(
         late.json()["detail"]
@@ -245,7 +269,14 @@ async fn of_fifty_concurrent_publishes_on_one_version_exactly_one_wins() {
         let tag = v1.clone();
         let body = VALID.replace("120.00", &format!("{}.00", 200 + i));
         writers.push(tokio::spawn(async move {
-            send_with(&router, "PUT", uri, &body, &[("if-match", &tag)]).await
+            send_with(
+                &router,
+                "PUT",
+                uri,
+                &body,
+                &[("if-match", &tag), ("content-type", "application/json")],
+            )
+            .await
         }));
     }
     let mut ok = Vec::new();
@@ -328,7 +359,14 @@ async fn every_version_is_kept_listed_and_readable() {
     for price in ["99.00", "88.00"] {
         let content = VALID.replace("120.00", price);
         let tag = tags.last().unwrap().clone();
-        let put = send_with(&h.router, "PUT", uri, &content, &[("if-match", &tag)]).await;
+        let put = send_with(
+            &h.router,
+            "PUT",
+            uri,
+            &content,
+            &[("if-match", &tag), ("content-type", "application/json")],
+        )
+        .await;
         assert_eq!(put.status, StatusCode::OK, "{}", put.body);
         tags.push(put.headers[header::ETAG].to_str().unwrap().to_owned());
         contents.push(content);
@@ -421,6 +459,7 @@ async fn names_are_checked_and_missing_bundles_are_404_problems() {
         .method("PUT")
         .uri("/api/bundles/x")
         .header("if-none-match", "*")
+        .header("content-type", "application/json")
         .body(Body::from(vec![0xff, 0xfe]))
         .unwrap();
     let resp = h.router.clone().oneshot(not_text).await.unwrap();
@@ -433,6 +472,99 @@ async fn bodies_over_the_limit_are_refused() {
     let huge = format!("{{\"pad\":\"{}\"}}", "x".repeat(5 * 1024 * 1024));
     let put = send(&h, "PUT", "/api/bundles/big", &huge).await;
     assert_eq!(put.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(
+        put.headers[header::CONTENT_TYPE],
+        "application/problem+json"
+    );
+    assert_eq!(put.json()["status"], 413);
+}
+
+#[tokio::test]
+async fn a_body_not_declared_as_json_is_refused() {
+    let h = harness(false).await;
+    for content_type in [
+        None,
+        Some("text/plain"),
+        Some("application/x-www-form-urlencoded"),
+    ] {
+        let mut headers = vec![("if-none-match", "*")];
+        headers.extend(content_type.map(|t| ("content-type", t)));
+        let put = send_with(&h.router, "PUT", "/api/bundles/shop", VALID, &headers).await;
+        assert_eq!(
+            put.status,
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "{content_type:?}"
+        );
+        assert_eq!(
+            put.headers[header::CONTENT_TYPE],
+            "application/problem+json"
+        );
+    }
+    let charset = [
+        ("if-none-match", "*"),
+        ("content-type", "application/json; charset=utf-8"),
+    ];
+    let put = send_with(&h.router, "PUT", "/api/bundles/shop", VALID, &charset).await;
+    assert_eq!(put.status, StatusCode::CREATED, "{}", put.body);
+}
+
+#[tokio::test]
+async fn a_rollback_publishes_an_earlier_content_as_a_new_version() {
+    let h = harness(false).await;
+    let uri = "/api/bundles/shop";
+    let v1 = send(&h, "PUT", uri, VALID).await.headers[header::ETAG]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let changed = VALID.replace("120.00", "99.00");
+    let json = ("content-type", "application/json");
+    let v2 = send_with(&h.router, "PUT", uri, &changed, &[("if-match", &v1), json]).await;
+    let v2 = v2.headers[header::ETAG].to_str().unwrap().to_owned();
+    // Preconditions hold as for any publish.
+    let bare = send_with(
+        &h.router,
+        "POST",
+        "/api/bundles/shop/rollback?to=1",
+        "",
+        &[],
+    )
+    .await;
+    assert_eq!(bare.status, StatusCode::PRECONDITION_REQUIRED);
+    let stale = send_with(
+        &h.router,
+        "POST",
+        "/api/bundles/shop/rollback?to=1",
+        "",
+        &[("if-match", &v1)],
+    )
+    .await;
+    assert_eq!(stale.status, StatusCode::PRECONDITION_FAILED);
+    let back = send_with(
+        &h.router,
+        "POST",
+        "/api/bundles/shop/rollback?to=1",
+        "",
+        &[("if-match", &v2)],
+    )
+    .await;
+    assert_eq!(back.status, StatusCode::OK, "{}", back.body);
+    assert_eq!(back.json()["version"], 3);
+    // The same content, so the same ETag as version 1; the history keeps all three.
+    assert_eq!(back.headers[header::ETAG].to_str().unwrap(), v1);
+    assert_eq!(send(&h, "GET", uri, "").await.body, VALID);
+    let history = send(&h, "GET", "/api/bundles/shop/versions", "")
+        .await
+        .json();
+    assert_eq!(history["versions"].as_array().unwrap().len(), 3);
+    let missing = send_with(
+        &h.router,
+        "POST",
+        "/api/bundles/shop/rollback?to=9",
+        "",
+        &[("if-match", &v1)],
+    )
+    .await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
 }
 
 #[tokio::test]
