@@ -21,6 +21,7 @@ const MAX_BODY_BYTES: usize = 4 * 1024 * 1024;
 pub fn app(state: AppState) -> Router {
     let api = Router::new()
         .route("/health", get(health))
+        .route("/ready", get(ready))
         .route("/bundles", get(list_bundles))
         .route("/bundles/{name}", get(get_bundle).put(put_bundle))
         .route("/bundles/{name}/versions", get(history))
@@ -72,6 +73,21 @@ fn cors_layer(cors: &crate::Cors) -> Option<CorsLayer> {
 
 async fn health() -> Json<serde_json::Value> {
     Json(json!({ "status": "ok" }))
+}
+
+/// Ready for traffic: the store answers. A load balancer stops sending requests otherwise.
+async fn ready(State(state): State<AppState>) -> Response {
+    match state.store.ping().await {
+        Ok(()) => Json(json!({ "status": "ready" })).into_response(),
+        Err(err) => {
+            tracing::warn!(error = ?err, "not ready: the store does not answer");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                Json(json!({ "status": "unavailable" })),
+            )
+                .into_response()
+        }
+    }
 }
 
 async fn api_not_found() -> AppError {

@@ -59,6 +59,12 @@ impl Store {
         Ok(Self { pool })
     }
 
+    /// Whether the database answers (a read on the pool).
+    pub async fn ping(&self) -> anyhow::Result<()> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
     /// Version `version` of a bundle, if it exists.
     pub async fn version(&self, name: &str, version: i64) -> anyhow::Result<Option<BundleVersion>> {
         let row = sqlx::query_as::<_, (String, i64, String, String, i64)>(

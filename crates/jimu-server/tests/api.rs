@@ -594,6 +594,14 @@ async fn the_app_is_served_at_the_root_with_deep_links_falling_back_to_index() {
 }
 
 #[tokio::test]
+async fn ready_answers_when_the_store_does() {
+    let h = harness(false).await;
+    let ready = send(&h, "GET", "/api/ready", "").await;
+    assert_eq!(ready.status, StatusCode::OK);
+    assert_eq!(ready.json()["status"], "ready");
+}
+
+#[tokio::test]
 async fn health_answers_ok() {
     let h = harness(false).await;
     let health = send(&h, "GET", "/api/health", "").await;
