@@ -67,7 +67,7 @@ impl Store {
 
     /// Version `version` of a bundle, if it exists.
     pub async fn version(&self, name: &str, version: i64) -> anyhow::Result<Option<BundleVersion>> {
-        let row = sqlx::query_as::<_, (String, i64, String, String, i64)>(
+        let row = sqlx::query_as::<_, FullRow>(
             "SELECT name, version, content, hash, created_at_ms FROM bundle_versions
              WHERE name = ? AND version = ?",
         )
@@ -75,15 +75,7 @@ impl Store {
         .bind(version)
         .fetch_optional(&self.pool)
         .await?;
-        Ok(row.map(
-            |(name, version, content, hash, created_at_ms)| BundleVersion {
-                name,
-                version,
-                content,
-                hash,
-                created_at_ms,
-            },
-        ))
+        Ok(row.map(full))
     }
 
     /// Every version of a bundle, newest first, without their contents (empty when unknown).
@@ -113,22 +105,14 @@ impl Store {
 
     /// The newest version of a bundle, if it has any.
     pub async fn latest(&self, name: &str) -> anyhow::Result<Option<BundleVersion>> {
-        let row = sqlx::query_as::<_, (String, i64, String, String, i64)>(
+        let row = sqlx::query_as::<_, FullRow>(
             "SELECT name, version, content, hash, created_at_ms FROM bundle_versions
              WHERE name = ? ORDER BY version DESC LIMIT 1",
         )
         .bind(name)
         .fetch_optional(&self.pool)
         .await?;
-        Ok(row.map(
-            |(name, version, content, hash, created_at_ms)| BundleVersion {
-                name,
-                version,
-                content,
-                hash,
-                created_at_ms,
-            },
-        ))
+        Ok(row.map(full))
     }
 
     /// Stores `content` as the next version of `name`. The version number is assigned in the
@@ -232,6 +216,19 @@ impl Store {
         .fetch_optional(&self.pool)
         .await?;
         Ok(version)
+    }
+}
+
+/// A stored row: name, version, content, hash, creation time.
+type FullRow = (String, i64, String, String, i64);
+
+fn full((name, version, content, hash, created_at_ms): FullRow) -> BundleVersion {
+    BundleVersion {
+        name,
+        version,
+        content,
+        hash,
+        created_at_ms,
     }
 }
 

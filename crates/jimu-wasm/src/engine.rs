@@ -52,6 +52,18 @@ fn bundle_failure(problems: Vec<jimu_core::Problem>) -> Failure {
     )
 }
 
+/// Options a method cannot read.
+fn invalid_options(err: impl std::fmt::Display) -> Failure {
+    Failure::single(
+        "invalid-options",
+        "",
+        Localized {
+            zh_cn: format!("选项有误：{err}"),
+            en: format!("the options are not valid: {err}"),
+        },
+    )
+}
+
 /// Reads a bundle given as JSON text or an object.
 fn load(bundle: &JsValue) -> Result<Bundle, Failure> {
     let text = json_text(bundle, "bundle")?;
@@ -145,16 +157,7 @@ impl Engine {
         let options: FormOptions = match options {
             None => FormOptions::default(),
             Some(options) => serde_json::from_str(&json_text(&options.js_value(), "options")?)
-                .map_err(|err| {
-                    Failure::single(
-                        "invalid-options",
-                        "",
-                        Localized {
-                            zh_cn: format!("选项有误：{err}"),
-                            en: format!("the options are not valid: {err}"),
-                        },
-                    )
-                })?,
+                .map_err(invalid_options)?,
         };
         let values = json_value(&values, "values")?.map_err(|problems| {
             Failure::from_problems(
@@ -241,16 +244,7 @@ impl Engine {
     ) -> Result<Ts<SettleReport>, JsValue> {
         let options = match options {
             None => SettleOptions::default(),
-            Some(options) => options.to_rust().map_err(|err| {
-                Failure::single(
-                    "invalid-options",
-                    "",
-                    Localized {
-                        zh_cn: format!("选项有误：{err}"),
-                        en: format!("the options are not valid: {err}"),
-                    },
-                )
-            })?,
+            Some(options) => options.to_rust().map_err(invalid_options)?,
         };
         let progress = options.on_progress.dyn_ref::<js_sys::Function>().cloned();
         if progress.is_none()
