@@ -6,10 +6,14 @@ use axum::extract::Query;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{DefaultBodyLimit, Path, State};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, header};
+use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
+use futures_util::Stream;
 use serde_json::json;
+use std::convert::Infallible;
+use tokio::sync::broadcast::error::RecvError;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::trace::TraceLayer;
@@ -26,6 +30,8 @@ pub fn app(state: AppState) -> Router {
         .route("/bundles/{name}", get(get_bundle).put(put_bundle))
         .route("/bundles/{name}/versions", get(history))
         .route("/bundles/{name}/rollback", post(rollback))
+        .route("/bundles/{name}/events", get(bundle_events))
+        .route("/events", get(all_events))
         .route("/bundles/{name}/versions/{version}", get(get_version))
         .fallback(api_not_found);
     let api = match cors_layer(&state.cors) {
@@ -141,6 +147,108 @@ fn listed_tags(value: &HeaderValue) -> Option<Vec<String>> {
 /// Whether a conditional header names `hash` (or is `*`).
 fn names(value: &HeaderValue, hash: &str) -> bool {
     listed_tags(value).is_none_or(|tags| tags.iter().any(|t| t == hash))
+}
+
+/// Server-sent events: each new version of any bundle (`event: version`, `id` the version's
+/// sequence number, `data` its name, version, hash and time).
+async fn all_events(
+    State(state): State<AppState>,
+    request: HeaderMap,
+) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, AppError> {
+    announcements(state.store, None, last_event_id(&request)).await
+}
+
+/// Server-sent events for one bundle's new versions.
+async fn bundle_events(
+    State(state): State<AppState>,
+    Path(name): Path<String>,
+    request: HeaderMap,
+) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, AppError> {
+    check_name(&name)?;
+    announcements(state.store, Some(name), last_event_id(&request)).await
+}
+
+/// The stream of new versions after the client's `Last-Event-ID` (a deployment that reconnects
+/// misses nothing), or from now on without one.
+async fn announcements(
+    store: crate::Store,
+    name: Option<String>,
+    last_event_id: Option<i64>,
+) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, AppError> {
+    // Subscribe first, then read what was missed: nothing falls between the two.
+    let live = store.subscribe();
+    let after = match last_event_id {
+        Some(after) => after,
+        None => store.last_seq().await?,
+    };
+    struct Cursor {
+        store: crate::Store,
+        name: Option<String>,
+        after: i64,
+        missed: Option<std::collections::VecDeque<crate::BundleVersion>>,
+        live: tokio::sync::broadcast::Receiver<crate::BundleVersion>,
+    }
+    let cursor = Cursor {
+        store,
+        name,
+        after,
+        missed: None,
+        live,
+    };
+    let stream = futures_util::stream::unfold(cursor, |mut c| async move {
+        loop {
+            if c.missed.is_none() {
+                match c.store.published_since(c.after, c.name.as_deref()).await {
+                    Ok(missed) => c.missed = Some(missed.into()),
+                    Err(err) => {
+                        tracing::error!(error = ?err, "cannot read missed versions; ending the stream");
+                        return None;
+                    }
+                }
+            }
+            if let Some(version) = c
+                .missed
+                .as_mut()
+                .and_then(std::collections::VecDeque::pop_front)
+            {
+                c.after = version.seq;
+                return Some((Ok(announce(&version)), c));
+            }
+            match c.live.recv().await {
+                Ok(version) => {
+                    let wanted = c.name.as_deref().is_none_or(|n| n == version.name);
+                    if version.seq > c.after && wanted {
+                        c.after = version.seq;
+                        return Some((Ok(announce(&version)), c));
+                    }
+                }
+                // Too far behind the live channel: read the rest from the store.
+                Err(RecvError::Lagged(_)) => c.missed = None,
+                Err(RecvError::Closed) => return None,
+            }
+        }
+    });
+    Ok(Sse::new(stream).keep_alive(KeepAlive::default()))
+}
+
+/// The `Last-Event-ID` a reconnecting client sends.
+fn last_event_id(request: &HeaderMap) -> Option<i64> {
+    request
+        .get("last-event-id")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<i64>().ok())
+}
+
+fn announce(version: &crate::BundleVersion) -> Event {
+    Event::default()
+        .id(version.seq.to_string())
+        .event("version")
+        .json_data(version)
+        .unwrap_or_else(|_| {
+            Event::default()
+                .id(version.seq.to_string())
+                .event("version")
+        })
 }
 
 /// Every bundle's newest version (name, version, hash, time).

@@ -19,6 +19,9 @@ pub struct BundleVersion {
     /// `sha256:` and the hex digest of the content: the strong ETag.
     pub hash: String,
     pub created_at_ms: i64,
+    /// Its place in the store-wide order of publishes: the id of the event announcing it.
+    #[serde(skip)]
+    pub seq: i64,
 }
 
 /// What a conditional publish expects of the bundle.
@@ -35,6 +38,8 @@ pub enum Expect<'a> {
 #[derive(Clone, Debug)]
 pub struct Store {
     pool: SqlitePool,
+    /// Each stored version, announced to the event streams of this process.
+    announce: tokio::sync::broadcast::Sender<BundleVersion>,
 }
 
 impl Store {
@@ -56,7 +61,22 @@ impl Store {
             .run(&pool)
             .await
             .context("cannot migrate the database")?;
-        Ok(Self { pool })
+        let (announce, _) = tokio::sync::broadcast::channel(1024);
+        Ok(Self { pool, announce })
+    }
+
+    /// New versions as they are stored (contents left out). Subscribe before reading what was
+    /// missed ([`Self::published_since`]) so nothing falls between the two.
+    pub fn subscribe(&self) -> tokio::sync::broadcast::Receiver<BundleVersion> {
+        self.announce.subscribe()
+    }
+
+    /// The sequence number of the newest version stored (0 when there is none).
+    pub async fn last_seq(&self) -> anyhow::Result<i64> {
+        let seq: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(rowid), 0) FROM bundle_versions")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(seq)
     }
 
     /// Whether the database answers (a read on the pool).
@@ -68,7 +88,7 @@ impl Store {
     /// Version `version` of a bundle, if it exists.
     pub async fn version(&self, name: &str, version: i64) -> anyhow::Result<Option<BundleVersion>> {
         let row = sqlx::query_as::<_, FullRow>(
-            "SELECT name, version, content, hash, created_at_ms FROM bundle_versions
+            "SELECT rowid, name, version, content, hash, created_at_ms FROM bundle_versions
              WHERE name = ? AND version = ?",
         )
         .bind(name)
@@ -80,8 +100,8 @@ impl Store {
 
     /// Every version of a bundle, newest first, without their contents (empty when unknown).
     pub async fn history(&self, name: &str) -> anyhow::Result<Vec<BundleVersion>> {
-        let rows = sqlx::query_as::<_, (String, i64, String, i64)>(
-            "SELECT name, version, hash, created_at_ms FROM bundle_versions
+        let rows = sqlx::query_as::<_, SummaryRow>(
+            "SELECT rowid, name, version, hash, created_at_ms FROM bundle_versions
              WHERE name = ? ORDER BY version DESC",
         )
         .bind(name)
@@ -92,8 +112,8 @@ impl Store {
 
     /// The newest version of every bundle, by name, without their contents.
     pub async fn list(&self) -> anyhow::Result<Vec<BundleVersion>> {
-        let rows = sqlx::query_as::<_, (String, i64, String, i64)>(
-            "SELECT v.name, v.version, v.hash, v.created_at_ms FROM bundle_versions v
+        let rows = sqlx::query_as::<_, SummaryRow>(
+            "SELECT v.rowid, v.name, v.version, v.hash, v.created_at_ms FROM bundle_versions v
              JOIN (SELECT name, MAX(version) AS version FROM bundle_versions GROUP BY name) l
                ON l.name = v.name AND l.version = v.version
              ORDER BY v.name",
@@ -103,10 +123,28 @@ impl Store {
         Ok(rows.into_iter().map(summary).collect())
     }
 
+    /// Versions published after event `after` (all bundles, or only `name`), oldest first,
+    /// without their contents: what a deployment that reconnects has missed.
+    pub async fn published_since(
+        &self,
+        after: i64,
+        name: Option<&str>,
+    ) -> anyhow::Result<Vec<BundleVersion>> {
+        let rows = sqlx::query_as::<_, SummaryRow>(
+            "SELECT rowid, name, version, hash, created_at_ms FROM bundle_versions
+             WHERE rowid > ?1 AND (?2 IS NULL OR name = ?2) ORDER BY rowid",
+        )
+        .bind(after)
+        .bind(name)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.into_iter().map(summary).collect())
+    }
+
     /// The newest version of a bundle, if it has any.
     pub async fn latest(&self, name: &str) -> anyhow::Result<Option<BundleVersion>> {
         let row = sqlx::query_as::<_, FullRow>(
-            "SELECT name, version, content, hash, created_at_ms FROM bundle_versions
+            "SELECT rowid, name, version, content, hash, created_at_ms FROM bundle_versions
              WHERE name = ? ORDER BY version DESC LIMIT 1",
         )
         .bind(name)
@@ -178,13 +216,22 @@ impl Store {
                 Err(err) => return Err(err),
             }
         };
-        Ok(version.map(|version| BundleVersion {
+        let stored = version.map(|(version, seq)| BundleVersion {
             name: name.to_owned(),
             version,
             content: content.to_owned(),
             hash,
             created_at_ms,
-        }))
+            seq,
+        });
+        if let Some(stored) = &stored {
+            // No subscriber is fine: nobody is listening.
+            let _ = self.announce.send(BundleVersion {
+                content: String::new(),
+                ..stored.clone()
+            });
+        }
+        Ok(stored)
     }
 
     async fn insert_if(
@@ -195,8 +242,8 @@ impl Store {
         created_at_ms: i64,
         hash_expected: Option<&str>,
         absent_expected: i32,
-    ) -> anyhow::Result<Option<i64>> {
-        let version: Option<i64> = sqlx::query_scalar(
+    ) -> anyhow::Result<Option<(i64, i64)>> {
+        let version: Option<(i64, i64)> = sqlx::query_as(
             "INSERT INTO bundle_versions (name, version, content, hash, created_at_ms)
              SELECT ?1, COALESCE(MAX(version), 0) + 1, ?2, ?3, ?4 FROM bundle_versions WHERE name = ?1
              HAVING CASE
@@ -205,7 +252,7 @@ impl Store {
                  WHEN ?6 = 1 THEN COUNT(*) = 0
                  ELSE 1
              END
-             RETURNING version",
+             RETURNING version, rowid",
         )
         .bind(name)
         .bind(content)
@@ -219,27 +266,32 @@ impl Store {
     }
 }
 
-/// A stored row: name, version, content, hash, creation time.
-type FullRow = (String, i64, String, String, i64);
+/// A stored row: sequence, name, version, content, hash, creation time.
+type FullRow = (i64, String, i64, String, String, i64);
 
-fn full((name, version, content, hash, created_at_ms): FullRow) -> BundleVersion {
+/// A stored row without its content.
+type SummaryRow = (i64, String, i64, String, i64);
+
+fn full((seq, name, version, content, hash, created_at_ms): FullRow) -> BundleVersion {
     BundleVersion {
         name,
         version,
         content,
         hash,
         created_at_ms,
+        seq,
     }
 }
 
-/// A version without its content (lists and histories).
-fn summary((name, version, hash, created_at_ms): (String, i64, String, i64)) -> BundleVersion {
+/// A version without its content (lists, histories, announcements).
+fn summary((seq, name, version, hash, created_at_ms): SummaryRow) -> BundleVersion {
     BundleVersion {
         name,
         version,
         content: String::new(),
         hash,
         created_at_ms,
+        seq,
     }
 }
 

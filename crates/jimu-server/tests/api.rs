@@ -426,6 +426,99 @@ async fn every_version_is_kept_listed_and_readable() {
     assert_eq!(unknown.status, StatusCode::NOT_FOUND);
 }
 
+/// Opens an event stream and returns its body, to read frames from.
+async fn subscribe(h: &Harness, uri: &str, last_event_id: Option<&str>) -> Body {
+    let mut request = Request::builder().method("GET").uri(uri);
+    if let Some(id) = last_event_id {
+        request = request.header("last-event-id", id);
+    }
+    let response = h
+        .router
+        .clone()
+        .oneshot(request.body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(
+        response.headers()[header::CONTENT_TYPE],
+        "text/event-stream"
+    );
+    response.into_body()
+}
+
+/// The next event of a stream (keep-alive comments skipped): its `id` and `data`.
+async fn next_event(body: &mut Body) -> (String, Value) {
+    let mut text = String::new();
+    loop {
+        let frame = tokio::time::timeout(std::time::Duration::from_secs(5), body.frame())
+            .await
+            .expect("an event within 5 s")
+            .expect("the stream goes on")
+            .unwrap();
+        if let Ok(data) = frame.into_data() {
+            text.push_str(std::str::from_utf8(&data).unwrap());
+        }
+        if let Some((event, _)) = text.split_once("\n\n") {
+            let field = |name: &str| {
+                event
+                    .lines()
+                    .find_map(|l| l.strip_prefix(&format!("{name}:")))
+                    .map(|v| v.trim().to_owned())
+            };
+            if let (Some(id), Some(data)) = (field("id"), field("data")) {
+                assert_eq!(field("event").as_deref(), Some("version"));
+                return (id, serde_json::from_str(&data).unwrap());
+            }
+            text = text.split_once("\n\n").unwrap().1.to_owned();
+        }
+    }
+}
+
+#[tokio::test]
+async fn deployments_hear_of_each_new_version_and_miss_nothing_when_they_reconnect() {
+    let h = harness(false).await;
+    send(&h, "PUT", "/api/bundles/shop", VALID).await;
+    // From now on: a stream of everything and one of `shop` only.
+    let mut all = subscribe(&h, "/api/events", None).await;
+    let mut shop = subscribe(&h, "/api/bundles/shop/events", None).await;
+    send(&h, "PUT", "/api/bundles/other", VALID).await;
+    let tag = send(&h, "GET", "/api/bundles/shop", "").await.headers[header::ETAG]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let changed = VALID.replace("120.00", "99.00");
+    let json = ("content-type", "application/json");
+    send_with(
+        &h.router,
+        "PUT",
+        "/api/bundles/shop",
+        &changed,
+        &[("if-match", &tag), json],
+    )
+    .await;
+
+    let (id, data) = next_event(&mut all).await;
+    assert_eq!((id.as_str(), data["name"].as_str()), ("2", Some("other")));
+    let (id, data) = next_event(&mut all).await;
+    assert_eq!(
+        (id.as_str(), data["name"].as_str(), data["version"].as_i64()),
+        ("3", Some("shop"), Some(2))
+    );
+    // The bundle's stream skips the other bundle.
+    let (id, data) = next_event(&mut shop).await;
+    assert_eq!((id.as_str(), data["version"].as_i64()), ("3", Some(2)));
+    assert!(data["hash"].as_str().unwrap().starts_with("sha256:"));
+
+    // A deployment that last saw event 1 gets 2 and 3 on reconnecting, then goes on live.
+    let mut again = subscribe(&h, "/api/events", Some("1")).await;
+    assert_eq!(next_event(&mut again).await.0, "2");
+    assert_eq!(next_event(&mut again).await.0, "3");
+    let mut shop_again = subscribe(&h, "/api/bundles/shop/events", Some("1")).await;
+    assert_eq!(next_event(&mut shop_again).await.0, "3");
+    send(&h, "PUT", "/api/bundles/third", VALID).await;
+    assert_eq!(next_event(&mut again).await.0, "4");
+}
+
 #[tokio::test]
 async fn a_bundle_with_only_warnings_is_published() {
     let h = harness(false).await;
