@@ -573,6 +573,23 @@ async fn bodies_over_the_limit_are_refused() {
 }
 
 #[tokio::test]
+async fn deeply_nested_json_is_a_problem_not_a_crash() {
+    let h = harness(false).await;
+    let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+    let put = send(&h, "PUT", "/api/bundles/deep", &deep).await;
+    assert_eq!(put.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", put.body);
+    assert_eq!(
+        put.headers[header::CONTENT_TYPE],
+        "application/problem+json"
+    );
+    assert!(!put.json()["problems"].as_array().unwrap().is_empty());
+    assert_eq!(
+        send(&h, "GET", "/api/health", "").await.status,
+        StatusCode::OK
+    );
+}
+
+#[tokio::test]
 async fn a_body_not_declared_as_json_is_refused() {
     let h = harness(false).await;
     for content_type in [
