@@ -215,11 +215,17 @@ async fn announcements(
                 return Some((Ok(announce(&version)), c));
             }
             match c.live.recv().await {
+                // Versions are numbered in the order they were stored, but concurrent publishes
+                // may announce out of that order: after a gap, read the store, which has every
+                // version up to this one, so none is skipped.
+                Ok(version) if version.seq > c.after + 1 => c.missed = None,
                 Ok(version) => {
-                    let wanted = c.name.as_deref().is_none_or(|n| n == version.name);
-                    if version.seq > c.after && wanted {
+                    // The next in order (or one already sent): move on past it either way.
+                    if version.seq > c.after {
                         c.after = version.seq;
-                        return Some((Ok(announce(&version)), c));
+                        if c.name.as_deref().is_none_or(|n| n == version.name) {
+                            return Some((Ok(announce(&version)), c));
+                        }
                     }
                 }
                 // Too far behind the live channel: read the rest from the store.

@@ -519,6 +519,35 @@ async fn deployments_hear_of_each_new_version_and_miss_nothing_when_they_reconne
     assert_eq!(next_event(&mut again).await.0, "4");
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_publishes_reach_a_listener_each_once_and_in_order() {
+    let h = harness(false).await;
+    let mut all = subscribe(&h, "/api/events", None).await;
+    let mut writers = Vec::new();
+    for i in 0..20 {
+        let router = h.router.clone();
+        writers.push(tokio::spawn(async move {
+            let uri = format!("/api/bundles/b{i}");
+            let headers = [("if-none-match", "*"), ("content-type", "application/json")];
+            send_with(&router, "PUT", &uri, VALID, &headers)
+                .await
+                .status
+        }));
+    }
+    for writer in writers {
+        assert_eq!(writer.await.unwrap(), StatusCode::CREATED);
+    }
+    let mut ids = Vec::new();
+    let mut names = std::collections::BTreeSet::new();
+    for _ in 0..20 {
+        let (id, data) = next_event(&mut all).await;
+        ids.push(id.parse::<i64>().unwrap());
+        names.insert(data["name"].as_str().unwrap().to_owned());
+    }
+    assert_eq!(ids, (1..=20).collect::<Vec<i64>>());
+    assert_eq!(names.len(), 20);
+}
+
 #[tokio::test]
 async fn a_bundle_with_only_warnings_is_published() {
     let h = harness(false).await;
