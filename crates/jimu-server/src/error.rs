@@ -19,6 +19,10 @@ pub enum AppError {
     NotText,
     /// The body is not declared as JSON (`Content-Type`).
     NotJson,
+    /// A method the route does not take.
+    MethodNotAllowed(String),
+    /// A query string the route cannot read.
+    BadQuery(String),
     /// The body could not be read: too large, or cut off.
     BadBody {
         status: StatusCode,
@@ -79,6 +83,13 @@ impl IntoResponse for AppError {
                 None,
             ),
             Self::BadBody { status, detail } => (status, "unreadable body", detail, None),
+            Self::MethodNotAllowed(method) => (
+                StatusCode::METHOD_NOT_ALLOWED,
+                "method not allowed",
+                format!("this route does not take {method}"),
+                None,
+            ),
+            Self::BadQuery(detail) => (StatusCode::BAD_REQUEST, "invalid query", detail, None),
             Self::PreconditionRequired => (
                 StatusCode::PRECONDITION_REQUIRED,
                 "precondition required",

@@ -3,7 +3,7 @@
 use crate::{AppError, AppState, Expect};
 use axum::body::Bytes;
 use axum::extract::Query;
-use axum::extract::rejection::BytesRejection;
+use axum::extract::rejection::{BytesRejection, QueryRejection};
 use axum::extract::{DefaultBodyLimit, Path, State};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, header};
 use axum::response::sse::{Event, KeepAlive, Sse};
@@ -33,7 +33,8 @@ pub fn app(state: AppState) -> Router {
         .route("/bundles/{name}/events", get(bundle_events))
         .route("/events", get(all_events))
         .route("/bundles/{name}/versions/{version}", get(get_version))
-        .fallback(api_not_found);
+        .fallback(api_not_found)
+        .method_not_allowed_fallback(method_not_allowed);
     let api = match cors_layer(&state.cors) {
         Some(layer) => api.layer(layer),
         None => api,
@@ -94,6 +95,10 @@ async fn ready(State(state): State<AppState>) -> Response {
                 .into_response()
         }
     }
+}
+
+async fn method_not_allowed(method: Method) -> AppError {
+    AppError::MethodNotAllowed(method.to_string())
 }
 
 async fn api_not_found() -> AppError {
@@ -367,10 +372,11 @@ struct RollbackTo {
 async fn rollback(
     State(state): State<AppState>,
     Path(name): Path<String>,
-    Query(query): Query<RollbackTo>,
+    query: Result<Query<RollbackTo>, QueryRejection>,
     request: HeaderMap,
 ) -> Result<Response, AppError> {
     check_name(&name)?;
+    let Query(query) = query.map_err(|rejection| AppError::BadQuery(rejection.body_text()))?;
     let missing = || AppError::NotFound(format!("{name} version {}", query.to));
     let number = query
         .to

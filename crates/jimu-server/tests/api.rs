@@ -619,6 +619,25 @@ async fn deeply_nested_json_is_a_problem_not_a_crash() {
 }
 
 #[tokio::test]
+async fn a_wrong_method_or_query_is_a_problem_too() {
+    let h = harness(false).await;
+    send(&h, "PUT", "/api/bundles/shop", VALID).await;
+    let delete = send(&h, "DELETE", "/api/bundles/shop", "").await;
+    assert_eq!(delete.status, StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(
+        delete.headers[header::CONTENT_TYPE],
+        "application/problem+json"
+    );
+    assert!(delete.json()["detail"].as_str().unwrap().contains("DELETE"));
+    let no_target = send(&h, "POST", "/api/bundles/shop/rollback", "").await;
+    assert_eq!(no_target.status, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        no_target.headers[header::CONTENT_TYPE],
+        "application/problem+json"
+    );
+}
+
+#[tokio::test]
 async fn a_body_not_declared_as_json_is_refused() {
     let h = harness(false).await;
     for content_type in [
