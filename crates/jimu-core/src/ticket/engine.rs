@@ -341,6 +341,23 @@ impl<'b> Engine<'b> {
         }
     }
 
+    /// Who acted: one of the bundle's agents is a shared name; any other text the host sends
+    /// is not kept in the engine's names (they stay bounded by the bundle).
+    fn agent_name(&self, who: &str) -> Name {
+        if self
+            .bundle
+            .doc()
+            .org
+            .agents
+            .iter()
+            .any(|a| a.id.as_str() == who)
+        {
+            self.name(who)
+        } else {
+            Name::from(who)
+        }
+    }
+
     /// `text` as a shared name, allocated once per engine.
     fn name(&self, text: &str) -> Name {
         let mut names = self.names.borrow_mut();
@@ -1681,8 +1698,7 @@ impl<'b> Engine<'b> {
                 What::Acted {
                     node: position,
                     action: self.name(action),
-                    // Who acted is the host's text, not the bundle's: not kept in the engine's names.
-                    by: by.map(Name::from),
+                    by: by.map(|b| self.agent_name(b)),
                 },
             );
             self.stop_clock(t, "first_response", now);
