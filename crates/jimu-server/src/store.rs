@@ -31,8 +31,6 @@ pub enum Expect<'a> {
     Current(&'a str),
     /// It has no version yet (`If-None-Match: *`).
     Absent,
-    /// Anything (an unconditional write; the HTTP API never makes one).
-    Anything,
 }
 
 #[derive(Clone, Debug)]
@@ -153,18 +151,9 @@ impl Store {
         Ok(row.map(full))
     }
 
-    /// Stores `content` as the next version of `name`. The version number is assigned in the
-    /// same statement as the insert, so concurrent writers can never take the same number.
-    pub async fn put(&self, name: &str, content: &str) -> anyhow::Result<BundleVersion> {
-        match self.put_if(name, content, Expect::Anything).await? {
-            Some(stored) => Ok(stored),
-            None => anyhow::bail!("an unconditional publish of `{name}` was refused"),
-        }
-    }
-
     /// Stores `content` as the next version of `name` only when the bundle is as `expect`ed;
-    /// `None` when it is not (nothing stored). The check and the insert are one statement, so
-    /// of many writers expecting the same version exactly one succeeds.
+    /// `None` when it is not (nothing stored). The check, the version number and the insert are
+    /// one statement, so of many writers expecting the same version exactly one succeeds.
     pub async fn put_if(
         &self,
         name: &str,
@@ -176,12 +165,10 @@ impl Store {
             .duration_since(UNIX_EPOCH)
             .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
             .unwrap_or(0);
-        // `?5` is the hash the newest version must have; with no hash expected, `?6` says
-        // whether the bundle must not exist yet (1) or may be anything (0).
-        let (hash_expected, absent_expected) = match expect {
-            Expect::Current(hash) => (Some(hash), 0),
-            Expect::Absent => (None, 1),
-            Expect::Anything => (None, 0),
+        // The hash the newest version must have; none: the bundle must not exist yet.
+        let hash_expected = match expect {
+            Expect::Current(hash) => Some(hash),
+            Expect::Absent => None,
         };
         // A writer that lost a race to another connection (SQLite: a busy snapshot; the primary
         // key on (name, version) in any case) looks again: when the bundle moved on, its
@@ -190,14 +177,7 @@ impl Store {
         let version = loop {
             attempt += 1;
             match self
-                .insert_if(
-                    name,
-                    content,
-                    &hash,
-                    created_at_ms,
-                    hash_expected,
-                    absent_expected,
-                )
+                .insert_if(name, content, &hash, created_at_ms, hash_expected)
                 .await
             {
                 Ok(version) => break version,
@@ -206,7 +186,6 @@ impl Store {
                     let holds = match expect {
                         Expect::Current(want) => latest.is_some_and(|l| l.hash == want),
                         Expect::Absent => latest.is_none(),
-                        Expect::Anything => true,
                     };
                     if !holds {
                         break None;
@@ -241,7 +220,6 @@ impl Store {
         hash: &str,
         created_at_ms: i64,
         hash_expected: Option<&str>,
-        absent_expected: i32,
     ) -> anyhow::Result<Option<(i64, i64)>> {
         let version: Option<(i64, i64)> = sqlx::query_as(
             "INSERT INTO bundle_versions (name, version, content, hash, created_at_ms)
@@ -249,8 +227,7 @@ impl Store {
              HAVING CASE
                  WHEN ?5 IS NOT NULL THEN ?5 = (SELECT hash FROM bundle_versions WHERE name = ?1
                                                ORDER BY version DESC LIMIT 1)
-                 WHEN ?6 = 1 THEN COUNT(*) = 0
-                 ELSE 1
+                 ELSE COUNT(*) = 0
              END
              RETURNING version, rowid",
         )
@@ -259,7 +236,6 @@ impl Store {
         .bind(hash)
         .bind(created_at_ms)
         .bind(hash_expected)
-        .bind(absent_expected)
         .fetch_optional(&self.pool)
         .await?;
         Ok(version)
