@@ -3,7 +3,7 @@
 // problem with its path. Screenshots land in target/e2e/ for people to look at.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -21,10 +21,17 @@ let server;
 let baseUrl;
 let browser;
 let dataDir;
+let publisher;
 
 /** Starts `jimu serve` on a free loopback port and resolves with its URL. */
 function startServer() {
   dataDir = mkdtempSync(join(tmpdir(), 'jimu-e2e-'));
+  // Writes need a publisher token; `jimu token create` prints it alone on one line.
+  publisher = execFileSync(jimuBin, ['token', 'create', '--role', 'publisher', '--data', dataDir], {
+    encoding: 'utf8',
+  });
+  assert.match(publisher, /^jimu_[0-9a-f]{64}\n$/);
+  publisher = publisher.trim();
   server = spawn(jimuBin, ['serve', '--addr', '127.0.0.1:0', '--data', dataDir, '--dist', dist], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, RUST_LOG: 'warn' },
@@ -74,18 +81,22 @@ test('the server answers its API next to the app', async () => {
   const bundle = readFileSync(join(bundles, 'home-services.json'), 'utf8');
   // Publishing is conditional: a new bundle with `If-None-Match: *`, a change with `If-Match`.
   const json = { 'content-type': 'application/json' };
+  const auth = { authorization: `Bearer ${publisher}` };
   const create = { method: 'PUT', body: bundle, headers: { 'if-none-match': '*', ...json } };
+  const anonymous = await fetch(new URL('api/bundles/home-services', baseUrl), create);
+  assert.equal(anonymous.status, 401);
+  create.headers = { ...create.headers, ...auth };
   const put = await fetch(new URL('api/bundles/home-services', baseUrl), create);
   assert.equal(put.status, 201);
-  const got = await fetch(new URL('api/bundles/home-services', baseUrl));
+  const got = await fetch(new URL('api/bundles/home-services', baseUrl), { headers: auth });
   assert.equal(await got.text(), bundle);
   const again = await fetch(new URL('api/bundles/home-services', baseUrl), {
-    headers: { 'if-none-match': got.headers.get('etag') },
+    headers: { 'if-none-match': got.headers.get('etag'), ...auth },
   });
   assert.equal(again.status, 304);
   const bad = await fetch(new URL('api/bundles/broken', baseUrl), {
     method: 'PUT',
-    headers: { 'if-none-match': '*', ...json },
+    headers: { 'if-none-match': '*', ...json, ...auth },
     body: readFileSync(join(bundles, 'many-problems.json'), 'utf8'),
   });
   assert.equal(bad.status, 422);

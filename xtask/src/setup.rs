@@ -192,3 +192,145 @@ fn chromium(ctx: &mut Ctx) -> anyhow::Result<()> {
         "fonts-wqy-microhei",
     ])
 }
+
+/// A PostgreSQL server of our own for the tests, on 127.0.0.1; stopped when dropped.
+pub struct Postgres {
+    pub url: String,
+    pg_ctl: std::path::PathBuf,
+    data: std::path::PathBuf,
+    as_postgres_user: bool,
+}
+
+impl Drop for Postgres {
+    fn drop(&mut self) {
+        let mut stop = postgres_command(&self.pg_ctl, self.as_postgres_user);
+        stop.arg("-D")
+            .arg(&self.data)
+            .args(["-m", "fast", "-w", "stop"])
+            .stdout(std::process::Stdio::null());
+        let _ = stop.status();
+    }
+}
+
+/// A PostgreSQL program, run as the `postgres` user when we are root (PostgreSQL refuses to
+/// run as root).
+fn postgres_command(program: &Path, as_postgres_user: bool) -> std::process::Command {
+    if as_postgres_user {
+        let mut cmd = std::process::Command::new("runuser");
+        cmd.args(["-u", "postgres", "--"]).arg(program);
+        cmd
+    } else {
+        std::process::Command::new(program)
+    }
+}
+
+/// The newest installed PostgreSQL's bin directory (Debian: /usr/lib/postgresql/N/bin).
+fn postgres_bin() -> Option<std::path::PathBuf> {
+    let mut versions: Vec<(u32, std::path::PathBuf)> = std::fs::read_dir("/usr/lib/postgresql")
+        .ok()?
+        .filter_map(|entry| {
+            let entry = entry.ok()?;
+            let version = entry.file_name().to_str()?.parse::<u32>().ok()?;
+            let bin = entry.path().join("bin");
+            bin.join("postgres").exists().then_some((version, bin))
+        })
+        .collect();
+    versions.sort();
+    versions.pop().map(|(_, bin)| bin)
+}
+
+/// Installs PostgreSQL from Debian when missing, then starts a throwaway server (trust
+/// authentication, no fsync: test data only) on a free loopback port.
+pub fn postgres(ctx: &mut Ctx) -> anyhow::Result<Postgres> {
+    let bin = match postgres_bin() {
+        Some(bin) => {
+            println!("PostgreSQL: {}", bin.display());
+            bin
+        }
+        None => {
+            let root = ctx.cmd("id").arg("-u").read().as_deref() == Some("0");
+            let apt = |args: &[&str]| -> anyhow::Result<()> {
+                let cmd = if root {
+                    ctx.cmd("apt-get")
+                } else {
+                    ctx.cmd("sudo").arg("apt-get")
+                };
+                cmd.args(args)
+                    .env("DEBIAN_FRONTEND", "noninteractive")
+                    .run()
+            };
+            apt(&["update"])?;
+            apt(&["install", "-y", "--no-install-recommends", "postgresql"])?;
+            postgres_bin().context("PostgreSQL was installed but no postgres binary was found")?
+        }
+    };
+    let as_postgres_user = ctx.cmd("id").arg("-u").read().as_deref() == Some("0");
+    // Root's home is closed to the postgres user, so the cluster lives under /tmp.
+    let data = std::env::temp_dir().join("jimu-test-postgres");
+    let pg_ctl = bin.join("pg_ctl");
+    if data.join("PG_VERSION").exists() {
+        // A server left running by an interrupted run: stop it before starting afresh.
+        let _ = postgres_command(&pg_ctl, as_postgres_user)
+            .arg("-D")
+            .arg(&data)
+            .args(["-m", "immediate", "-w", "stop"])
+            .status();
+    }
+    if data.exists() {
+        std::fs::remove_dir_all(&data)
+            .with_context(|| format!("cannot remove {}", data.display()))?;
+    }
+    std::fs::create_dir_all(&data)?;
+    if as_postgres_user {
+        ctx.cmd("chown").arg("postgres:postgres").arg(&data).run()?;
+    }
+    let port = std::net::TcpListener::bind("127.0.0.1:0")?
+        .local_addr()?
+        .port();
+    let run = |program: &str, args: &[&str]| -> anyhow::Result<()> {
+        let mut cmd = postgres_command(&bin.join(program), as_postgres_user);
+        cmd.args(args);
+        println!("$ {program} {}", args.join(" "));
+        let status = cmd
+            .status()
+            .with_context(|| format!("cannot start {program}"))?;
+        if !status.success() {
+            bail!("{program} failed with {status}");
+        }
+        Ok(())
+    };
+    let data_arg = data.to_string_lossy().into_owned();
+    run(
+        "initdb",
+        &[
+            "-D",
+            &data_arg,
+            "-U",
+            "jimu",
+            "--auth=trust",
+            "-E",
+            "UTF8",
+            "--no-sync",
+        ],
+    )?;
+    let options = format!(
+        "-c listen_addresses=127.0.0.1 -p {port} -k {data_arg} -c fsync=off \
+         -c synchronous_commit=off -c full_page_writes=off -c max_connections=300"
+    );
+    let log = data.join("server.log").to_string_lossy().into_owned();
+    let server = Postgres {
+        url: format!("postgres://jimu@127.0.0.1:{port}/postgres"),
+        pg_ctl,
+        data: data.clone(),
+        as_postgres_user,
+    };
+    if let Err(err) = run(
+        "pg_ctl",
+        &["-D", &data_arg, "-l", &log, "-o", &options, "-w", "start"],
+    ) {
+        let log = std::fs::read_to_string(data.join("server.log")).unwrap_or_default();
+        bail!("{err}\n{log}");
+    }
+    println!("PostgreSQL for the tests: {}", server.url);
+    Ok(server)
+}

@@ -31,9 +31,15 @@ fn test_inner(ctx: &mut Ctx) -> anyhow::Result<()> {
         ])
         .run()
     })?;
+    // The sync server's tests run on SQLite and on this PostgreSQL; stopped when dropped.
+    let postgres = ctx.stage("setup: postgres", setup::postgres)?;
     ctx.stage("native tests", |ctx| {
-        ctx.cargo(["test", "--workspace", "--locked"]).run()
+        ctx.cargo(["test", "--workspace", "--locked"])
+            .env("JIMU_TEST_POSTGRES_URL", &postgres.url)
+            .env("JIMU_TEST_REQUIRE_POSTGRES", "1")
+            .run()
     })?;
+    drop(postgres);
     ctx.stage("jimu-core on wasm32 (wasm-bindgen-test, Node)", |ctx| {
         ctx.cargo([
             "test",

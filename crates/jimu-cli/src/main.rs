@@ -30,16 +30,22 @@ enum Command {
         /// Address to listen on.
         #[arg(long, default_value = "127.0.0.1:8080", env = "JIMU_ADDR")]
         addr: SocketAddr,
-        /// Directory for the SQLite database.
-        #[arg(long, default_value = "./jimu-data", env = "JIMU_DATA")]
-        data: PathBuf,
+        #[command(flatten)]
+        store: StoreArgs,
         /// The built configurator (Trunk's dist/); defaults to ./dist when it exists.
         #[arg(long, env = "JIMU_DIST")]
         dist: Option<PathBuf>,
         /// A web origin (portal) that may call /api from a browser; repeat it, or `*` for any.
         #[arg(long = "cors", env = "JIMU_CORS", value_delimiter = ',')]
         cors: Vec<String>,
+        /// Let anyone read bundles, their history and events without a token (writes always
+        /// need one).
+        #[arg(long, env = "JIMU_PUBLIC_READ")]
+        public_read: bool,
     },
+    /// Manage the server's API tokens directly in its store (the server may be running).
+    #[command(subcommand)]
+    Token(TokenCommand),
     /// Check a bundle file and list every problem; exits 1 when there are errors.
     Validate {
         bundle: PathBuf,
@@ -62,6 +68,52 @@ enum Command {
     Form(form::FormArgs),
     Settle(settle::SettleArgs),
     Simulate(simulate::SimulateArgs),
+}
+
+/// Where the server's store is: a data directory (SQLite) or a PostgreSQL URL.
+#[derive(clap::Args)]
+struct StoreArgs {
+    /// Directory for the SQLite database (when no database URL is given).
+    #[arg(long, default_value = "./jimu-data", env = "JIMU_DATA")]
+    data: PathBuf,
+    /// A PostgreSQL URL (`postgres://user:password@host/db`): use PostgreSQL instead of SQLite.
+    #[arg(long, env = "JIMU_DATABASE_URL")]
+    database_url: Option<String>,
+}
+
+impl StoreArgs {
+    fn config(&self) -> jimu_server::StoreConfig {
+        match &self.database_url {
+            Some(url) => jimu_server::StoreConfig::Postgres(url.clone()),
+            None => jimu_server::StoreConfig::SqliteDir(self.data.clone()),
+        }
+    }
+}
+
+#[derive(Subcommand)]
+enum TokenCommand {
+    /// Make a token and print it alone on one line (it is shown only this once).
+    Create {
+        /// reader (deployments, portals), publisher (admins), or admin (manages tokens).
+        #[arg(long)]
+        role: jimu_server::Role,
+        /// Who or what it is for; shown as the author of what it publishes.
+        #[arg(long, default_value = "")]
+        label: String,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
+    /// List tokens (never their secrets).
+    List {
+        #[command(flatten)]
+        store: StoreArgs,
+    },
+    /// Revoke a token by its id (`tok_…`).
+    Revoke {
+        id: String,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
 }
 
 #[derive(clap::Args)]
@@ -108,6 +160,40 @@ enum Format {
     Json,
 }
 
+/// `jimu token …`: works on the store directly, as the `local` actor in the audit log.
+fn token(command: TokenCommand) -> anyhow::Result<ExitCode> {
+    let runtime = tokio::runtime::Runtime::new()?;
+    runtime.block_on(async {
+        let local = jimu_server::Token::local();
+        match command {
+            TokenCommand::Create { role, label, store } => {
+                let store = jimu_server::Store::open(&store.config()).await?;
+                let (_, secret) = store.create_token(role, &label, &local).await?;
+                println!("{secret}");
+            }
+            TokenCommand::List { store } => {
+                let store = jimu_server::Store::open(&store.config()).await?;
+                for token in store.tokens().await? {
+                    let state = if token.revoked_at_ms.is_some() {
+                        "revoked"
+                    } else {
+                        "live"
+                    };
+                    println!("{}\t{}\t{}\t{}", token.id, token.role, state, token.label);
+                }
+            }
+            TokenCommand::Revoke { id, store } => {
+                let store = jimu_server::Store::open(&store.config()).await?;
+                match store.revoke_token(&id, &local).await? {
+                    Some(_) => println!("{id} revoked"),
+                    None => anyhow::bail!("no token `{id}`"),
+                }
+            }
+        }
+        Ok(ExitCode::SUCCESS)
+    })
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
@@ -123,9 +209,10 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Serve {
             addr,
-            data,
+            store,
             dist,
             cors,
+            public_read,
         } => {
             tracing_subscriber::fmt()
                 .with_env_filter(
@@ -140,12 +227,14 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let runtime = tokio::runtime::Runtime::new()?;
             runtime.block_on(jimu_server::serve(jimu_server::ServeOptions {
                 addr,
-                data_dir: data,
+                store: store.config(),
                 dist,
                 cors: jimu_server::Cors::from_list(&cors),
+                public_read,
             }))?;
             Ok(ExitCode::SUCCESS)
         }
+        Command::Token(command) => token(command),
         Command::Validate {
             bundle,
             format,

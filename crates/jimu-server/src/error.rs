@@ -3,6 +3,7 @@
 //! Internal failures are logged in full and reach clients only as a generic 500, so no
 //! SQL, path or stack detail ever leaks.
 
+use crate::Role;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use jimu_core::Problem;
@@ -35,6 +36,18 @@ pub enum AppError {
     PreconditionFailed {
         current: Option<String>,
     },
+    /// No token, or one that is unknown, revoked or malformed: always the same answer.
+    Unauthorized,
+    /// A live token whose role is below what the route needs.
+    Forbidden {
+        needs: Role,
+    },
+    /// A publish to an archived bundle.
+    Archived(String),
+    /// A request that took longer than the server allows.
+    Timeout,
+    /// A field of a JSON body with a value the route does not take.
+    BadField(String),
     Internal(anyhow::Error),
 }
 
@@ -112,6 +125,37 @@ impl IntoResponse for AppError {
                 },
                 None,
             ),
+            Self::Unauthorized => (
+                StatusCode::UNAUTHORIZED,
+                "unauthorized",
+                "send a valid token: `Authorization: Bearer <token>` (make one with \
+                 `jimu token create`)"
+                    .to_owned(),
+                None,
+            ),
+            Self::Forbidden { needs } => (
+                StatusCode::FORBIDDEN,
+                "forbidden",
+                format!("this needs a token with the {needs} role (or higher)"),
+                None,
+            ),
+            Self::Archived(name) => (
+                StatusCode::CONFLICT,
+                "bundle archived",
+                format!(
+                    "`{name}` is archived: unarchive it (DELETE /api/bundles/{name}/archive) before \
+                     publishing; nothing was stored"
+                ),
+                None,
+            ),
+            Self::Timeout => (
+                StatusCode::REQUEST_TIMEOUT,
+                "request timeout",
+                "the request took too long; nothing was stored unless it was acknowledged"
+                    .to_owned(),
+                None,
+            ),
+            Self::BadField(detail) => (StatusCode::BAD_REQUEST, "invalid field", detail, None),
             Self::Internal(err) => {
                 tracing::error!(error = ?err, "internal error");
                 (
@@ -132,6 +176,12 @@ impl IntoResponse for AppError {
             body["problems"] = json!(problems);
         }
         let mut response = (status, body.to_string()).into_response();
+        if status == StatusCode::UNAUTHORIZED {
+            response.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static("Bearer realm=\"jimu\""),
+            );
+        }
         response.headers_mut().insert(
             header::CONTENT_TYPE,
             HeaderValue::from_static("application/problem+json"),

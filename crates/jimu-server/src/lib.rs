@@ -3,13 +3,18 @@
 //! The binary entry is `jimu serve` in `jimu-cli`; tests drive [`app`] through
 //! `tower::ServiceExt::oneshot` without opening a socket.
 
+mod auth;
 mod error;
 mod routes;
 mod store;
 
+pub use auth::{Admin, Publisher, Reader};
 pub use error::AppError;
 pub use routes::app;
-pub use store::{BundleVersion, Expect, Store};
+pub use store::{
+    AuditEntry, BundleVersion, Expect, Listed, Publish, Published, Role, Store, StoreConfig, Token,
+    content_hash,
+};
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -22,6 +27,20 @@ pub struct AppState {
     pub dist: Option<PathBuf>,
     /// Which web origins (portals) may call `/api` from a browser.
     pub cors: Cors,
+    /// Whether reads need no token (public bundles for portals); writes always need one.
+    pub public_read: bool,
+}
+
+impl AppState {
+    /// A state serving only `/api`, with CORS off and every read needing a token.
+    pub fn new(store: Store) -> Self {
+        Self {
+            store,
+            dist: None,
+            cors: Cors::Off,
+            public_read: false,
+        }
+    }
 }
 
 /// Cross-origin access to `/api` for portals that embed the engine.
@@ -53,18 +72,21 @@ impl Cors {
 #[derive(Debug, Clone)]
 pub struct ServeOptions {
     pub addr: SocketAddr,
-    pub data_dir: PathBuf,
+    pub store: StoreConfig,
     pub dist: Option<PathBuf>,
     pub cors: Cors,
+    pub public_read: bool,
 }
 
-/// Opens the store under the data directory and serves until Ctrl-C or SIGTERM.
+/// Opens the store and serves until Ctrl-C or SIGTERM.
 pub async fn serve(options: ServeOptions) -> anyhow::Result<()> {
-    let store = Store::open_sqlite_dir(&options.data_dir).await?;
+    let store = Store::open(&options.store).await?;
+    tracing::info!(backend = store.backend(), "store open");
     let state = AppState {
         store,
         dist: options.dist.clone(),
         cors: options.cors.clone(),
+        public_read: options.public_read,
     };
     let listener = tokio::net::TcpListener::bind(options.addr).await?;
     let local = listener.local_addr()?;

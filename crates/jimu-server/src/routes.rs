@@ -1,6 +1,8 @@
-//! The HTTP surface: `/api/health`, `/api/bundles/{name}`, and the configurator at `/`.
+//! The HTTP surface: `/api/*` (bundles, versions, events, tokens, audit) and the configurator
+//! at `/`. Each handler names the role it needs with an extractor from `auth`.
 
-use crate::{AppError, AppState, Expect};
+use crate::auth::{Admin, Publisher, Reader};
+use crate::{AppError, AppState, Expect, Publish, Published, Role};
 use axum::body::Bytes;
 use axum::extract::Query;
 use axum::extract::rejection::{BytesRejection, QueryRejection};
@@ -8,7 +10,7 @@ use axum::extract::{DefaultBodyLimit, Path, State};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, header};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{delete, get, post};
 use axum::{Json, Router};
 use futures_util::Stream;
 use serde_json::json;
@@ -30,11 +32,19 @@ pub fn app(state: AppState) -> Router {
         .route("/bundles/{name}", get(get_bundle).put(put_bundle))
         .route("/bundles/{name}/versions", get(history))
         .route("/bundles/{name}/rollback", post(rollback))
+        .route(
+            "/bundles/{name}/archive",
+            post(archive_bundle).delete(unarchive_bundle),
+        )
+        .route("/tokens", get(list_tokens).post(create_token))
+        .route("/tokens/{id}", delete(revoke_token))
+        .route("/audit", get(audit))
         .route("/bundles/{name}/events", get(bundle_events))
         .route("/events", get(all_events))
         .route("/bundles/{name}/versions/{version}", get(get_version))
         .fallback(api_not_found)
-        .method_not_allowed_fallback(method_not_allowed);
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(axum::middleware::from_fn(deadline));
     let api = match cors_layer(&state.cors) {
         Some(layer) => api.layer(layer),
         None => api,
@@ -67,7 +77,13 @@ fn cors_layer(cors: &crate::Cors) -> Option<CorsLayer> {
     Some(
         CorsLayer::new()
             .allow_origin(origins)
-            .allow_methods([Method::GET, Method::HEAD, Method::PUT])
+            .allow_methods([
+                Method::GET,
+                Method::HEAD,
+                Method::PUT,
+                Method::POST,
+                Method::DELETE,
+            ])
             .allow_headers([
                 header::IF_MATCH,
                 header::IF_NONE_MATCH,
@@ -94,6 +110,17 @@ async fn ready(State(state): State<AppState>) -> Response {
             )
                 .into_response()
         }
+    }
+}
+
+/// How long a request may take, its body included. Event streams answer at once and then
+/// stream, so they are not cut off.
+const REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
+
+async fn deadline(request: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    match tokio::time::timeout(REQUEST_TIMEOUT, next.run(request)).await {
+        Ok(response) => response,
+        Err(_) => AppError::Timeout.into_response(),
     }
 }
 
@@ -157,6 +184,7 @@ fn names(value: &HeaderValue, hash: &str) -> bool {
 /// Server-sent events: each new version of any bundle (`event: version`, `id` the version's
 /// sequence number, `data` its name, version, hash and time).
 async fn all_events(
+    _: Reader,
     State(state): State<AppState>,
     request: HeaderMap,
 ) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, AppError> {
@@ -165,6 +193,7 @@ async fn all_events(
 
 /// Server-sent events for one bundle's new versions.
 async fn bundle_events(
+    _: Reader,
     State(state): State<AppState>,
     Path(name): Path<String>,
     request: HeaderMap,
@@ -262,13 +291,27 @@ fn announce(version: &crate::BundleVersion) -> Event {
         })
 }
 
-/// Every bundle's newest version (name, version, hash, time).
-async fn list_bundles(State(state): State<AppState>) -> Result<Response, AppError> {
-    Ok(Json(json!({ "bundles": state.store.list().await? })).into_response())
+#[derive(serde::Deserialize)]
+struct ListQuery {
+    #[serde(default)]
+    archived: bool,
+}
+
+/// Every bundle's newest version (name, version, hash, time, author, message); archived ones
+/// with `?archived=true`.
+async fn list_bundles(
+    _: Reader,
+    State(state): State<AppState>,
+    query: Result<Query<ListQuery>, QueryRejection>,
+) -> Result<Response, AppError> {
+    let Query(query) = query.map_err(|rejection| AppError::BadQuery(rejection.body_text()))?;
+    let bundles = state.store.list(query.archived).await?;
+    Ok(Json(json!({ "bundles": bundles })).into_response())
 }
 
 /// Every version of a bundle, newest first.
 async fn history(
+    _: Reader,
     State(state): State<AppState>,
     Path(name): Path<String>,
 ) -> Result<Response, AppError> {
@@ -277,11 +320,13 @@ async fn history(
     if versions.is_empty() {
         return Err(AppError::NotFound(name));
     }
-    Ok(Json(json!({ "name": name, "versions": versions })).into_response())
+    let archived = state.store.archived(&name).await?;
+    Ok(Json(json!({ "name": name, "archived": archived, "versions": versions })).into_response())
 }
 
 /// The newest version: the content, its ETag and version number.
 async fn get_bundle(
+    _: Reader,
     State(state): State<AppState>,
     Path(name): Path<String>,
     request: HeaderMap,
@@ -295,6 +340,7 @@ async fn get_bundle(
 
 /// Version `version` of a bundle (versions are immutable, so its ETag never changes).
 async fn get_version(
+    _: Reader,
     State(state): State<AppState>,
     Path((name, version)): Path<(String, String)>,
     request: HeaderMap,
@@ -338,13 +384,17 @@ fn content_response(stored: &crate::BundleVersion, request: &HeaderMap) -> Respo
 /// Publishing is conditional, so two admins never overwrite each other's work unseen:
 /// `If-Match: "<etag>"` of the version the change was made on, or `If-None-Match: *` to
 /// create a bundle. Without either: 428; when the bundle moved on: 412 with the current tag.
+/// `?message=` says what changed (kept in the history).
 async fn put_bundle(
+    Publisher(by): Publisher,
     State(state): State<AppState>,
     Path(name): Path<String>,
+    query: Result<Query<MessageQuery>, QueryRejection>,
     request: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, AppError> {
     check_name(&name)?;
+    let Query(query) = query.map_err(|rejection| AppError::BadQuery(rejection.body_text()))?;
     let body = body.map_err(|rejection| AppError::BadBody {
         status: rejection.status(),
         detail: rejection.body_text(),
@@ -359,20 +409,36 @@ async fn put_bundle(
         return Err(AppError::NotJson);
     }
     let text = std::str::from_utf8(&body).map_err(|_| AppError::NotText)?;
-    publish(&state, &name, &request, text).await
+    let publish = Publish {
+        name: &name,
+        content: text,
+        expect: Expect::Absent,
+        by: &by,
+        message: query.message.as_deref().unwrap_or_default(),
+        action: "publish",
+        detail: "",
+    };
+    publish_checked(&state, &request, publish).await
 }
 
 #[derive(serde::Deserialize)]
-struct RollbackTo {
+struct MessageQuery {
+    message: Option<String>,
+}
+
+#[derive(serde::Deserialize)]
+struct RollbackQuery {
     to: String,
+    message: Option<String>,
 }
 
 /// Publishes the content of an earlier version as a new version (the history stays whole),
 /// under the same preconditions as any publish.
 async fn rollback(
+    Publisher(by): Publisher,
     State(state): State<AppState>,
     Path(name): Path<String>,
-    query: Result<Query<RollbackTo>, QueryRejection>,
+    query: Result<Query<RollbackQuery>, QueryRejection>,
     request: HeaderMap,
 ) -> Result<Response, AppError> {
     check_name(&name)?;
@@ -389,49 +455,49 @@ async fn rollback(
         .version(&name, number)
         .await?
         .ok_or_else(missing)?;
-    publish(&state, &name, &request, &earlier.content).await
+    let message = match &query.message {
+        Some(message) => message.clone(),
+        None => format!("rollback to version {number}"),
+    };
+    let detail = format!("to version {number}");
+    let publish = Publish {
+        name: &name,
+        content: &earlier.content,
+        expect: Expect::Absent,
+        by: &by,
+        message: &message,
+        action: "rollback",
+        detail: &detail,
+    };
+    publish_checked(&state, &request, publish).await
 }
 
-/// Validates and stores `text` as the next version of `name` when the request's precondition
-/// (`If-Match`, or `If-None-Match: *` to create) holds.
-async fn publish(
+/// Validates and stores a publish when the request's precondition (`If-Match`, or
+/// `If-None-Match: *` to create) holds.
+async fn publish_checked(
     state: &AppState,
-    name: &str,
     request: &HeaderMap,
-    text: &str,
+    mut publish: Publish<'_>,
 ) -> Result<Response, AppError> {
     let if_match = request.get(header::IF_MATCH).map(listed_tags);
     let creating = request
         .get(header::IF_NONE_MATCH)
         .is_some_and(|v| listed_tags(v).is_none());
-    if if_match.is_none() && !creating {
-        return Err(AppError::PreconditionRequired);
-    }
+    publish.expect = match &if_match {
+        Some(None) => Expect::Any,
+        Some(Some(tags)) => Expect::OneOf(tags),
+        None if creating => Expect::Absent,
+        None => return Err(AppError::PreconditionRequired),
+    };
     // Warnings (an unreachable rule, an unused role) do not stop a publish; errors do.
-    let problems = jimu_core::validate_bundle(text);
+    let problems = jimu_core::validate_bundle(publish.content);
     if problems.iter().any(jimu_core::Problem::is_error) {
         return Err(AppError::InvalidBundle(problems));
     }
-    let latest = state.store.latest(name).await?;
-    let stale = || AppError::PreconditionFailed {
-        current: latest.as_ref().map(|l| l.hash.clone()),
-    };
-    let expect = match &if_match {
-        // `If-Match: *`: any existing version.
-        Some(None) => match &latest {
-            Some(l) => Expect::Current(&l.hash),
-            None => return Err(stale()),
-        },
-        // The first listed tag that is the current one, if any.
-        Some(Some(tags)) => match latest.as_ref().filter(|l| tags.contains(&l.hash)) {
-            Some(l) => Expect::Current(&l.hash),
-            None => return Err(stale()),
-        },
-        None => Expect::Absent,
-    };
-    let Some(stored) = state.store.put_if(name, text, expect).await? else {
-        let current = state.store.latest(name).await?.map(|l| l.hash);
-        return Err(AppError::PreconditionFailed { current });
+    let stored = match state.store.publish(publish).await? {
+        Published::Stored(stored) => stored,
+        Published::Stale { current } => return Err(AppError::PreconditionFailed { current }),
+        Published::Archived => return Err(AppError::Archived(publish.name.to_owned())),
     };
     let status = if stored.version == 1 {
         StatusCode::CREATED
@@ -443,4 +509,96 @@ async fn publish(
         headers.insert(header::ETAG, tag);
     }
     Ok((status, headers, Json(stored)).into_response())
+}
+
+/// Archives a bundle: its versions stay readable, it leaves the list, publishes are refused.
+async fn archive_bundle(
+    Publisher(by): Publisher,
+    State(state): State<AppState>,
+    Path(name): Path<String>,
+) -> Result<Response, AppError> {
+    set_archived(&state, &name, true, &by).await
+}
+
+/// Takes a bundle out of the archive.
+async fn unarchive_bundle(
+    Publisher(by): Publisher,
+    State(state): State<AppState>,
+    Path(name): Path<String>,
+) -> Result<Response, AppError> {
+    set_archived(&state, &name, false, &by).await
+}
+
+async fn set_archived(
+    state: &AppState,
+    name: &str,
+    archived: bool,
+    by: &crate::Token,
+) -> Result<Response, AppError> {
+    check_name(name)?;
+    let Some(changed) = state.store.set_archived(name, archived, by).await? else {
+        return Err(AppError::NotFound(name.to_owned()));
+    };
+    Ok(Json(json!({ "name": name, "archived": archived, "changed": changed })).into_response())
+}
+
+#[derive(serde::Deserialize)]
+struct NewToken {
+    role: String,
+    #[serde(default)]
+    label: String,
+}
+
+/// Makes a token. The secret is in this response only; the server keeps its hash.
+async fn create_token(
+    Admin(by): Admin,
+    State(state): State<AppState>,
+    body: Result<Json<NewToken>, axum::extract::rejection::JsonRejection>,
+) -> Result<Response, AppError> {
+    let Json(new) = body.map_err(|rejection| AppError::BadBody {
+        status: StatusCode::BAD_REQUEST,
+        detail: rejection.body_text(),
+    })?;
+    let role: Role = new.role.parse().map_err(AppError::BadField)?;
+    let (token, secret) = state.store.create_token(role, &new.label, &by).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({ "token": token, "secret": secret })),
+    )
+        .into_response())
+}
+
+/// Every token (never a secret), revoked ones too.
+async fn list_tokens(Admin(_): Admin, State(state): State<AppState>) -> Result<Response, AppError> {
+    Ok(Json(json!({ "tokens": state.store.tokens().await? })).into_response())
+}
+
+/// Revokes a token at once: its next request gets 401.
+async fn revoke_token(
+    Admin(by): Admin,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let Some(changed) = state.store.revoke_token(&id, &by).await? else {
+        return Err(AppError::NotFound(format!("token {id}")));
+    };
+    Ok(Json(json!({ "id": id, "revoked": true, "changed": changed })).into_response())
+}
+
+#[derive(serde::Deserialize)]
+struct AuditQuery {
+    limit: Option<i64>,
+    before: Option<i64>,
+}
+
+/// The audit log, newest first: `?limit=` (1–1000, default 100) and `?before=<seq>` to page.
+async fn audit(
+    Admin(_): Admin,
+    State(state): State<AppState>,
+    query: Result<Query<AuditQuery>, QueryRejection>,
+) -> Result<Response, AppError> {
+    let Query(query) = query.map_err(|rejection| AppError::BadQuery(rejection.body_text()))?;
+    let limit = query.limit.unwrap_or(100).clamp(1, 1000);
+    let entries = state.store.audit(limit, query.before).await?;
+    Ok(Json(json!({ "entries": entries })).into_response())
 }

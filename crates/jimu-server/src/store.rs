@@ -1,46 +1,256 @@
-//! Bundle storage: every version of every bundle, immutable once written, in SQLite.
+//! Storage: every version of every bundle (immutable once written), archived bundles, hashed
+//! API tokens and the audit log, in SQLite (embedded) or PostgreSQL (several instances).
+//!
+//! Both backends run the same SQL text (`$1` parameters work in both) with the same schema
+//! (`migrations/sqlite`, `migrations/postgres`). Every write is one transaction that also
+//! appends to the audit log, and writes are serialized (SQLite `BEGIN IMMEDIATE`, PostgreSQL a
+//! transaction-level advisory lock), so version sequence numbers — the ids of the events that
+//! announce them — are assigned in commit order on both.
 
-use anyhow::Context as _;
+use anyhow::{Context as _, bail};
 use sha2::{Digest, Sha256};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions};
+use sqlx::postgres::{PgListener, PgPool, PgPoolOptions};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
+use std::fmt;
 use std::path::Path;
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::str::FromStr;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use tokio::sync::broadcast;
 
-static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+static SQLITE_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+static POSTGRES_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
+
+/// The PostgreSQL channel on which every instance hears of each stored version.
+const CHANNEL: &str = "jimu_versions";
+
+/// The advisory lock every PostgreSQL write holds until it commits ("jimu" in ASCII).
+const WRITE_LOCK: i64 = 0x6a69_6d75;
 
 /// One stored version of a bundle.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct BundleVersion {
     pub name: String,
     pub version: i64,
-    /// The bundle JSON exactly as it was published.
+    /// The bundle JSON exactly as it was published (left out of lists and announcements).
     #[serde(skip)]
     pub content: String,
     /// `sha256:` and the hex digest of the content: the strong ETag.
     pub hash: String,
     pub created_at_ms: i64,
+    /// The label of the token that published it.
+    pub author: String,
+    /// What the publisher said about the change (may be empty).
+    pub message: String,
     /// Its place in the store-wide order of publishes: the id of the event announcing it.
-    #[serde(skip)]
+    #[serde(skip_serializing, default)]
     pub seq: i64,
 }
 
-/// What a conditional publish expects of the bundle.
+/// A bundle as listed: its newest version and whether it is archived.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Listed {
+    #[serde(flatten)]
+    pub latest: BundleVersion,
+    pub archived: bool,
+}
+
+/// What a conditional publish expects of the bundle's newest version.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Expect<'a> {
-    /// Its newest version has this content hash (`If-Match`).
-    Current(&'a str),
+    /// Its content hash is one of these (`If-Match: "<etag>", …`).
+    OneOf(&'a [String]),
+    /// It has a version, any (`If-Match: *`).
+    Any,
     /// It has no version yet (`If-None-Match: *`).
     Absent,
 }
 
+impl Expect<'_> {
+    fn holds(self, latest_hash: Option<&str>) -> bool {
+        match (self, latest_hash) {
+            (Expect::OneOf(tags), Some(hash)) => tags.iter().any(|t| t == hash),
+            (Expect::Any, Some(_)) | (Expect::Absent, None) => true,
+            _ => false,
+        }
+    }
+}
+
+/// A publish: the content and who sends it why.
+#[derive(Debug, Clone, Copy)]
+pub struct Publish<'a> {
+    pub name: &'a str,
+    pub content: &'a str,
+    pub expect: Expect<'a>,
+    pub by: &'a Token,
+    pub message: &'a str,
+    /// For the audit log: `publish`, or `rollback` with the version restored in `detail`.
+    pub action: &'a str,
+    pub detail: &'a str,
+}
+
+/// How a publish ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Published {
+    Stored(BundleVersion),
+    /// The expectation did not hold: the newest version's hash now, if any.
+    Stale {
+        current: Option<String>,
+    },
+    /// The bundle is archived: unarchive it first.
+    Archived,
+}
+
+/// What a token may do; each role may do everything the ones before it may.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    /// Deployments and portals: read bundles, their history and events.
+    Reader,
+    /// Admins in the configurator: also publish, roll back and archive.
+    Publisher,
+    /// Also manage tokens and read the audit log.
+    Admin,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Reader => "reader",
+            Role::Publisher => "publisher",
+            Role::Admin => "admin",
+        }
+    }
+}
+
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Role {
+    type Err = String;
+    fn from_str(text: &str) -> Result<Self, String> {
+        match text {
+            "reader" => Ok(Role::Reader),
+            "publisher" => Ok(Role::Publisher),
+            "admin" => Ok(Role::Admin),
+            other => Err(format!(
+                "unknown role `{other}`: use reader, publisher or admin"
+            )),
+        }
+    }
+}
+
+/// An API token as stored: never its secret, which only its creator ever sees.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Token {
+    pub id: String,
+    pub role: Role,
+    pub label: String,
+    pub created_at_ms: i64,
+    pub created_by: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub revoked_at_ms: Option<i64>,
+}
+
+impl Token {
+    /// Who acts when the store is used directly on the data directory (`jimu token create`).
+    pub fn local() -> Self {
+        Token {
+            id: "local".to_owned(),
+            role: Role::Admin,
+            label: "local".to_owned(),
+            created_at_ms: 0,
+            created_by: "local".to_owned(),
+            revoked_at_ms: None,
+        }
+    }
+}
+
+/// One recorded write.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct AuditEntry {
+    pub seq: i64,
+    pub at_ms: i64,
+    /// The id of the token that made the write (`local` from the command line).
+    pub actor: String,
+    /// `publish`, `rollback`, `archive`, `unarchive`, `token.create`, `token.revoke`.
+    pub action: String,
+    pub bundle: Option<String>,
+    pub version: Option<i64>,
+    pub detail: String,
+}
+
+#[derive(Clone, Debug)]
+enum Db {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// Runs `$body` with `$pool` bound to whichever pool the store has (the SQL is the same).
+macro_rules! on_pool {
+    ($db:expr, $pool:ident => $body:expr) => {
+        match $db {
+            Db::Sqlite($pool) => $body,
+            Db::Postgres($pool) => $body,
+        }
+    };
+}
+
+/// Runs `$body` in a write transaction (`$tx`), committed when `$body` ends without returning;
+/// `$postgres` tells the body which backend it runs on. Writes are serialized.
+macro_rules! write_tx {
+    ($db:expr, $tx:ident, $postgres:ident => $body:expr) => {
+        match $db {
+            Db::Sqlite(pool) => {
+                let $postgres = false;
+                let mut $tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+                let out = $body;
+                $tx.commit().await?;
+                out
+            }
+            Db::Postgres(pool) => {
+                let $postgres = true;
+                let mut $tx = pool.begin().await?;
+                sqlx::query("SELECT pg_advisory_xact_lock($1)")
+                    .bind(WRITE_LOCK)
+                    .execute(&mut *$tx)
+                    .await?;
+                let out = $body;
+                $tx.commit().await?;
+                out
+            }
+        }
+    };
+}
+
+/// Where the store lives.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StoreConfig {
+    /// `jimu.sqlite3` in this directory (created when missing).
+    SqliteDir(std::path::PathBuf),
+    /// A PostgreSQL URL (`postgres://…`).
+    Postgres(String),
+}
+
 #[derive(Clone, Debug)]
 pub struct Store {
-    pool: SqlitePool,
+    db: Db,
     /// Each stored version, announced to the event streams of this process.
-    announce: tokio::sync::broadcast::Sender<BundleVersion>,
+    announce: broadcast::Sender<BundleVersion>,
 }
 
 impl Store {
+    pub async fn open(config: &StoreConfig) -> anyhow::Result<Self> {
+        match config {
+            StoreConfig::SqliteDir(dir) => Self::open_sqlite_dir(dir).await,
+            StoreConfig::Postgres(url) => Self::open_postgres(url).await,
+        }
+    }
+
     /// Opens (creating when missing) `jimu.sqlite3` in `dir`, in WAL mode, and migrates it.
     pub async fn open_sqlite_dir(dir: &Path) -> anyhow::Result<Self> {
         std::fs::create_dir_all(dir)
@@ -49,76 +259,152 @@ impl Store {
             .filename(dir.join("jimu.sqlite3"))
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
+            // Every acknowledged write is on disk, not only in the WAL's page cache.
+            .synchronous(SqliteSynchronous::Full)
+            .busy_timeout(Duration::from_secs(10))
             .foreign_keys(true);
         let pool = SqlitePoolOptions::new()
             .max_connections(8)
             .connect_with(options)
             .await
             .with_context(|| format!("cannot open the database in {}", dir.display()))?;
-        MIGRATOR
+        SQLITE_MIGRATOR
             .run(&pool)
             .await
             .context("cannot migrate the database")?;
-        let (announce, _) = tokio::sync::broadcast::channel(1024);
-        Ok(Self { pool, announce })
+        let (announce, _) = broadcast::channel(1024);
+        Ok(Self {
+            db: Db::Sqlite(pool),
+            announce,
+        })
     }
 
-    /// New versions as they are stored (contents left out). Subscribe before reading what was
-    /// missed ([`Self::published_since`]) so nothing falls between the two.
-    pub fn subscribe(&self) -> tokio::sync::broadcast::Receiver<BundleVersion> {
+    /// Connects to PostgreSQL, migrates, and listens for the versions any instance stores.
+    pub async fn open_postgres(url: &str) -> anyhow::Result<Self> {
+        let pool = PgPoolOptions::new()
+            .max_connections(16)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect(url)
+            .await
+            .context("cannot connect to PostgreSQL")?;
+        POSTGRES_MIGRATOR
+            .run(&pool)
+            .await
+            .context("cannot migrate the PostgreSQL database")?;
+        let (announce, _) = broadcast::channel(1024);
+        let mut listener = PgListener::connect_with(&pool)
+            .await
+            .context("cannot listen on PostgreSQL")?;
+        listener.listen(CHANNEL).await?;
+        let store = Self {
+            db: Db::Postgres(pool),
+            announce,
+        };
+        tokio::spawn(relay(listener, store.clone()));
+        Ok(store)
+    }
+
+    /// Which backend, for logs.
+    pub fn backend(&self) -> &'static str {
+        match self.db {
+            Db::Sqlite(_) => "sqlite",
+            Db::Postgres(_) => "postgres",
+        }
+    }
+
+    /// New versions as they are stored by any instance (contents left out). Subscribe before
+    /// reading what was missed ([`Self::published_since`]) so nothing falls between the two.
+    pub fn subscribe(&self) -> broadcast::Receiver<BundleVersion> {
         self.announce.subscribe()
     }
 
     /// The sequence number of the newest version stored (0 when there is none).
     pub async fn last_seq(&self) -> anyhow::Result<i64> {
-        let seq: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(rowid), 0) FROM bundle_versions")
-            .fetch_one(&self.pool)
-            .await?;
+        let seq: i64 = on_pool!(&self.db, pool => {
+            sqlx::query_scalar("SELECT COALESCE(MAX(seq), 0) FROM bundle_versions")
+                .fetch_one(pool)
+                .await?
+        });
         Ok(seq)
     }
 
-    /// Whether the database answers (a read on the pool).
+    /// Whether the database answers.
     pub async fn ping(&self) -> anyhow::Result<()> {
-        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        on_pool!(&self.db, pool => {
+            sqlx::query("SELECT 1").execute(pool).await?;
+        });
         Ok(())
     }
 
     /// Version `version` of a bundle, if it exists.
     pub async fn version(&self, name: &str, version: i64) -> anyhow::Result<Option<BundleVersion>> {
-        let row = sqlx::query_as::<_, FullRow>(
-            "SELECT rowid, name, version, content, hash, created_at_ms FROM bundle_versions
-             WHERE name = ? AND version = ?",
-        )
-        .bind(name)
-        .bind(version)
-        .fetch_optional(&self.pool)
-        .await?;
+        let row: Option<FullRow> = on_pool!(&self.db, pool => {
+            sqlx::query_as(
+                "SELECT seq, name, version, content, hash, created_at_ms, author, message
+                 FROM bundle_versions WHERE name = $1 AND version = $2",
+            )
+            .bind(name)
+            .bind(version)
+            .fetch_optional(pool)
+            .await?
+        });
+        Ok(row.map(full))
+    }
+
+    /// The newest version of a bundle, if it has any.
+    pub async fn latest(&self, name: &str) -> anyhow::Result<Option<BundleVersion>> {
+        let row: Option<FullRow> = on_pool!(&self.db, pool => {
+            sqlx::query_as(
+                "SELECT seq, name, version, content, hash, created_at_ms, author, message
+                 FROM bundle_versions WHERE name = $1 ORDER BY version DESC LIMIT 1",
+            )
+            .bind(name)
+            .fetch_optional(pool)
+            .await?
+        });
         Ok(row.map(full))
     }
 
     /// Every version of a bundle, newest first, without their contents (empty when unknown).
     pub async fn history(&self, name: &str) -> anyhow::Result<Vec<BundleVersion>> {
-        let rows = sqlx::query_as::<_, SummaryRow>(
-            "SELECT rowid, name, version, hash, created_at_ms FROM bundle_versions
-             WHERE name = ? ORDER BY version DESC",
-        )
-        .bind(name)
-        .fetch_all(&self.pool)
-        .await?;
+        let rows: Vec<SummaryRow> = on_pool!(&self.db, pool => {
+            sqlx::query_as(
+                "SELECT seq, name, version, hash, created_at_ms, author, message
+                 FROM bundle_versions WHERE name = $1 ORDER BY version DESC",
+            )
+            .bind(name)
+            .fetch_all(pool)
+            .await?
+        });
         Ok(rows.into_iter().map(summary).collect())
     }
 
-    /// The newest version of every bundle, by name, without their contents.
-    pub async fn list(&self) -> anyhow::Result<Vec<BundleVersion>> {
-        let rows = sqlx::query_as::<_, SummaryRow>(
-            "SELECT v.rowid, v.name, v.version, v.hash, v.created_at_ms FROM bundle_versions v
-             JOIN (SELECT name, MAX(version) AS version FROM bundle_versions GROUP BY name) l
-               ON l.name = v.name AND l.version = v.version
-             ORDER BY v.name",
-        )
-        .fetch_all(&self.pool)
-        .await?;
-        Ok(rows.into_iter().map(summary).collect())
+    /// The newest version of every bundle by name, without contents; archived ones only when
+    /// asked for.
+    pub async fn list(&self, with_archived: bool) -> anyhow::Result<Vec<Listed>> {
+        let rows: Vec<ListedRow> = on_pool!(&self.db, pool => {
+            sqlx::query_as(
+                "SELECT v.seq, v.name, v.version, v.hash, v.created_at_ms, v.author, v.message,
+                            a.archived_at_ms
+                     FROM bundle_versions v
+                     JOIN (SELECT name, MAX(version) AS version FROM bundle_versions GROUP BY name) l
+                       ON l.name = v.name AND l.version = v.version
+                     LEFT JOIN bundle_archive a ON a.name = v.name
+                     ORDER BY v.name",
+            )
+            .fetch_all(pool)
+            .await?
+        });
+        Ok(rows
+            .into_iter()
+            .filter(|row| with_archived || row.7.is_none())
+            .map(
+                |(seq, name, version, hash, at, author, message, archived)| Listed {
+                    latest: summary((seq, name, version, hash, at, author, message)),
+                    archived: archived.is_some(),
+                },
+            )
+            .collect())
     }
 
     /// Versions published after event `after` (all bundles, or only `name`), oldest first,
@@ -128,156 +414,453 @@ impl Store {
         after: i64,
         name: Option<&str>,
     ) -> anyhow::Result<Vec<BundleVersion>> {
-        let rows = sqlx::query_as::<_, SummaryRow>(
-            "SELECT rowid, name, version, hash, created_at_ms FROM bundle_versions
-             WHERE rowid > ?1 AND (?2 IS NULL OR name = ?2) ORDER BY rowid",
-        )
-        .bind(after)
-        .bind(name)
-        .fetch_all(&self.pool)
-        .await?;
+        let rows: Vec<SummaryRow> = on_pool!(&self.db, pool => {
+            sqlx::query_as(
+                "SELECT seq, name, version, hash, created_at_ms, author, message
+                 FROM bundle_versions
+                 WHERE seq > $1 AND (CAST($2 AS TEXT) IS NULL OR name = CAST($2 AS TEXT))
+                 ORDER BY seq",
+            )
+            .bind(after)
+            .bind(name)
+            .fetch_all(pool)
+            .await?
+        });
         Ok(rows.into_iter().map(summary).collect())
     }
 
-    /// The newest version of a bundle, if it has any.
-    pub async fn latest(&self, name: &str) -> anyhow::Result<Option<BundleVersion>> {
-        let row = sqlx::query_as::<_, FullRow>(
-            "SELECT rowid, name, version, content, hash, created_at_ms FROM bundle_versions
-             WHERE name = ? ORDER BY version DESC LIMIT 1",
-        )
-        .bind(name)
-        .fetch_optional(&self.pool)
-        .await?;
-        Ok(row.map(full))
-    }
-
-    /// Stores `content` as the next version of `name` only when the bundle is as `expect`ed;
-    /// `None` when it is not (nothing stored). The check, the version number and the insert are
-    /// one statement, so of many writers expecting the same version exactly one succeeds.
-    pub async fn put_if(
-        &self,
-        name: &str,
-        content: &str,
-        expect: Expect<'_>,
-    ) -> anyhow::Result<Option<BundleVersion>> {
-        let hash = content_hash(content);
-        let created_at_ms = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
-            .unwrap_or(0);
-        // The hash the newest version must have; none: the bundle must not exist yet.
-        let hash_expected = match expect {
-            Expect::Current(hash) => Some(hash),
-            Expect::Absent => None,
-        };
-        // A writer that lost a race to another connection (SQLite: a busy snapshot; the primary
-        // key on (name, version) in any case) looks again: when the bundle moved on, its
-        // expectation is stale (`None`); otherwise it tries again.
-        let mut attempt = 0;
-        let version = loop {
-            attempt += 1;
-            match self
-                .insert_if(name, content, &hash, created_at_ms, hash_expected)
-                .await
-            {
-                Ok(version) => break version,
-                Err(err) if attempt < 5 => {
-                    let latest = self.latest(name).await?;
-                    let holds = match expect {
-                        Expect::Current(want) => latest.is_some_and(|l| l.hash == want),
-                        Expect::Absent => latest.is_none(),
-                    };
-                    if !holds {
-                        break None;
-                    }
-                    tracing::debug!(%err, attempt, "publish raced another writer; trying again");
-                }
-                Err(err) => return Err(err),
+    /// Stores `content` as the next version of the bundle when the bundle is as expected and
+    /// not archived; nothing is stored otherwise. The check, the version number, the insert
+    /// and the audit entry are one serialized transaction, so of many writers expecting the
+    /// same version exactly one succeeds.
+    pub async fn publish(&self, p: Publish<'_>) -> anyhow::Result<Published> {
+        let hash = content_hash(p.content);
+        let now = now_ms();
+        let stored = write_tx!(&self.db, tx, postgres => {
+            let latest: Option<(i64, String)> = sqlx::query_as(
+                "SELECT version, hash FROM bundle_versions WHERE name = $1
+                 ORDER BY version DESC LIMIT 1",
+            )
+            .bind(p.name)
+            .fetch_optional(&mut *tx)
+            .await?;
+            if !p.expect.holds(latest.as_ref().map(|(_, hash)| hash.as_str())) {
+                return Ok(Published::Stale {
+                    current: latest.map(|(_, hash)| hash),
+                });
             }
-        };
-        let stored = version.map(|(version, seq)| BundleVersion {
-            name: name.to_owned(),
-            version,
-            content: content.to_owned(),
-            hash,
-            created_at_ms,
-            seq,
-        });
-        if let Some(stored) = &stored {
-            // No subscriber is fine: nobody is listening.
-            let _ = self.announce.send(BundleVersion {
+            let archived: Option<i64> =
+                sqlx::query_scalar("SELECT archived_at_ms FROM bundle_archive WHERE name = $1")
+                    .bind(p.name)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            if archived.is_some() {
+                return Ok(Published::Archived);
+            }
+            let version = latest.map_or(1, |(version, _)| version + 1);
+            let seq: i64 = sqlx::query_scalar(
+                "INSERT INTO bundle_versions
+                     (name, version, content, hash, created_at_ms, author, message)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING seq",
+            )
+            .bind(p.name)
+            .bind(version)
+            .bind(p.content)
+            .bind(&hash)
+            .bind(now)
+            .bind(&p.by.label)
+            .bind(p.message)
+            .fetch_one(&mut *tx)
+            .await?;
+            sqlx::query(AUDIT_INSERT)
+                .bind(now)
+                .bind(&p.by.id)
+                .bind(p.action)
+                .bind(Some(p.name))
+                .bind(Some(version))
+                .bind(p.detail)
+                .execute(&mut *tx)
+                .await?;
+            let stored = BundleVersion {
+                name: p.name.to_owned(),
+                version,
                 content: String::new(),
-                ..stored.clone()
-            });
+                hash: hash.clone(),
+                created_at_ms: now,
+                author: p.by.label.clone(),
+                message: p.message.to_owned(),
+                seq,
+            };
+            if postgres {
+                // Delivered to every listening instance when (and only if) this commits, in
+                // commit order.
+                sqlx::query("SELECT pg_notify($1, $2)")
+                    .bind(CHANNEL)
+                    .bind(announcement(&stored))
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            stored
+        });
+        if matches!(self.db, Db::Sqlite(_)) {
+            // No subscriber is fine: nobody is listening.
+            let _ = self.announce.send(stored.clone());
         }
-        Ok(stored)
+        Ok(Published::Stored(BundleVersion {
+            content: p.content.to_owned(),
+            ..stored
+        }))
     }
 
-    async fn insert_if(
+    /// Archives (or unarchives) a bundle: `None` when there is no such bundle, else whether
+    /// anything changed. Its versions stay, readable.
+    pub async fn set_archived(
         &self,
         name: &str,
-        content: &str,
-        hash: &str,
-        created_at_ms: i64,
-        hash_expected: Option<&str>,
-    ) -> anyhow::Result<Option<(i64, i64)>> {
-        let version: Option<(i64, i64)> = sqlx::query_as(
-            "INSERT INTO bundle_versions (name, version, content, hash, created_at_ms)
-             SELECT ?1, COALESCE(MAX(version), 0) + 1, ?2, ?3, ?4 FROM bundle_versions WHERE name = ?1
-             HAVING CASE
-                 WHEN ?5 IS NOT NULL THEN ?5 = (SELECT hash FROM bundle_versions WHERE name = ?1
-                                               ORDER BY version DESC LIMIT 1)
-                 ELSE COUNT(*) = 0
-             END
-             RETURNING version, rowid",
-        )
-        .bind(name)
-        .bind(content)
-        .bind(hash)
-        .bind(created_at_ms)
-        .bind(hash_expected)
-        .fetch_optional(&self.pool)
-        .await?;
-        Ok(version)
+        archived: bool,
+        by: &Token,
+    ) -> anyhow::Result<Option<bool>> {
+        let now = now_ms();
+        let changed = write_tx!(&self.db, tx, _postgres => {
+            let exists: Option<i64> =
+                sqlx::query_scalar("SELECT MAX(version) FROM bundle_versions WHERE name = $1")
+                    .bind(name)
+                    .fetch_one(&mut *tx)
+                    .await?;
+            if exists.is_none() {
+                return Ok(None);
+            }
+            let affected = if archived {
+                sqlx::query(
+                    "INSERT INTO bundle_archive (name, archived_at_ms, archived_by)
+                     VALUES ($1, $2, $3) ON CONFLICT (name) DO NOTHING",
+                )
+                .bind(name)
+                .bind(now)
+                .bind(&by.id)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected()
+            } else {
+                sqlx::query("DELETE FROM bundle_archive WHERE name = $1")
+                    .bind(name)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected()
+            };
+            if affected > 0 {
+                sqlx::query(AUDIT_INSERT)
+                    .bind(now)
+                    .bind(&by.id)
+                    .bind(if archived { "archive" } else { "unarchive" })
+                    .bind(Some(name))
+                    .bind(None::<i64>)
+                    .bind("")
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            affected > 0
+        });
+        Ok(Some(changed))
+    }
+
+    /// Whether a bundle is archived.
+    pub async fn archived(&self, name: &str) -> anyhow::Result<bool> {
+        let at: Option<i64> = on_pool!(&self.db, pool => {
+            sqlx::query_scalar("SELECT archived_at_ms FROM bundle_archive WHERE name = $1")
+                .bind(name)
+                .fetch_optional(pool)
+                .await?
+        });
+        Ok(at.is_some())
+    }
+
+    /// Makes a token; returns it and its secret, which is stored only as a hash.
+    pub async fn create_token(
+        &self,
+        role: Role,
+        label: &str,
+        by: &Token,
+    ) -> anyhow::Result<(Token, String)> {
+        let id = format!("tok_{}", hex(&random_bytes::<6>()?));
+        let secret = format!("jimu_{}", hex(&random_bytes::<32>()?));
+        let label = if label.trim().is_empty() {
+            id.clone()
+        } else {
+            label.trim().to_owned()
+        };
+        let token = Token {
+            id,
+            role,
+            label,
+            created_at_ms: now_ms(),
+            created_by: by.id.clone(),
+            revoked_at_ms: None,
+        };
+        write_tx!(&self.db, tx, _postgres => {
+            sqlx::query(
+                "INSERT INTO tokens (id, secret_hash, role, label, created_at_ms, created_by)
+                 VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .bind(&token.id)
+            .bind(secret_hash(&secret))
+            .bind(role.as_str())
+            .bind(&token.label)
+            .bind(token.created_at_ms)
+            .bind(&token.created_by)
+            .execute(&mut *tx)
+            .await?;
+            sqlx::query(AUDIT_INSERT)
+                .bind(token.created_at_ms)
+                .bind(&by.id)
+                .bind("token.create")
+                .bind(None::<&str>)
+                .bind(None::<i64>)
+                .bind(format!("{} {} {}", token.id, role, token.label))
+                .execute(&mut *tx)
+                .await?;
+        });
+        Ok((token, secret))
+    }
+
+    /// The live (not revoked) token whose secret this is.
+    pub async fn token_for_secret(&self, secret: &str) -> anyhow::Result<Option<Token>> {
+        let row: Option<TokenRow> = on_pool!(&self.db, pool => {
+            sqlx::query_as(
+                "SELECT id, role, label, created_at_ms, created_by, revoked_at_ms FROM tokens
+                 WHERE secret_hash = $1 AND revoked_at_ms IS NULL",
+            )
+            .bind(secret_hash(secret))
+            .fetch_optional(pool)
+            .await?
+        });
+        row.map(token).transpose()
+    }
+
+    /// Every token, revoked ones too, oldest first.
+    pub async fn tokens(&self) -> anyhow::Result<Vec<Token>> {
+        let rows: Vec<TokenRow> = on_pool!(&self.db, pool => {
+            sqlx::query_as(
+                "SELECT id, role, label, created_at_ms, created_by, revoked_at_ms FROM tokens
+                 ORDER BY created_at_ms, id",
+            )
+            .fetch_all(pool)
+            .await?
+        });
+        rows.into_iter().map(token).collect()
+    }
+
+    /// Revokes a token: `None` when there is no such token, else whether it was live.
+    pub async fn revoke_token(&self, id: &str, by: &Token) -> anyhow::Result<Option<bool>> {
+        let now = now_ms();
+        let revoked = write_tx!(&self.db, tx, _postgres => {
+            let exists: Option<String> = sqlx::query_scalar("SELECT id FROM tokens WHERE id = $1")
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await?;
+            if exists.is_none() {
+                return Ok(None);
+            }
+            let affected = sqlx::query(
+                "UPDATE tokens SET revoked_at_ms = $2 WHERE id = $1 AND revoked_at_ms IS NULL",
+            )
+            .bind(id)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if affected > 0 {
+                sqlx::query(AUDIT_INSERT)
+                    .bind(now)
+                    .bind(&by.id)
+                    .bind("token.revoke")
+                    .bind(None::<&str>)
+                    .bind(None::<i64>)
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            affected > 0
+        });
+        Ok(Some(revoked))
+    }
+
+    /// The newest audit entries first: at most `limit`, before entry `before` when given.
+    pub async fn audit(&self, limit: i64, before: Option<i64>) -> anyhow::Result<Vec<AuditEntry>> {
+        type Row = (
+            i64,
+            i64,
+            String,
+            String,
+            Option<String>,
+            Option<i64>,
+            String,
+        );
+        let rows: Vec<Row> = on_pool!(&self.db, pool => {
+            sqlx::query_as(
+                "SELECT seq, at_ms, actor, action, bundle, version, detail FROM audit_log
+                 WHERE seq < $1 ORDER BY seq DESC LIMIT $2",
+            )
+            .bind(before.unwrap_or(i64::MAX))
+            .bind(limit)
+            .fetch_all(pool)
+            .await?
+        });
+        Ok(rows
+            .into_iter()
+            .map(
+                |(seq, at_ms, actor, action, bundle, version, detail)| AuditEntry {
+                    seq,
+                    at_ms,
+                    actor,
+                    action,
+                    bundle,
+                    version,
+                    detail,
+                },
+            )
+            .collect())
     }
 }
 
-/// A stored row: sequence, name, version, content, hash, creation time.
-type FullRow = (i64, String, i64, String, String, i64);
+const AUDIT_INSERT: &str = "INSERT INTO audit_log (at_ms, actor, action, bundle, version, detail)
+                            VALUES ($1, $2, $3, $4, $5, $6)";
+
+/// Forwards PostgreSQL's notifications of stored versions to this process's event streams.
+/// After a lost connection it reads what it may have missed from the store.
+async fn relay(mut listener: PgListener, store: Store) {
+    let mut last_seen = match store.last_seq().await {
+        Ok(seq) => seq,
+        Err(err) => {
+            tracing::error!(error = ?err, "cannot read the newest version; events start from 0");
+            0
+        }
+    };
+    loop {
+        match listener.try_recv().await {
+            Ok(Some(notification)) => {
+                match serde_json::from_str::<BundleVersion>(notification.payload()) {
+                    Ok(version) => {
+                        last_seen = last_seen.max(version.seq);
+                        let _ = store.announce.send(version);
+                    }
+                    Err(err) => tracing::warn!(%err, "unreadable version announcement"),
+                }
+            }
+            // The connection was lost and is being re-established: fill the gap from the store.
+            Ok(None) => {
+                tracing::warn!("PostgreSQL listener reconnected; reading missed versions");
+                match store.published_since(last_seen, None).await {
+                    Ok(missed) => {
+                        for version in missed {
+                            last_seen = last_seen.max(version.seq);
+                            let _ = store.announce.send(version);
+                        }
+                    }
+                    Err(err) => tracing::error!(error = ?err, "cannot read missed versions"),
+                }
+            }
+            Err(err) => {
+                tracing::error!(error = ?err, "PostgreSQL listener failed; retrying in 1 s");
+                tokio::time::sleep(Duration::from_secs(1)).await;
+            }
+        }
+    }
+}
+
+/// The notification payload: the version without its content, with its sequence number.
+fn announcement(version: &BundleVersion) -> String {
+    let mut value = serde_json::to_value(version).unwrap_or_default();
+    value["seq"] = version.seq.into();
+    value.to_string()
+}
+
+/// A stored row: sequence, name, version, content, hash, time, author, message.
+type FullRow = (i64, String, i64, String, String, i64, String, String);
 
 /// A stored row without its content.
-type SummaryRow = (i64, String, i64, String, i64);
+type SummaryRow = (i64, String, i64, String, i64, String, String);
 
-fn full((seq, name, version, content, hash, created_at_ms): FullRow) -> BundleVersion {
+/// A row without its content and when its bundle was archived, if it was.
+type ListedRow = (i64, String, i64, String, i64, String, String, Option<i64>);
+
+type TokenRow = (String, String, String, i64, String, Option<i64>);
+
+fn full(
+    (seq, name, version, content, hash, created_at_ms, author, message): FullRow,
+) -> BundleVersion {
     BundleVersion {
         name,
         version,
         content,
         hash,
         created_at_ms,
+        author,
+        message,
         seq,
     }
 }
 
 /// A version without its content (lists, histories, announcements).
-fn summary((seq, name, version, hash, created_at_ms): SummaryRow) -> BundleVersion {
+fn summary(
+    (seq, name, version, hash, created_at_ms, author, message): SummaryRow,
+) -> BundleVersion {
     BundleVersion {
         name,
         version,
         content: String::new(),
         hash,
         created_at_ms,
+        author,
+        message,
         seq,
     }
 }
 
+fn token(
+    (id, role, label, created_at_ms, created_by, revoked_at_ms): TokenRow,
+) -> anyhow::Result<Token> {
+    let role = match role.parse() {
+        Ok(role) => role,
+        Err(err) => bail!("token {id}: {err}"),
+    };
+    Ok(Token {
+        id,
+        role,
+        label,
+        created_at_ms,
+        created_by,
+        revoked_at_ms,
+    })
+}
+
+fn now_ms() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+        .unwrap_or(0)
+}
+
+fn random_bytes<const N: usize>() -> anyhow::Result<[u8; N]> {
+    let mut bytes = [0; N];
+    getrandom::fill(&mut bytes).map_err(|err| anyhow::anyhow!("no randomness: {err}"))?;
+    Ok(bytes)
+}
+
+fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write as _;
+    bytes.iter().fold(String::new(), |mut out, byte| {
+        let _ = write!(out, "{byte:02x}");
+        out
+    })
+}
+
+/// What is stored of a token's secret.
+fn secret_hash(secret: &str) -> String {
+    hex(&Sha256::digest(secret.as_bytes()))
+}
+
 /// `sha256:<hex>` of the exact bytes.
 pub fn content_hash(content: &str) -> String {
-    let digest = Sha256::digest(content.as_bytes());
-    let mut hex = String::with_capacity(7 + 64);
-    hex.push_str("sha256:");
-    for byte in digest {
-        hex.push_str(&format!("{byte:02x}"));
-    }
-    hex
+    format!("sha256:{}", hex(&Sha256::digest(content.as_bytes())))
 }

@@ -4,8 +4,9 @@ use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use http_body_util::BodyExt;
-use jimu_server::{AppState, Cors, Store, app};
+use jimu_server::{AppState, Cors, Role, Store, Token, app};
 use serde_json::Value;
+use std::sync::Arc;
 use tempfile::TempDir;
 use tower::ServiceExt;
 
@@ -15,14 +16,102 @@ const VALID: &str = r#"{"schema_version":1,"currency":"CNY","catalog":[
 /// The one web origin the test server lets call its API.
 const PORTAL: &str = "https://portal.example.com";
 
-struct Harness {
-    router: Router,
-    _dir: TempDir,
+/// Where a test's store lives: a fresh SQLite directory, or a fresh database on the
+/// PostgreSQL server that `JIMU_TEST_POSTGRES_URL` points at (`cargo xtask test` starts one).
+#[derive(Clone)]
+enum Backend {
+    Sqlite,
+    Postgres(String),
 }
 
-async fn harness(with_dist: bool) -> Harness {
+impl Backend {
+    /// The PostgreSQL backend, or `None` (the test is skipped, and says so) when no server was
+    /// given; with `JIMU_TEST_REQUIRE_POSTGRES` set (CI), a missing server fails the test.
+    fn postgres() -> Option<Self> {
+        match std::env::var("JIMU_TEST_POSTGRES_URL") {
+            Ok(url) if !url.is_empty() => Some(Self::Postgres(url)),
+            _ if std::env::var_os("JIMU_TEST_REQUIRE_POSTGRES").is_some() => {
+                panic!("JIMU_TEST_REQUIRE_POSTGRES is set but JIMU_TEST_POSTGRES_URL is not")
+            }
+            _ => {
+                eprintln!("skipped: set JIMU_TEST_POSTGRES_URL to run the PostgreSQL case");
+                None
+            }
+        }
+    }
+
+    /// A new, empty store for one test.
+    async fn store(&self, dir: &std::path::Path) -> Store {
+        match self {
+            Backend::Sqlite => Store::open_sqlite_dir(&dir.join("data")).await.unwrap(),
+            Backend::Postgres(admin_url) => Store::open_postgres(&fresh_database(admin_url).await)
+                .await
+                .unwrap(),
+        }
+    }
+}
+
+/// Creates an empty database on the server and returns its URL.
+async fn fresh_database(admin_url: &str) -> String {
+    use sqlx::Connection as _;
+    let mut admin = sqlx::PgConnection::connect(admin_url).await.unwrap();
+    let mut random = [0u8; 8];
+    getrandom::fill(&mut random).unwrap();
+    let name = format!(
+        "jimu_test_{}",
+        random
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect::<String>()
+    );
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&mut admin)
+        .await
+        .unwrap();
+    let (server, _) = admin_url.rsplit_once('/').unwrap();
+    format!("{server}/{name}")
+}
+
+/// Runs each named case once on SQLite and once on PostgreSQL (`sqlite::case`,
+/// `postgres::case`).
+macro_rules! on_both_stores {
+    ($($case:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $case() {
+                    super::$case(super::Backend::Sqlite).await
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $case() {
+                    if let Some(backend) = super::Backend::postgres() {
+                        super::$case(backend).await
+                    }
+                }
+            )*
+        }
+    };
+}
+
+/// A router on a fresh store, with an admin token that every request carries unless it
+/// says otherwise.
+#[derive(Clone)]
+struct Harness {
+    router: Router,
+    store: Store,
+    admin: String,
+    _dir: Arc<TempDir>,
+}
+
+async fn harness(backend: Backend, with_dist: bool) -> Harness {
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::open_sqlite_dir(&dir.path().join("data"))
+    let store = backend.store(dir.path()).await;
+    let (_, admin) = store
+        .create_token(Role::Admin, "test admin", &Token::local())
         .await
         .unwrap();
     let dist = with_dist.then(|| {
@@ -34,11 +123,31 @@ async fn harness(with_dist: bool) -> Harness {
     });
     Harness {
         router: app(AppState {
-            store,
+            store: store.clone(),
             dist,
             cors: Cors::Origins(vec![PORTAL.to_owned()]),
+            public_read: false,
         }),
-        _dir: dir,
+        store,
+        admin,
+        _dir: Arc::new(dir),
+    }
+}
+
+impl Harness {
+    /// A new token with this role, made through the API.
+    async fn token(&self, role: &str, label: &str) -> String {
+        let body = serde_json::json!({ "role": role, "label": label }).to_string();
+        let made = send_with(
+            self,
+            "POST",
+            "/api/tokens",
+            &body,
+            &[("content-type", "application/json")],
+        )
+        .await;
+        assert_eq!(made.status, StatusCode::CREATED, "{}", made.body);
+        made.json()["secret"].as_str().unwrap().to_owned()
     }
 }
 
@@ -62,22 +171,27 @@ async fn send(h: &Harness, method: &str, uri: &str, body: &str) -> Reply {
     } else {
         &[]
     };
-    send_with(&h.router, method, uri, body, headers).await
+    send_with(h, method, uri, body, headers).await
 }
 
+/// A request with these headers; it carries the harness's admin token unless `authorization`
+/// is among them (an empty one: no token at all).
 async fn send_with(
-    router: &Router,
+    h: &Harness,
     method: &str,
     uri: &str,
     body: &str,
     headers: &[(&str, &str)],
 ) -> Reply {
     let mut request = Request::builder().method(method).uri(uri);
-    for (name, value) in headers {
+    if !headers.iter().any(|(name, _)| *name == "authorization") {
+        request = request.header("authorization", format!("Bearer {}", h.admin));
+    }
+    for (name, value) in headers.iter().filter(|(_, value)| !value.is_empty()) {
         request = request.header(*name, *value);
     }
     let request = request.body(Body::from(body.to_owned())).unwrap();
-    let response = router.clone().oneshot(request).await.unwrap();
+    let response = h.router.clone().oneshot(request).await.unwrap();
     let status = response.status();
     let headers = response.headers().clone();
     let bytes = response.into_body().collect().await.unwrap().to_bytes();
@@ -88,9 +202,8 @@ async fn send_with(
     }
 }
 
-#[tokio::test]
-async fn put_then_get_returns_the_exact_text_with_a_content_etag() {
-    let h = harness(false).await;
+async fn put_then_get_returns_the_exact_text_with_a_content_etag(backend: Backend) {
+    let h = harness(backend, false).await;
     let put = send(&h, "PUT", "/api/bundles/home-services", VALID).await;
     assert_eq!(put.status, StatusCode::CREATED, "{}", put.body);
     assert_eq!(put.json()["version"], 1);
@@ -108,7 +221,7 @@ async fn put_then_get_returns_the_exact_text_with_a_content_etag() {
 
     let changed = VALID.replace("120.00", "99.00");
     let put2 = send_with(
-        &h.router,
+        &h,
         "PUT",
         "/api/bundles/home-services",
         &changed,
@@ -122,9 +235,8 @@ async fn put_then_get_returns_the_exact_text_with_a_content_etag() {
     assert_ne!(got2.headers[header::ETAG], got.headers[header::ETAG]);
 }
 
-#[tokio::test]
-async fn an_invalid_bundle_is_refused_with_every_problem_and_nothing_is_stored() {
-    let h = harness(false).await;
+async fn an_invalid_bundle_is_refused_with_every_problem_and_nothing_is_stored(backend: Backend) {
+    let h = harness(backend, false).await;
     let bad = r#"{"schema_version":1,"currency":"CNY","catalog":[
         {"id":"a","name":"A","kind":"service","price":"-5"},
         {"id":"b","name":"B","kind":"part"}]}"#;
@@ -160,13 +272,12 @@ async fn an_invalid_bundle_is_refused_with_every_problem_and_nothing_is_stored()
     assert_eq!(syntax.json()["problems"][0]["line"], 1);
 }
 
-#[tokio::test]
-async fn publishing_is_conditional_and_reading_answers_not_modified() {
-    let h = harness(false).await;
+async fn publishing_is_conditional_and_reading_answers_not_modified(backend: Backend) {
+    let h = harness(backend, false).await;
     let uri = "/api/bundles/shop";
     // No precondition at all: 428, nothing stored.
     let bare = send_with(
-        &h.router,
+        &h,
         "PUT",
         uri,
         VALID,
@@ -185,7 +296,7 @@ async fn publishing_is_conditional_and_reading_answers_not_modified() {
     );
     // If-Match on a bundle that does not exist: 412.
     let missing = send_with(
-        &h.router,
+        &h,
         "PUT",
         uri,
         VALID,
@@ -208,21 +319,14 @@ async fn publishing_is_conditional_and_reading_answers_not_modified() {
     );
 
     // A deployment holding the current tag gets 304 and no body; another tag gets the bundle.
-    let fresh = send_with(&h.router, "GET", uri, "", &[("if-none-match", &v1)]).await;
+    let fresh = send_with(&h, "GET", uri, "", &[("if-none-match", &v1)]).await;
     assert_eq!(fresh.status, StatusCode::NOT_MODIFIED);
     assert!(fresh.body.is_empty());
     assert_eq!(fresh.headers[header::ETAG].to_str().unwrap(), v1);
     let listed = format!("W/{v1}, \"sha256:11\", {v1}");
-    let again = send_with(&h.router, "GET", uri, "", &[("if-none-match", &listed)]).await;
+    let again = send_with(&h, "GET", uri, "", &[("if-none-match", &listed)]).await;
     assert_eq!(again.status, StatusCode::NOT_MODIFIED);
-    let other = send_with(
-        &h.router,
-        "GET",
-        uri,
-        "",
-        &[("if-none-match", "\"sha256:11\"")],
-    )
-    .await;
+    let other = send_with(&h, "GET", uri, "", &[("if-none-match", "\"sha256:11\"")]).await;
     assert_eq!(other.status, StatusCode::OK);
     assert_eq!(other.body, VALID);
 
@@ -230,7 +334,7 @@ async fn publishing_is_conditional_and_reading_answers_not_modified() {
     // not overwritten unseen) and the problem names the current tag.
     let changed = VALID.replace("120.00", "99.00");
     let v2 = send_with(
-        &h.router,
+        &h,
         "PUT",
         uri,
         &changed,
@@ -240,7 +344,7 @@ async fn publishing_is_conditional_and_reading_answers_not_modified() {
     assert_eq!(v2.status, StatusCode::OK, "{}", v2.body);
     let v2_tag = v2.headers[header::ETAG].to_str().unwrap().to_owned();
     let late = send_with(
-        &h.router,
+        &h,
         "PUT",
         uri,
         VALID,
@@ -257,20 +361,19 @@ async fn publishing_is_conditional_and_reading_answers_not_modified() {
     assert_eq!(send(&h, "GET", uri, "").await.body, changed);
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn of_fifty_concurrent_publishes_on_one_version_exactly_one_wins() {
-    let h = harness(false).await;
+async fn of_fifty_concurrent_publishes_on_one_version_exactly_one_wins(backend: Backend) {
+    let h = harness(backend, false).await;
     let uri = "/api/bundles/race";
     let created = send(&h, "PUT", uri, VALID).await;
     let v1 = created.headers[header::ETAG].to_str().unwrap().to_owned();
     let mut writers = Vec::new();
     for i in 0..50 {
-        let router = h.router.clone();
+        let h = h.clone();
         let tag = v1.clone();
         let body = VALID.replace("120.00", &format!("{}.00", 200 + i));
         writers.push(tokio::spawn(async move {
             send_with(
-                &router,
+                &h,
                 "PUT",
                 uri,
                 &body,
@@ -295,12 +398,11 @@ async fn of_fifty_concurrent_publishes_on_one_version_exactly_one_wins() {
     assert_eq!(latest.headers["jimu-version"], "2");
 }
 
-#[tokio::test]
-async fn a_configured_portal_may_call_the_api_and_read_the_etag_others_may_not() {
-    let h = harness(false).await;
+async fn a_configured_portal_may_call_the_api_and_read_the_etag_others_may_not(backend: Backend) {
+    let h = harness(backend, false).await;
     send(&h, "PUT", "/api/bundles/shop", VALID).await;
     let preflight = send_with(
-        &h.router,
+        &h,
         "OPTIONS",
         "/api/bundles/shop",
         "",
@@ -317,14 +419,7 @@ async fn a_configured_portal_may_call_the_api_and_read_the_etag_others_may_not()
         .unwrap()
         .to_owned();
     assert!(allowed.contains("if-none-match"), "{allowed}");
-    let got = send_with(
-        &h.router,
-        "GET",
-        "/api/bundles/shop",
-        "",
-        &[("origin", PORTAL)],
-    )
-    .await;
+    let got = send_with(&h, "GET", "/api/bundles/shop", "", &[("origin", PORTAL)]).await;
     assert_eq!(got.headers["access-control-allow-origin"], PORTAL);
     let exposed = got.headers["access-control-expose-headers"]
         .to_str()
@@ -335,7 +430,7 @@ async fn a_configured_portal_may_call_the_api_and_read_the_etag_others_may_not()
         "{exposed}"
     );
     let other = send_with(
-        &h.router,
+        &h,
         "GET",
         "/api/bundles/shop",
         "",
@@ -345,9 +440,8 @@ async fn a_configured_portal_may_call_the_api_and_read_the_etag_others_may_not()
     assert!(other.headers.get("access-control-allow-origin").is_none());
 }
 
-#[tokio::test]
-async fn every_version_is_kept_listed_and_readable() {
-    let h = harness(false).await;
+async fn every_version_is_kept_listed_and_readable(backend: Backend) {
+    let h = harness(backend, false).await;
     let uri = "/api/bundles/shop";
     let mut contents = vec![VALID.to_owned()];
     let mut tags = vec![
@@ -360,7 +454,7 @@ async fn every_version_is_kept_listed_and_readable() {
         let content = VALID.replace("120.00", price);
         let tag = tags.last().unwrap().clone();
         let put = send_with(
-            &h.router,
+            &h,
             "PUT",
             uri,
             &content,
@@ -406,7 +500,7 @@ async fn every_version_is_kept_listed_and_readable() {
         assert_eq!(got.headers[header::ETAG].to_str().unwrap(), tags[n]);
     }
     let held = send_with(
-        &h.router,
+        &h,
         "GET",
         &format!("{uri}/versions/1"),
         "",
@@ -428,7 +522,10 @@ async fn every_version_is_kept_listed_and_readable() {
 
 /// Opens an event stream and returns its body, to read frames from.
 async fn subscribe(h: &Harness, uri: &str, last_event_id: Option<&str>) -> Body {
-    let mut request = Request::builder().method("GET").uri(uri);
+    let mut request = Request::builder()
+        .method("GET")
+        .uri(uri)
+        .header("authorization", format!("Bearer {}", h.admin));
     if let Some(id) = last_event_id {
         request = request.header("last-event-id", id);
     }
@@ -474,9 +571,10 @@ async fn next_event(body: &mut Body) -> (String, Value) {
     }
 }
 
-#[tokio::test]
-async fn deployments_hear_of_each_new_version_and_miss_nothing_when_they_reconnect() {
-    let h = harness(false).await;
+async fn deployments_hear_of_each_new_version_and_miss_nothing_when_they_reconnect(
+    backend: Backend,
+) {
+    let h = harness(backend, false).await;
     send(&h, "PUT", "/api/bundles/shop", VALID).await;
     // From now on: a stream of everything and one of `shop` only.
     let mut all = subscribe(&h, "/api/events", None).await;
@@ -489,7 +587,7 @@ async fn deployments_hear_of_each_new_version_and_miss_nothing_when_they_reconne
     let changed = VALID.replace("120.00", "99.00");
     let json = ("content-type", "application/json");
     send_with(
-        &h.router,
+        &h,
         "PUT",
         "/api/bundles/shop",
         &changed,
@@ -519,19 +617,16 @@ async fn deployments_hear_of_each_new_version_and_miss_nothing_when_they_reconne
     assert_eq!(next_event(&mut again).await.0, "4");
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn concurrent_publishes_reach_a_listener_each_once_and_in_order() {
-    let h = harness(false).await;
+async fn concurrent_publishes_reach_a_listener_each_once_and_in_order(backend: Backend) {
+    let h = harness(backend, false).await;
     let mut all = subscribe(&h, "/api/events", None).await;
     let mut writers = Vec::new();
     for i in 0..20 {
-        let router = h.router.clone();
+        let h = h.clone();
         writers.push(tokio::spawn(async move {
             let uri = format!("/api/bundles/b{i}");
             let headers = [("if-none-match", "*"), ("content-type", "application/json")];
-            send_with(&router, "PUT", &uri, VALID, &headers)
-                .await
-                .status
+            send_with(&h, "PUT", &uri, VALID, &headers).await.status
         }));
     }
     for writer in writers {
@@ -548,9 +643,8 @@ async fn concurrent_publishes_reach_a_listener_each_once_and_in_order() {
     assert_eq!(names.len(), 20);
 }
 
-#[tokio::test]
-async fn a_bundle_with_only_warnings_is_published() {
-    let h = harness(false).await;
+async fn a_bundle_with_only_warnings_is_published(backend: Backend) {
+    let h = harness(backend, false).await;
     // An empty pricing group is a warning, not an error.
     let warned = r#"{"schema_version":2,"currency":"CNY",
         "catalog":[{"id":"a","name":"A","kind":"service","price":"10"}],
@@ -565,9 +659,8 @@ async fn a_bundle_with_only_warnings_is_published() {
     );
 }
 
-#[tokio::test]
-async fn names_are_checked_and_missing_bundles_are_404_problems() {
-    let h = harness(false).await;
+async fn names_are_checked_and_missing_bundles_are_404_problems(backend: Backend) {
+    let h = harness(backend, false).await;
     let bad = send(&h, "PUT", "/api/bundles/Bad%20Name", VALID).await;
     assert_eq!(bad.status, StatusCode::BAD_REQUEST);
     assert_eq!(bad.json()["status"], 400);
@@ -580,6 +673,7 @@ async fn names_are_checked_and_missing_bundles_are_404_problems() {
     let not_text = Request::builder()
         .method("PUT")
         .uri("/api/bundles/x")
+        .header("authorization", format!("Bearer {}", h.admin))
         .header("if-none-match", "*")
         .header("content-type", "application/json")
         .body(Body::from(vec![0xff, 0xfe]))
@@ -588,9 +682,8 @@ async fn names_are_checked_and_missing_bundles_are_404_problems() {
     assert_eq!(resp.status(), StatusCode::BAD_REQUEST);
 }
 
-#[tokio::test]
-async fn bodies_over_the_limit_are_refused() {
-    let h = harness(false).await;
+async fn bodies_over_the_limit_are_refused(backend: Backend) {
+    let h = harness(backend, false).await;
     let huge = format!("{{\"pad\":\"{}\"}}", "x".repeat(5 * 1024 * 1024));
     let put = send(&h, "PUT", "/api/bundles/big", &huge).await;
     assert_eq!(put.status, StatusCode::PAYLOAD_TOO_LARGE);
@@ -601,9 +694,8 @@ async fn bodies_over_the_limit_are_refused() {
     assert_eq!(put.json()["status"], 413);
 }
 
-#[tokio::test]
-async fn deeply_nested_json_is_a_problem_not_a_crash() {
-    let h = harness(false).await;
+async fn deeply_nested_json_is_a_problem_not_a_crash(backend: Backend) {
+    let h = harness(backend, false).await;
     let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
     let put = send(&h, "PUT", "/api/bundles/deep", &deep).await;
     assert_eq!(put.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", put.body);
@@ -618,9 +710,8 @@ async fn deeply_nested_json_is_a_problem_not_a_crash() {
     );
 }
 
-#[tokio::test]
-async fn a_wrong_method_or_query_is_a_problem_too() {
-    let h = harness(false).await;
+async fn a_wrong_method_or_query_is_a_problem_too(backend: Backend) {
+    let h = harness(backend, false).await;
     send(&h, "PUT", "/api/bundles/shop", VALID).await;
     let delete = send(&h, "DELETE", "/api/bundles/shop", "").await;
     assert_eq!(delete.status, StatusCode::METHOD_NOT_ALLOWED);
@@ -637,9 +728,8 @@ async fn a_wrong_method_or_query_is_a_problem_too() {
     );
 }
 
-#[tokio::test]
-async fn a_body_not_declared_as_json_is_refused() {
-    let h = harness(false).await;
+async fn a_body_not_declared_as_json_is_refused(backend: Backend) {
+    let h = harness(backend, false).await;
     for content_type in [
         None,
         Some("text/plain"),
@@ -647,7 +737,7 @@ async fn a_body_not_declared_as_json_is_refused() {
     ] {
         let mut headers = vec![("if-none-match", "*")];
         headers.extend(content_type.map(|t| ("content-type", t)));
-        let put = send_with(&h.router, "PUT", "/api/bundles/shop", VALID, &headers).await;
+        let put = send_with(&h, "PUT", "/api/bundles/shop", VALID, &headers).await;
         assert_eq!(
             put.status,
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -662,13 +752,12 @@ async fn a_body_not_declared_as_json_is_refused() {
         ("if-none-match", "*"),
         ("content-type", "application/json; charset=utf-8"),
     ];
-    let put = send_with(&h.router, "PUT", "/api/bundles/shop", VALID, &charset).await;
+    let put = send_with(&h, "PUT", "/api/bundles/shop", VALID, &charset).await;
     assert_eq!(put.status, StatusCode::CREATED, "{}", put.body);
 }
 
-#[tokio::test]
-async fn a_rollback_publishes_an_earlier_content_as_a_new_version() {
-    let h = harness(false).await;
+async fn a_rollback_publishes_an_earlier_content_as_a_new_version(backend: Backend) {
+    let h = harness(backend, false).await;
     let uri = "/api/bundles/shop";
     let v1 = send(&h, "PUT", uri, VALID).await.headers[header::ETAG]
         .to_str()
@@ -676,20 +765,13 @@ async fn a_rollback_publishes_an_earlier_content_as_a_new_version() {
         .to_owned();
     let changed = VALID.replace("120.00", "99.00");
     let json = ("content-type", "application/json");
-    let v2 = send_with(&h.router, "PUT", uri, &changed, &[("if-match", &v1), json]).await;
+    let v2 = send_with(&h, "PUT", uri, &changed, &[("if-match", &v1), json]).await;
     let v2 = v2.headers[header::ETAG].to_str().unwrap().to_owned();
     // Preconditions hold as for any publish.
-    let bare = send_with(
-        &h.router,
-        "POST",
-        "/api/bundles/shop/rollback?to=1",
-        "",
-        &[],
-    )
-    .await;
+    let bare = send_with(&h, "POST", "/api/bundles/shop/rollback?to=1", "", &[]).await;
     assert_eq!(bare.status, StatusCode::PRECONDITION_REQUIRED);
     let stale = send_with(
-        &h.router,
+        &h,
         "POST",
         "/api/bundles/shop/rollback?to=1",
         "",
@@ -698,7 +780,7 @@ async fn a_rollback_publishes_an_earlier_content_as_a_new_version() {
     .await;
     assert_eq!(stale.status, StatusCode::PRECONDITION_FAILED);
     let back = send_with(
-        &h.router,
+        &h,
         "POST",
         "/api/bundles/shop/rollback?to=1",
         "",
@@ -715,7 +797,7 @@ async fn a_rollback_publishes_an_earlier_content_as_a_new_version() {
         .json();
     assert_eq!(history["versions"].as_array().unwrap().len(), 3);
     let missing = send_with(
-        &h.router,
+        &h,
         "POST",
         "/api/bundles/shop/rollback?to=9",
         "",
@@ -727,7 +809,7 @@ async fn a_rollback_publishes_an_earlier_content_as_a_new_version() {
 
 #[tokio::test]
 async fn the_app_is_served_at_the_root_with_deep_links_falling_back_to_index() {
-    let h = harness(true).await;
+    let h = harness(Backend::Sqlite, true).await;
     let root = send(&h, "GET", "/", "").await;
     assert_eq!(
         (root.status, root.body.as_str()),
@@ -745,26 +827,462 @@ async fn the_app_is_served_at_the_root_with_deep_links_falling_back_to_index() {
         StatusCode::NOT_FOUND
     );
 
-    let bare = harness(false).await;
+    let bare = harness(Backend::Sqlite, false).await;
     let root = send(&bare, "GET", "/", "").await;
     assert_eq!(root.status, StatusCode::NOT_FOUND);
     assert!(root.body.contains("cargo xtask serve"));
 }
 
-#[tokio::test]
-async fn ready_answers_when_the_store_does() {
-    let h = harness(false).await;
+async fn ready_answers_when_the_store_does(backend: Backend) {
+    let h = harness(backend, false).await;
     let ready = send(&h, "GET", "/api/ready", "").await;
     assert_eq!(ready.status, StatusCode::OK);
     assert_eq!(ready.json()["status"], "ready");
 }
 
-#[tokio::test]
-async fn health_answers_ok() {
-    let h = harness(false).await;
+async fn health_answers_ok(backend: Backend) {
+    let h = harness(backend, false).await;
     let health = send(&h, "GET", "/api/health", "").await;
     assert_eq!(
         (health.status, health.json()["status"].as_str()),
         (StatusCode::OK, Some("ok"))
     );
 }
+
+/// `Authorization: Bearer <token>`, as a header pair.
+fn bearer(token: &str) -> (&'static str, String) {
+    ("authorization", format!("Bearer {token}"))
+}
+
+async fn writers_need_a_publisher_token_and_a_wrong_token_learns_nothing(backend: Backend) {
+    let h = harness(backend, false).await;
+    let reader = h.token("reader", "portal").await;
+    let publisher = h.token("publisher", "alice").await;
+    let json = ("content-type", "application/json");
+    let create = ("if-none-match", "*");
+    let uri = "/api/bundles/shop";
+
+    // No token, a made-up one, a malformed header: the very same 401, nothing stored.
+    let unknown = "jimu_".to_owned() + &"0".repeat(64);
+    let mut refusals = Vec::new();
+    for auth in [
+        ("authorization", String::new()),
+        bearer(&unknown),
+        ("authorization", "Basic abc".to_owned()),
+    ] {
+        let put = send_with(&h, "PUT", uri, VALID, &[(auth.0, &auth.1), json, create]).await;
+        assert_eq!(put.status, StatusCode::UNAUTHORIZED, "{auth:?}");
+        assert_eq!(
+            put.headers[header::CONTENT_TYPE],
+            "application/problem+json"
+        );
+        assert!(
+            put.headers[header::WWW_AUTHENTICATE]
+                .to_str()
+                .unwrap()
+                .starts_with("Bearer")
+        );
+        refusals.push(put.body);
+        let get = send_with(&h, "GET", uri, "", &[(auth.0, &auth.1)]).await;
+        assert_eq!(get.status, StatusCode::UNAUTHORIZED);
+        refusals.push(get.body);
+    }
+    assert!(refusals.windows(2).all(|w| w[0] == w[1]), "{refusals:?}");
+
+    // A reader reads but may not publish, roll back, archive or manage tokens.
+    let as_reader = bearer(&reader);
+    let as_reader = (as_reader.0, as_reader.1.as_str());
+    let put = send_with(&h, "PUT", uri, VALID, &[as_reader, json, create]).await;
+    assert_eq!(put.status, StatusCode::FORBIDDEN);
+    assert!(put.json()["detail"].as_str().unwrap().contains("publisher"));
+    for (method, path) in [
+        ("POST", "/api/bundles/shop/rollback?to=1"),
+        ("POST", "/api/bundles/shop/archive"),
+        ("GET", "/api/tokens"),
+        ("GET", "/api/audit"),
+    ] {
+        let reply = send_with(&h, method, path, "", &[as_reader]).await;
+        assert_eq!(reply.status, StatusCode::FORBIDDEN, "{method} {path}");
+    }
+    assert_eq!(
+        send_with(&h, "GET", uri, "", &[as_reader]).await.status,
+        StatusCode::NOT_FOUND
+    );
+
+    // A publisher publishes, and reads; it does not manage tokens.
+    let as_publisher = bearer(&publisher);
+    let as_publisher = (as_publisher.0, as_publisher.1.as_str());
+    let put = send_with(&h, "PUT", uri, VALID, &[as_publisher, json, create]).await;
+    assert_eq!(put.status, StatusCode::CREATED, "{}", put.body);
+    let token_body = r#"{"role":"admin"}"#;
+    let escalate = send_with(&h, "POST", "/api/tokens", token_body, &[as_publisher, json]).await;
+    assert_eq!(escalate.status, StatusCode::FORBIDDEN);
+    let got = send_with(&h, "GET", uri, "", &[as_reader]).await;
+    assert_eq!((got.status, got.body.as_str()), (StatusCode::OK, VALID));
+
+    // Reads may carry the token in the query (EventSource cannot send headers); writes not.
+    let no_auth = ("authorization", "");
+    let by_query = format!("{uri}?access_token={reader}");
+    assert_eq!(
+        send_with(&h, "GET", &by_query, "", &[no_auth]).await.status,
+        StatusCode::OK
+    );
+    let put_query = format!("{uri}?access_token={publisher}");
+    let put = send_with(&h, "PUT", &put_query, VALID, &[no_auth, json, create]).await;
+    assert_eq!(put.status, StatusCode::UNAUTHORIZED);
+
+    // A revoked token gets the same 401 as one that never existed.
+    let tokens = send(&h, "GET", "/api/tokens", "").await.json();
+    let alice = tokens["tokens"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["label"] == "alice")
+        .unwrap()
+        .clone();
+    assert_eq!(alice["role"], "publisher");
+    assert!(alice.get("secret").is_none() && !tokens.to_string().contains(&publisher));
+    let id = alice["id"].as_str().unwrap();
+    let revoked = send(&h, "DELETE", &format!("/api/tokens/{id}"), "").await;
+    assert_eq!(revoked.status, StatusCode::OK, "{}", revoked.body);
+    let after = send_with(&h, "GET", uri, "", &[as_publisher]).await;
+    assert_eq!(after.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(after.body, refusals[0]);
+    assert_eq!(
+        send(&h, "DELETE", "/api/tokens/tok_nope", "").await.status,
+        StatusCode::NOT_FOUND
+    );
+    let bad_role = send_with(&h, "POST", "/api/tokens", r#"{"role":"owner"}"#, &[json]).await;
+    assert_eq!(bad_role.status, StatusCode::BAD_REQUEST);
+    assert!(
+        bad_role.json()["detail"]
+            .as_str()
+            .unwrap()
+            .contains("owner")
+    );
+
+    // Health and readiness need no token.
+    for path in ["/api/health", "/api/ready"] {
+        assert_eq!(
+            send_with(&h, "GET", path, "", &[no_auth]).await.status,
+            StatusCode::OK
+        );
+    }
+}
+
+async fn public_reads_need_no_token_but_writes_still_do(backend: Backend) {
+    let mut h = harness(backend, false).await;
+    send(&h, "PUT", "/api/bundles/shop", VALID).await;
+    h.router = app(AppState {
+        store: h.store.clone(),
+        dist: None,
+        cors: Cors::Off,
+        public_read: true,
+    });
+    let no_auth = ("authorization", "");
+    let got = send_with(&h, "GET", "/api/bundles/shop", "", &[no_auth]).await;
+    assert_eq!((got.status, got.body.as_str()), (StatusCode::OK, VALID));
+    let listed = send_with(&h, "GET", "/api/bundles", "", &[no_auth]).await;
+    assert_eq!(listed.status, StatusCode::OK);
+    let put = send_with(
+        &h,
+        "PUT",
+        "/api/bundles/other",
+        VALID,
+        &[
+            no_auth,
+            ("if-none-match", "*"),
+            ("content-type", "application/json"),
+        ],
+    )
+    .await;
+    assert_eq!(put.status, StatusCode::UNAUTHORIZED);
+    // A wrong token is still refused, public or not.
+    let wrong = send_with(
+        &h,
+        "GET",
+        "/api/bundles/shop",
+        "",
+        &[("authorization", "Bearer x")],
+    )
+    .await;
+    assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        send_with(&h, "GET", "/api/tokens", "", &[no_auth])
+            .await
+            .status,
+        StatusCode::UNAUTHORIZED
+    );
+}
+
+async fn every_write_is_in_the_audit_log_and_the_history_names_its_author(backend: Backend) {
+    let h = harness(backend, false).await;
+    let publisher = h.token("publisher", "王小明").await;
+    let as_publisher = bearer(&publisher);
+    let as_publisher = (as_publisher.0, as_publisher.1.as_str());
+    let json = ("content-type", "application/json");
+    let uri = "/api/bundles/shop";
+    let message = "首次发布 first";
+    let encoded = "%E9%A6%96%E6%AC%A1%E5%8F%91%E5%B8%83%20first";
+    let v1 = send_with(
+        &h,
+        "PUT",
+        &format!("{uri}?message={encoded}"),
+        VALID,
+        &[as_publisher, json, ("if-none-match", "*")],
+    )
+    .await;
+    assert_eq!(v1.status, StatusCode::CREATED, "{}", v1.body);
+    assert_eq!(v1.json()["author"], "王小明");
+    let tag1 = v1.headers[header::ETAG].to_str().unwrap().to_owned();
+    let changed = VALID.replace("120.00", "99.00");
+    let v2 = send_with(&h, "PUT", uri, &changed, &[("if-match", &tag1), json]).await;
+    let tag2 = v2.headers[header::ETAG].to_str().unwrap().to_owned();
+    let back = send_with(
+        &h,
+        "POST",
+        "/api/bundles/shop/rollback?to=1",
+        "",
+        &[as_publisher, ("if-match", &tag2)],
+    )
+    .await;
+    assert_eq!(back.status, StatusCode::OK, "{}", back.body);
+
+    let history = send(&h, "GET", "/api/bundles/shop/versions", "")
+        .await
+        .json();
+    let rows: Vec<(i64, &str, &str)> = history["versions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| {
+            (
+                v["version"].as_i64().unwrap(),
+                v["author"].as_str().unwrap(),
+                v["message"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            (3, "王小明", "rollback to version 1"),
+            (2, "test admin", ""),
+            (1, "王小明", message),
+        ]
+    );
+    assert!(history["versions"][0]["created_at_ms"].as_i64().unwrap() > 1_700_000_000_000);
+
+    send(&h, "POST", "/api/bundles/shop/archive", "").await;
+    send(&h, "DELETE", "/api/bundles/shop/archive", "").await;
+    // A refused write is not a write: nothing is recorded for it. (Version 3 has version 1's
+    // content, so version 2's tag is the stale one.)
+    let stale = send_with(&h, "PUT", uri, VALID, &[("if-match", &tag2), json]).await;
+    assert_eq!(stale.status, StatusCode::PRECONDITION_FAILED);
+
+    let audit = send(&h, "GET", "/api/audit", "").await.json();
+    let entries: Vec<(String, Option<String>, Option<i64>)> = audit["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["action"].as_str().unwrap().to_owned(),
+                e["bundle"].as_str().map(str::to_owned),
+                e["version"].as_i64(),
+            )
+        })
+        .collect();
+    let shop = || Some("shop".to_owned());
+    assert_eq!(
+        entries,
+        [
+            ("unarchive".to_owned(), shop(), None),
+            ("archive".to_owned(), shop(), None),
+            ("rollback".to_owned(), shop(), Some(3)),
+            ("publish".to_owned(), shop(), Some(2)),
+            ("publish".to_owned(), shop(), Some(1)),
+            ("token.create".to_owned(), None, None),
+            ("token.create".to_owned(), None, None),
+        ]
+    );
+    // Actors are token ids: the publisher's for its writes, `local` for the first token.
+    let actors: Vec<&str> = audit["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["actor"].as_str().unwrap())
+        .collect();
+    assert_eq!(actors[2], actors[4]);
+    assert_ne!(actors[2], actors[3]);
+    assert_eq!(actors[6], "local");
+    assert_eq!(audit["entries"][2]["detail"], "to version 1");
+    // Paging: the two before the third.
+    let third = audit["entries"][2]["seq"].as_i64().unwrap();
+    let page = send(&h, "GET", &format!("/api/audit?limit=2&before={third}"), "")
+        .await
+        .json();
+    let page: Vec<&str> = page["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(page, ["publish", "publish"]);
+}
+
+async fn an_archived_bundle_stays_readable_but_is_not_listed_or_published_to(backend: Backend) {
+    let h = harness(backend, false).await;
+    let uri = "/api/bundles/shop";
+    let json = ("content-type", "application/json");
+    let tag = send(&h, "PUT", uri, VALID).await.headers[header::ETAG]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    send(&h, "PUT", "/api/bundles/other", VALID).await;
+    let archived = send(&h, "POST", "/api/bundles/shop/archive", "").await;
+    assert_eq!(archived.status, StatusCode::OK, "{}", archived.body);
+    assert_eq!(archived.json()["changed"], true);
+    assert_eq!(
+        send(&h, "POST", "/api/bundles/shop/archive", "")
+            .await
+            .json()["changed"],
+        false
+    );
+    let names = |list: Value| -> Vec<(String, bool)> {
+        list["bundles"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|b| {
+                (
+                    b["name"].as_str().unwrap().to_owned(),
+                    b["archived"].as_bool().unwrap(),
+                )
+            })
+            .collect()
+    };
+    assert_eq!(
+        names(send(&h, "GET", "/api/bundles", "").await.json()),
+        [("other".to_owned(), false)]
+    );
+    assert_eq!(
+        names(
+            send(&h, "GET", "/api/bundles?archived=true", "")
+                .await
+                .json()
+        ),
+        [("other".to_owned(), false), ("shop".to_owned(), true)]
+    );
+    // Deployments still holding it keep reading it.
+    let got = send(&h, "GET", uri, "").await;
+    assert_eq!((got.status, got.body.as_str()), (StatusCode::OK, VALID));
+    assert_eq!(
+        send(&h, "GET", "/api/bundles/shop/versions", "")
+            .await
+            .json()["archived"],
+        true
+    );
+    let changed = VALID.replace("120.00", "99.00");
+    let refused = send_with(&h, "PUT", uri, &changed, &[("if-match", &tag), json]).await;
+    assert_eq!(refused.status, StatusCode::CONFLICT, "{}", refused.body);
+    assert_eq!(
+        refused.headers[header::CONTENT_TYPE],
+        "application/problem+json"
+    );
+    let back = send(&h, "DELETE", "/api/bundles/shop/archive", "").await;
+    assert_eq!(back.status, StatusCode::OK);
+    let put = send_with(&h, "PUT", uri, &changed, &[("if-match", &tag), json]).await;
+    assert_eq!(put.status, StatusCode::OK, "{}", put.body);
+    assert_eq!(
+        send(&h, "POST", "/api/bundles/nope/archive", "")
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[tokio::test]
+async fn token_secrets_are_stored_only_as_hashes() {
+    let h = harness(Backend::Sqlite, false).await;
+    let secret = h.token("reader", "portal").await;
+    assert!(
+        secret.starts_with("jimu_") && secret.len() == 5 + 64,
+        "{secret}"
+    );
+    drop(h.router);
+    drop(h.store);
+    let mut found = false;
+    for entry in std::fs::read_dir(h._dir.path().join("data")).unwrap() {
+        let bytes = std::fs::read(entry.unwrap().path()).unwrap();
+        let text = String::from_utf8_lossy(&bytes);
+        assert!(!text.contains(&secret) && !text.contains(&h.admin));
+        found |= text.contains("portal");
+    }
+    // The token row itself is there (its label), so the search looked in the right place.
+    assert!(found);
+}
+
+/// Two server instances on one PostgreSQL database: a publish on either reaches the event
+/// streams of both, in commit order.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn instances_sharing_postgres_all_announce_each_publish() {
+    let Some(Backend::Postgres(admin_url)) = Backend::postgres() else {
+        return;
+    };
+    let url = fresh_database(&admin_url).await;
+    let first = Store::open_postgres(&url).await.unwrap();
+    let second = Store::open_postgres(&url).await.unwrap();
+    let (_, admin) = first
+        .create_token(Role::Admin, "admin", &Token::local())
+        .await
+        .unwrap();
+    let instance = |store: &Store| Harness {
+        router: app(AppState::new(store.clone())),
+        store: store.clone(),
+        admin: admin.clone(),
+        _dir: Arc::new(tempfile::tempdir().unwrap()),
+    };
+    let (a, b) = (instance(&first), instance(&second));
+    let mut on_a = subscribe(&a, "/api/events", None).await;
+    let mut on_b = subscribe(&b, "/api/events", None).await;
+    for (i, h) in [&a, &b, &a, &b].into_iter().enumerate() {
+        let put = send(h, "PUT", &format!("/api/bundles/n{i}"), VALID).await;
+        assert_eq!(put.status, StatusCode::CREATED, "{}", put.body);
+    }
+    for stream in [&mut on_a, &mut on_b] {
+        let mut seen = Vec::new();
+        for _ in 0..4 {
+            let (id, data) = next_event(stream).await;
+            seen.push((id, data["name"].as_str().unwrap().to_owned()));
+        }
+        let expected: Vec<(String, String)> = (0..4)
+            .map(|i| ((i + 1).to_string(), format!("n{i}")))
+            .collect();
+        assert_eq!(seen, expected);
+    }
+}
+
+on_both_stores!(
+    put_then_get_returns_the_exact_text_with_a_content_etag,
+    an_invalid_bundle_is_refused_with_every_problem_and_nothing_is_stored,
+    publishing_is_conditional_and_reading_answers_not_modified,
+    of_fifty_concurrent_publishes_on_one_version_exactly_one_wins,
+    a_configured_portal_may_call_the_api_and_read_the_etag_others_may_not,
+    every_version_is_kept_listed_and_readable,
+    deployments_hear_of_each_new_version_and_miss_nothing_when_they_reconnect,
+    concurrent_publishes_reach_a_listener_each_once_and_in_order,
+    a_bundle_with_only_warnings_is_published,
+    names_are_checked_and_missing_bundles_are_404_problems,
+    bodies_over_the_limit_are_refused,
+    deeply_nested_json_is_a_problem_not_a_crash,
+    a_wrong_method_or_query_is_a_problem_too,
+    a_body_not_declared_as_json_is_refused,
+    a_rollback_publishes_an_earlier_content_as_a_new_version,
+    ready_answers_when_the_store_does,
+    health_answers_ok,
+    writers_need_a_publisher_token_and_a_wrong_token_learns_nothing,
+    public_reads_need_no_token_but_writes_still_do,
+    every_write_is_in_the_audit_log_and_the_history_names_its_author,
+    an_archived_bundle_stays_readable_but_is_not_listed_or_published_to,
+);
