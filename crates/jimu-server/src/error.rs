@@ -7,7 +7,6 @@ use crate::Role;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use jimu_core::Problem;
-use serde_json::json;
 
 #[derive(Debug)]
 pub enum AppError {
@@ -166,16 +165,15 @@ impl IntoResponse for AppError {
                 )
             }
         };
-        let mut body = json!({
-            "type": "about:blank",
-            "title": title,
-            "status": status.as_u16(),
-            "detail": detail,
-        });
-        if let Some(problems) = problems {
-            body["problems"] = json!(problems);
-        }
-        let mut response = (status, body.to_string()).into_response();
+        let body = crate::openapi::ProblemDetails {
+            kind: "about:blank",
+            title,
+            status: status.as_u16(),
+            detail,
+            problems,
+        };
+        let body = serde_json::to_string(&body).unwrap_or_default();
+        let mut response = (status, body).into_response();
         if status == StatusCode::UNAUTHORIZED {
             response.headers_mut().insert(
                 header::WWW_AUTHENTICATE,

@@ -5,11 +5,13 @@
 
 mod auth;
 mod error;
+mod openapi;
 mod routes;
 mod store;
 
 pub use auth::{Admin, Publisher, Reader};
 pub use error::AppError;
+pub use openapi::ApiDoc;
 pub use routes::app;
 pub use store::{
     AuditEntry, BundleVersion, Expect, Listed, Publish, Published, Role, Store, StoreConfig, Token,

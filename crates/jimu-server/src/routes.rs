@@ -1,7 +1,11 @@
 //! The HTTP surface: `/api/*` (bundles, versions, events, tokens, audit) and the configurator
 //! at `/`. Each handler names the role it needs with an extractor from `auth`.
 
+use crate::BundleVersion;
 use crate::auth::{Admin, Publisher, Reader};
+use crate::openapi::{
+    ArchiveState, AuditPage, BundleList, History, MadeToken, NewToken, Revoked, Status, TokenList,
+};
 use crate::{AppError, AppState, Expect, Publish, Published, Role};
 use axum::body::Bytes;
 use axum::extract::Query;
@@ -13,7 +17,6 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post};
 use axum::{Json, Router};
 use futures_util::Stream;
-use serde_json::json;
 use std::convert::Infallible;
 use tokio::sync::broadcast::error::RecvError;
 use tower_http::cors::{AllowOrigin, CorsLayer};
@@ -39,6 +42,7 @@ pub fn app(state: AppState) -> Router {
         .route("/tokens", get(list_tokens).post(create_token))
         .route("/tokens/{id}", delete(revoke_token))
         .route("/audit", get(audit))
+        .route("/openapi.json", get(openapi_json))
         .route("/bundles/{name}/events", get(bundle_events))
         .route("/events", get(all_events))
         .route("/bundles/{name}/versions/{version}", get(get_version))
@@ -94,19 +98,42 @@ fn cors_layer(cors: &crate::Cors) -> Option<CorsLayer> {
     )
 }
 
-async fn health() -> Json<serde_json::Value> {
-    Json(json!({ "status": "ok" }))
+#[utoipa::path(
+    get,
+    path = "/api/health",
+    tag = "ops",
+    summary = "Liveness",
+    security(()),
+    responses(
+        (status = 200, body = Status),
+    )
+)]
+pub(crate) async fn health() -> Json<Status> {
+    Json(Status { status: "ok" })
 }
 
 /// Ready for traffic: the store answers. A load balancer stops sending requests otherwise.
-async fn ready(State(state): State<AppState>) -> Response {
+#[utoipa::path(
+    get,
+    path = "/api/ready",
+    tag = "ops",
+    summary = "Readiness: the store answers",
+    security(()),
+    responses(
+        (status = 200, body = Status),
+        (status = 503, body = Status),
+    )
+)]
+pub(crate) async fn ready(State(state): State<AppState>) -> Response {
     match state.store.ping().await {
-        Ok(()) => Json(json!({ "status": "ready" })).into_response(),
+        Ok(()) => Json(Status { status: "ready" }).into_response(),
         Err(err) => {
             tracing::warn!(error = ?err, "not ready: the store does not answer");
             (
                 StatusCode::SERVICE_UNAVAILABLE,
-                Json(json!({ "status": "unavailable" })),
+                Json(Status {
+                    status: "unavailable",
+                }),
             )
                 .into_response()
         }
@@ -122,6 +149,15 @@ async fn deadline(request: axum::extract::Request, next: axum::middleware::Next)
         Ok(response) => response,
         Err(_) => AppError::Timeout.into_response(),
     }
+}
+
+/// The OpenAPI description of this API (no token needed).
+async fn openapi_json() -> Response {
+    (
+        [(header::CONTENT_TYPE, "application/json")],
+        crate::openapi::json(),
+    )
+        .into_response()
 }
 
 async fn method_not_allowed(method: Method) -> AppError {
@@ -183,7 +219,21 @@ fn names(value: &HeaderValue, hash: &str) -> bool {
 
 /// Server-sent events: each new version of any bundle (`event: version`, `id` the version's
 /// sequence number, `data` its name, version, hash and time).
-async fn all_events(
+#[utoipa::path(
+    get,
+    path = "/api/events",
+    tag = "events",
+    summary = "Every new version of any bundle (server-sent events)",
+    params(
+        ("Last-Event-ID" = Option<i64>, Header, description = "The last event id seen: the missed versions come first"),
+    ),
+    responses(
+        (status = 200, description = "`event: version`, `id` the sequence number, `data` a BundleVersion without content", content_type = "text/event-stream", body = String),
+        (status = 401, description = "No valid token", body = crate::openapi::ProblemDetails, content_type = "application/problem+json"),
+        (status = 403, description = "The token's role is too low", body = crate::openapi::ProblemDetails, content_type = "application/problem+json"),
+    )
+)]
+pub(crate) async fn all_events(
     _: Reader,
     State(state): State<AppState>,
     request: HeaderMap,
@@ -192,7 +242,23 @@ async fn all_events(
 }
 
 /// Server-sent events for one bundle's new versions.
-async fn bundle_events(
+#[utoipa::path(
+    get,
+    path = "/api/bundles/{name}/events",
+    tag = "events",
+    summary = "One bundle's new versions (server-sent events)",
+    params(
+        ("name" = String, Path, description = "The bundle name: 1–64 of a-z 0-9 - _"),
+        ("Last-Event-ID" = Option<i64>, Header, description = "The last event id seen"),
+    ),
+    responses(
+        (status = 200, description = "As /api/events, this bundle only", content_type = "text/event-stream", body = String),
+        (status = 400, description = "Not a bundle name", body = crate::openapi::ProblemDetails, content_type = "application/problem+json"),
+        (status = 401, description = "No valid token", body = crate::openapi::ProblemDetails, content_type = "application/problem+json"),
+        (status = 403, description = "The token's role is too low", body = crate::openapi::ProblemDetails, content_type = "application/problem+json"),
+    )
+)]
+pub(crate) async fn bundle_events(
     _: Reader,
     State(state): State<AppState>,
     Path(name): Path<String>,
@@ -219,8 +285,8 @@ async fn announcements(
         store: crate::Store,
         name: Option<String>,
         after: i64,
-        missed: Option<std::collections::VecDeque<crate::BundleVersion>>,
-        live: tokio::sync::broadcast::Receiver<crate::BundleVersion>,
+        missed: Option<std::collections::VecDeque<BundleVersion>>,
+        live: tokio::sync::broadcast::Receiver<BundleVersion>,
     }
     let cursor = Cursor {
         store,
@@ -279,7 +345,7 @@ fn last_event_id(request: &HeaderMap) -> Option<i64> {
         .and_then(|v| v.trim().parse::<i64>().ok())
 }
 
-fn announce(version: &crate::BundleVersion) -> Event {
+fn announce(version: &BundleVersion) -> Event {
     Event::default()
         .id(version.seq.to_string())
         .event("version")
@@ -292,25 +358,55 @@ fn announce(version: &crate::BundleVersion) -> Event {
 }
 
 #[derive(serde::Deserialize)]
-struct ListQuery {
+pub(crate) struct ListQuery {
     #[serde(default)]
     archived: bool,
 }
 
 /// Every bundle's newest version (name, version, hash, time, author, message); archived ones
 /// with `?archived=true`.
-async fn list_bundles(
+#[utoipa::path(
+    get,
+    path = "/api/bundles",
+    tag = "bundles",
+    summary = "Every bundle's newest version",
+    params(
+        ("archived" = Option<bool>, Query, description = "Include archived bundles"),
+    ),
+    responses(
+        (status = 200, body = BundleList),
+        (status = 400, description = "Unreadable query", body = crate::openapi::ProblemDetails, content_type = "application/problem+json"),
+        (status = 401, description = "No valid token", body = crate::openapi::ProblemDetails, content_type = "application/problem+json"),
+        (status = 403, description = "The token's role is too low", body = crate::openapi::ProblemDetails, content_type = "application/problem+json"),
+    )
+)]
+pub(crate) async fn list_bundles(
     _: Reader,
     State(state): State<AppState>,
     query: Result<Query<ListQuery>, QueryRejection>,
 ) -> Result<Response, AppError> {
     let Query(query) = query.map_err(|rejection| AppError::BadQuery(rejection.body_text()))?;
     let bundles = state.store.list(query.archived).await?;
-    Ok(Json(json!({ "bundles": bundles })).into_response())
+    Ok(Json(BundleList { bundles }).into_response())
 }
 
 /// Every version of a bundle, newest first.
-async fn history(
+#[utoipa::path(
+    get,
+    path = "/api/bundles/{name}/versions",
+    tag = "bundles",
+    summary = "A bundle's versions, newest first",
+    params(
+        ("name" = String, Path, description = "The bundle name: 1–64 of a-z 0-9 - _"),
+    ),
+    responses(
+        (status = 200, body = History),
+        (status = 404, description = "No such bundle", body = crate::openapi::ProblemDetails, content_type = "application/problem+json"),
+        (status = 401, description = "No valid token", body = crate::openapi::ProblemDetails, content_type = "application/problem+json"),
+        (status = 403, description = "The token's role is too low", body = crate::openapi::ProblemDetails, content_type = "application/problem+json"),
+    )
+)]
+pub(crate) async fn history(
     _: Reader,
     State(state): State<AppState>,
     Path(name): Path<String>,
@@ -321,11 +417,33 @@ async fn history(
         return Err(AppError::NotFound(name));
     }
     let archived = state.store.archived(&name).await?;
-    Ok(Json(json!({ "name": name, "archived": archived, "versions": versions })).into_response())
+    Ok(Json(History {
+        name,
+        archived,
+        versions,
+    })
+    .into_response())
 }
 
 /// The newest version: the content, its ETag and version number.
-async fn get_bundle(
+#[utoipa::path(
+    get,
+    path = "/api/bundles/{name}",
+    tag = "bundles",
+    summary = "The newest version",
+    params(
+        ("name" = String, Path, description = "The bundle name: 1–64 of a-z 0-9 - _"),
+        ("If-None-Match" = Option<String>, Header, description = "The ETag held: 304 when it is current"),
+    ),
+    responses(
+        (status = 200, description = "The bundle JSON exactly as published", content_type = "application/json", body = Object, headers(("ETag" = String, description = "\"sha256:<hex>\" of the content"), ("Jimu-Version" = i64))),
+        (status = 304, description = "The held ETag is current"),
+        (status = 404, description = "No such bundle", body = crate::openapi::ProblemDetails, content_type = "application/problem+json"),
+        (status = 401, description = "No valid token", body = crate::openapi::ProblemDetails, content_type = "application/problem+json"),
+        (status = 403, description = "The token's role is too low", body = crate::openapi::ProblemDetails, content_type = "application/problem+json"),
+    )
+)]
+pub(crate) async fn get_bundle(
     _: Reader,
     State(state): State<AppState>,
     Path(name): Path<String>,
@@ -339,7 +457,25 @@ async fn get_bundle(
 }
 
 /// Version `version` of a bundle (versions are immutable, so its ETag never changes).
-async fn get_version(
+#[utoipa::path(
+    get,
+    path = "/api/bundles/{name}/versions/{version}",
+    tag = "bundles",
+    summary = "Version N (immutable)",
+    params(
+        ("name" = String, Path, description = "The bundle name: 1–64 of a-z 0-9 - _"),
+        ("version" = i64, Path, description = "1, 2, …"),
+        ("If-None-Match" = Option<String>, Header, description = "The ETag held: 304 when it is current"),
+    ),
+    responses(
+        (status = 200, description = "That version exactly as published", content_type = "application/json", body = Object, headers(("ETag" = String), ("Jimu-Version" = i64))),
+        (status = 304, description = "The held ETag is current"),
+        (status = 404, description = "No such bundle or version", body = crate::openapi::ProblemDetails, content_type = "application/problem+json"),
+        (status = 401, description = "No valid token", body = crate::openapi::ProblemDetails, content_type = "application/problem+json"),
+        (status = 403, description = "The token's role is too low", body = crate::openapi::ProblemDetails, content_type = "application/problem+json"),
+    )
+)]
+pub(crate) async fn get_version(
     _: Reader,
     State(state): State<AppState>,
     Path((name, version)): Path<(String, String)>,
@@ -358,7 +494,7 @@ async fn get_version(
 }
 
 /// A stored version as the response to a `GET`: 304 when the client holds it already.
-fn content_response(stored: &crate::BundleVersion, request: &HeaderMap) -> Response {
+fn content_response(stored: &BundleVersion, request: &HeaderMap) -> Response {
     let mut headers = HeaderMap::new();
     // Deployments poll with the tag they hold; clients must always ask again.
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
@@ -385,7 +521,33 @@ fn content_response(stored: &crate::BundleVersion, request: &HeaderMap) -> Respo
 /// `If-Match: "<etag>"` of the version the change was made on, or `If-None-Match: *` to
 /// create a bundle. Without either: 428; when the bundle moved on: 412 with the current tag.
 /// `?message=` says what changed (kept in the history).
-async fn put_bundle(
+#[utoipa::path(
+    put,
+    path = "/api/bundles/{name}",
+    tag = "bundles",
+    summary = "Publish a new version",
+    params(
+        ("name" = String, Path, description = "The bundle name: 1–64 of a-z 0-9 - _"),
+        ("message" = Option<String>, Query, description = "What changed (kept in the history)"),
+        ("If-Match" = Option<String>, Header, description = "The ETag of the version this change was made on (or *)"),
+        ("If-None-Match" = Option<String>, Header, description = "`*` to create a new bundle"),
+    ),
+    request_body(content = Object, content_type = "application/json", description = "The bundle JSON"),
+    responses(
+        (status = 201, description = "Created as version 1", body = BundleVersion),
+        (status = 200, description = "Stored as the next version", body = BundleVersion),
+        (status = 400, description = "Not a bundle name, or not UTF-8", body = crate::openapi::ProblemDetails, content_type = "application/problem+json"),
+        (status = 413, description = "Over 4 MiB", body = crate::openapi::ProblemDetails, content_type = "application/problem+json"),
+        (status = 415, description = "Not Content-Type: application/json", body = crate::openapi::ProblemDetails, content_type = "application/problem+json"),
+        (status = 422, description = "The bundle has errors: every one in `problems`; nothing stored", body = crate::openapi::ProblemDetails, content_type = "application/problem+json"),
+        (status = 409, description = "The bundle is archived", body = crate::openapi::ProblemDetails, content_type = "application/problem+json"),
+        (status = 412, description = "The bundle changed since that ETag (or exists, when creating); `detail` names the current tag", body = crate::openapi::ProblemDetails, content_type = "application/problem+json"),
+        (status = 428, description = "Neither If-Match nor If-None-Match: *", body = crate::openapi::ProblemDetails, content_type = "application/problem+json"),
+        (status = 401, description = "No valid token", body = crate::openapi::ProblemDetails, content_type = "application/problem+json"),
+        (status = 403, description = "The token's role is too low", body = crate::openapi::ProblemDetails, content_type = "application/problem+json"),
+    )
+)]
+pub(crate) async fn put_bundle(
     Publisher(by): Publisher,
     State(state): State<AppState>,
     Path(name): Path<String>,
@@ -422,19 +584,40 @@ async fn put_bundle(
 }
 
 #[derive(serde::Deserialize)]
-struct MessageQuery {
+pub(crate) struct MessageQuery {
     message: Option<String>,
 }
 
 #[derive(serde::Deserialize)]
-struct RollbackQuery {
+pub(crate) struct RollbackQuery {
     to: String,
     message: Option<String>,
 }
 
 /// Publishes the content of an earlier version as a new version (the history stays whole),
 /// under the same preconditions as any publish.
-async fn rollback(
+#[utoipa::path(
+    post,
+    path = "/api/bundles/{name}/rollback",
+    tag = "bundles",
+    summary = "Publish an earlier version's content as a new version",
+    params(
+        ("name" = String, Path, description = "The bundle name: 1–64 of a-z 0-9 - _"),
+        ("to" = i64, Query, description = "The version to restore"),
+        ("message" = Option<String>, Query),
+        ("If-Match" = String, Header, description = "The ETag of the current version"),
+    ),
+    responses(
+        (status = 200, body = BundleVersion),
+        (status = 404, description = "No such bundle or version", body = crate::openapi::ProblemDetails, content_type = "application/problem+json"),
+        (status = 409, description = "The bundle is archived", body = crate::openapi::ProblemDetails, content_type = "application/problem+json"),
+        (status = 412, description = "The bundle changed since that ETag (or exists, when creating); `detail` names the current tag", body = crate::openapi::ProblemDetails, content_type = "application/problem+json"),
+        (status = 428, description = "Neither If-Match nor If-None-Match: *", body = crate::openapi::ProblemDetails, content_type = "application/problem+json"),
+        (status = 401, description = "No valid token", body = crate::openapi::ProblemDetails, content_type = "application/problem+json"),
+        (status = 403, description = "The token's role is too low", body = crate::openapi::ProblemDetails, content_type = "application/problem+json"),
+    )
+)]
+pub(crate) async fn rollback(
     Publisher(by): Publisher,
     State(state): State<AppState>,
     Path(name): Path<String>,
@@ -512,7 +695,22 @@ async fn publish_checked(
 }
 
 /// Archives a bundle: its versions stay readable, it leaves the list, publishes are refused.
-async fn archive_bundle(
+#[utoipa::path(
+    post,
+    path = "/api/bundles/{name}/archive",
+    tag = "bundles",
+    summary = "Archive: kept and readable, not listed, not published to",
+    params(
+        ("name" = String, Path, description = "The bundle name: 1–64 of a-z 0-9 - _"),
+    ),
+    responses(
+        (status = 200, body = ArchiveState),
+        (status = 404, description = "No such bundle", body = crate::openapi::ProblemDetails, content_type = "application/problem+json"),
+        (status = 401, description = "No valid token", body = crate::openapi::ProblemDetails, content_type = "application/problem+json"),
+        (status = 403, description = "The token's role is too low", body = crate::openapi::ProblemDetails, content_type = "application/problem+json"),
+    )
+)]
+pub(crate) async fn archive_bundle(
     Publisher(by): Publisher,
     State(state): State<AppState>,
     Path(name): Path<String>,
@@ -521,7 +719,22 @@ async fn archive_bundle(
 }
 
 /// Takes a bundle out of the archive.
-async fn unarchive_bundle(
+#[utoipa::path(
+    delete,
+    path = "/api/bundles/{name}/archive",
+    tag = "bundles",
+    summary = "Take a bundle out of the archive",
+    params(
+        ("name" = String, Path, description = "The bundle name: 1–64 of a-z 0-9 - _"),
+    ),
+    responses(
+        (status = 200, body = ArchiveState),
+        (status = 404, description = "No such bundle", body = crate::openapi::ProblemDetails, content_type = "application/problem+json"),
+        (status = 401, description = "No valid token", body = crate::openapi::ProblemDetails, content_type = "application/problem+json"),
+        (status = 403, description = "The token's role is too low", body = crate::openapi::ProblemDetails, content_type = "application/problem+json"),
+    )
+)]
+pub(crate) async fn unarchive_bundle(
     Publisher(by): Publisher,
     State(state): State<AppState>,
     Path(name): Path<String>,
@@ -539,18 +752,29 @@ async fn set_archived(
     let Some(changed) = state.store.set_archived(name, archived, by).await? else {
         return Err(AppError::NotFound(name.to_owned()));
     };
-    Ok(Json(json!({ "name": name, "archived": archived, "changed": changed })).into_response())
-}
-
-#[derive(serde::Deserialize)]
-struct NewToken {
-    role: String,
-    #[serde(default)]
-    label: String,
+    Ok(Json(ArchiveState {
+        name: name.to_owned(),
+        archived,
+        changed,
+    })
+    .into_response())
 }
 
 /// Makes a token. The secret is in this response only; the server keeps its hash.
-async fn create_token(
+#[utoipa::path(
+    post,
+    path = "/api/tokens",
+    tag = "admin",
+    summary = "Make a token (admin)",
+    request_body = NewToken,
+    responses(
+        (status = 201, body = MadeToken),
+        (status = 400, description = "Unreadable body or unknown role", body = crate::openapi::ProblemDetails, content_type = "application/problem+json"),
+        (status = 401, description = "No valid token", body = crate::openapi::ProblemDetails, content_type = "application/problem+json"),
+        (status = 403, description = "The token's role is too low", body = crate::openapi::ProblemDetails, content_type = "application/problem+json"),
+    )
+)]
+pub(crate) async fn create_token(
     Admin(by): Admin,
     State(state): State<AppState>,
     body: Result<Json<NewToken>, axum::extract::rejection::JsonRejection>,
@@ -561,20 +785,46 @@ async fn create_token(
     })?;
     let role: Role = new.role.parse().map_err(AppError::BadField)?;
     let (token, secret) = state.store.create_token(role, &new.label, &by).await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(json!({ "token": token, "secret": secret })),
-    )
-        .into_response())
+    Ok((StatusCode::CREATED, Json(MadeToken { token, secret })).into_response())
 }
 
 /// Every token (never a secret), revoked ones too.
-async fn list_tokens(Admin(_): Admin, State(state): State<AppState>) -> Result<Response, AppError> {
-    Ok(Json(json!({ "tokens": state.store.tokens().await? })).into_response())
+#[utoipa::path(
+    get,
+    path = "/api/tokens",
+    tag = "admin",
+    summary = "Every token, never a secret (admin)",
+    responses(
+        (status = 200, body = TokenList),
+        (status = 401, description = "No valid token", body = crate::openapi::ProblemDetails, content_type = "application/problem+json"),
+        (status = 403, description = "The token's role is too low", body = crate::openapi::ProblemDetails, content_type = "application/problem+json"),
+    )
+)]
+pub(crate) async fn list_tokens(
+    Admin(_): Admin,
+    State(state): State<AppState>,
+) -> Result<Response, AppError> {
+    let tokens = state.store.tokens().await?;
+    Ok(Json(TokenList { tokens }).into_response())
 }
 
 /// Revokes a token at once: its next request gets 401.
-async fn revoke_token(
+#[utoipa::path(
+    delete,
+    path = "/api/tokens/{id}",
+    tag = "admin",
+    summary = "Revoke a token (admin)",
+    params(
+        ("id" = String, Path, description = "tok_…"),
+    ),
+    responses(
+        (status = 200, body = Revoked),
+        (status = 404, description = "No such token", body = crate::openapi::ProblemDetails, content_type = "application/problem+json"),
+        (status = 401, description = "No valid token", body = crate::openapi::ProblemDetails, content_type = "application/problem+json"),
+        (status = 403, description = "The token's role is too low", body = crate::openapi::ProblemDetails, content_type = "application/problem+json"),
+    )
+)]
+pub(crate) async fn revoke_token(
     Admin(by): Admin,
     State(state): State<AppState>,
     Path(id): Path<String>,
@@ -582,17 +832,38 @@ async fn revoke_token(
     let Some(changed) = state.store.revoke_token(&id, &by).await? else {
         return Err(AppError::NotFound(format!("token {id}")));
     };
-    Ok(Json(json!({ "id": id, "revoked": true, "changed": changed })).into_response())
+    Ok(Json(Revoked {
+        id,
+        revoked: true,
+        changed,
+    })
+    .into_response())
 }
 
 #[derive(serde::Deserialize)]
-struct AuditQuery {
+pub(crate) struct AuditQuery {
     limit: Option<i64>,
     before: Option<i64>,
 }
 
 /// The audit log, newest first: `?limit=` (1–1000, default 100) and `?before=<seq>` to page.
-async fn audit(
+#[utoipa::path(
+    get,
+    path = "/api/audit",
+    tag = "admin",
+    summary = "The audit log, newest first (admin)",
+    params(
+        ("limit" = Option<i64>, Query, description = "1–1000, default 100"),
+        ("before" = Option<i64>, Query, description = "Entries before this seq (paging)"),
+    ),
+    responses(
+        (status = 200, body = AuditPage),
+        (status = 400, description = "Unreadable query", body = crate::openapi::ProblemDetails, content_type = "application/problem+json"),
+        (status = 401, description = "No valid token", body = crate::openapi::ProblemDetails, content_type = "application/problem+json"),
+        (status = 403, description = "The token's role is too low", body = crate::openapi::ProblemDetails, content_type = "application/problem+json"),
+    )
+)]
+pub(crate) async fn audit(
     Admin(_): Admin,
     State(state): State<AppState>,
     query: Result<Query<AuditQuery>, QueryRejection>,
@@ -600,5 +871,5 @@ async fn audit(
     let Query(query) = query.map_err(|rejection| AppError::BadQuery(rejection.body_text()))?;
     let limit = query.limit.unwrap_or(100).clamp(1, 1000);
     let entries = state.store.audit(limit, query.before).await?;
-    Ok(Json(json!({ "entries": entries })).into_response())
+    Ok(Json(AuditPage { entries }).into_response())
 }

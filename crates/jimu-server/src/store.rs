@@ -29,7 +29,7 @@ const CHANNEL: &str = "jimu_versions";
 const WRITE_LOCK: i64 = 0x6a69_6d75;
 
 /// One stored version of a bundle.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct BundleVersion {
     pub name: String,
     pub version: i64,
@@ -49,7 +49,7 @@ pub struct BundleVersion {
 }
 
 /// A bundle as listed: its newest version and whether it is archived.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
 pub struct Listed {
     #[serde(flatten)]
     pub latest: BundleVersion,
@@ -103,7 +103,9 @@ pub enum Published {
 }
 
 /// What a token may do; each role may do everything the ones before it may.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, utoipa::ToSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Role {
     /// Deployments and portals: read bundles, their history and events.
@@ -145,7 +147,7 @@ impl FromStr for Role {
 }
 
 /// An API token as stored: never its secret, which only its creator ever sees.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
 pub struct Token {
     pub id: String,
     pub role: Role,
@@ -171,7 +173,7 @@ impl Token {
 }
 
 /// One recorded write.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
 pub struct AuditEntry {
     pub seq: i64,
     pub at_ms: i64,

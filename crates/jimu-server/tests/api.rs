@@ -1263,6 +1263,55 @@ async fn instances_sharing_postgres_all_announce_each_publish() {
     }
 }
 
+async fn the_api_describes_itself_in_openapi(backend: Backend) {
+    let h = harness(backend, false).await;
+    let reply = send_with(&h, "GET", "/api/openapi.json", "", &[("authorization", "")]).await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert_eq!(reply.headers[header::CONTENT_TYPE], "application/json");
+    let doc = reply.json();
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
+    assert_eq!(
+        doc["components"]["securitySchemes"]["bearer"]["scheme"],
+        "bearer"
+    );
+    // Every documented operation is routed: with no token it is 401 (or, for the open ones,
+    // answered), never the router's 404 or 405.
+    let mut operations = 0;
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for method in item.as_object().unwrap().keys() {
+            let uri = path
+                .replace("{name}", "shop")
+                .replace("{version}", "1")
+                .replace("{id}", "tok_x");
+            let reply = send_with(
+                &h,
+                &method.to_uppercase(),
+                &uri,
+                "",
+                &[("authorization", "")],
+            )
+            .await;
+            let open = ["/api/health", "/api/ready"].contains(&path.as_str());
+            let expected = if open {
+                StatusCode::OK
+            } else {
+                StatusCode::UNAUTHORIZED
+            };
+            assert_eq!(reply.status, expected, "{method} {path}: {}", reply.body);
+            operations += 1;
+        }
+    }
+    assert_eq!(operations, 16);
+    // Refusals are documented as problem+json.
+    let put = &doc["paths"]["/api/bundles/{name}"]["put"]["responses"];
+    for status in ["412", "422", "428"] {
+        assert!(
+            put[status]["content"]["application/problem+json"].is_object(),
+            "{status}"
+        );
+    }
+}
+
 on_both_stores!(
     put_then_get_returns_the_exact_text_with_a_content_etag,
     an_invalid_bundle_is_refused_with_every_problem_and_nothing_is_stored,
@@ -1285,4 +1334,5 @@ on_both_stores!(
     public_reads_need_no_token_but_writes_still_do,
     every_write_is_in_the_audit_log_and_the_history_names_its_author,
     an_archived_bundle_stays_readable_but_is_not_listed_or_published_to,
+    the_api_describes_itself_in_openapi,
 );
