@@ -572,13 +572,13 @@ pub(crate) async fn put_bundle(
     }
     let text = std::str::from_utf8(&body).map_err(|_| AppError::NotText)?;
     let publish = Publish {
-        name: &name,
-        content: text,
+        name,
+        content: text.to_owned(),
         expect: Expect::Absent,
-        by: &by,
-        message: query.message.as_deref().unwrap_or_default(),
+        by,
+        message: query.message.unwrap_or_default(),
         action: "publish",
-        detail: "",
+        detail: String::new(),
     };
     publish_checked(&state, &request, publish).await
 }
@@ -642,15 +642,14 @@ pub(crate) async fn rollback(
         Some(message) => message.clone(),
         None => format!("rollback to version {number}"),
     };
-    let detail = format!("to version {number}");
     let publish = Publish {
-        name: &name,
-        content: &earlier.content,
+        name,
+        content: earlier.content,
         expect: Expect::Absent,
-        by: &by,
-        message: &message,
+        by,
+        message,
         action: "rollback",
-        detail: &detail,
+        detail: format!("to version {number}"),
     };
     publish_checked(&state, &request, publish).await
 }
@@ -660,27 +659,28 @@ pub(crate) async fn rollback(
 async fn publish_checked(
     state: &AppState,
     request: &HeaderMap,
-    mut publish: Publish<'_>,
+    mut publish: Publish,
 ) -> Result<Response, AppError> {
     let if_match = request.get(header::IF_MATCH).map(listed_tags);
     let creating = request
         .get(header::IF_NONE_MATCH)
         .is_some_and(|v| listed_tags(v).is_none());
-    publish.expect = match &if_match {
+    publish.expect = match if_match {
         Some(None) => Expect::Any,
         Some(Some(tags)) => Expect::OneOf(tags),
         None if creating => Expect::Absent,
         None => return Err(AppError::PreconditionRequired),
     };
     // Warnings (an unreachable rule, an unused role) do not stop a publish; errors do.
-    let problems = jimu_core::validate_bundle(publish.content);
+    let problems = jimu_core::validate_bundle(&publish.content);
+    let name = publish.name.clone();
     if problems.iter().any(jimu_core::Problem::is_error) {
         return Err(AppError::InvalidBundle(problems));
     }
     let stored = match state.store.publish(publish).await? {
         Published::Stored(stored) => stored,
         Published::Stale { current } => return Err(AppError::PreconditionFailed { current }),
-        Published::Archived => return Err(AppError::Archived(publish.name.to_owned())),
+        Published::Archived => return Err(AppError::Archived(name)),
     };
     let status = if stored.version == 1 {
         StatusCode::CREATED

@@ -17,7 +17,7 @@ use std::fmt;
 use std::path::Path;
 use std::str::FromStr;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
-use tokio::sync::broadcast;
+use tokio::sync::{broadcast, mpsc, oneshot};
 
 static SQLITE_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
@@ -57,18 +57,18 @@ pub struct Listed {
 }
 
 /// What a conditional publish expects of the bundle's newest version.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Expect<'a> {
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Expect {
     /// Its content hash is one of these (`If-Match: "<etag>", …`).
-    OneOf(&'a [String]),
+    OneOf(Vec<String>),
     /// It has a version, any (`If-Match: *`).
     Any,
     /// It has no version yet (`If-None-Match: *`).
     Absent,
 }
 
-impl Expect<'_> {
-    fn holds(self, latest_hash: Option<&str>) -> bool {
+impl Expect {
+    fn holds(&self, latest_hash: Option<&str>) -> bool {
         match (self, latest_hash) {
             (Expect::OneOf(tags), Some(hash)) => tags.iter().any(|t| t == hash),
             (Expect::Any, Some(_)) | (Expect::Absent, None) => true,
@@ -78,16 +78,16 @@ impl Expect<'_> {
 }
 
 /// A publish: the content and who sends it why.
-#[derive(Debug, Clone, Copy)]
-pub struct Publish<'a> {
-    pub name: &'a str,
-    pub content: &'a str,
-    pub expect: Expect<'a>,
-    pub by: &'a Token,
-    pub message: &'a str,
+#[derive(Debug, Clone)]
+pub struct Publish {
+    pub name: String,
+    pub content: String,
+    pub expect: Expect,
+    pub by: Token,
+    pub message: String,
     /// For the audit log: `publish`, or `rollback` with the version restored in `detail`.
-    pub action: &'a str,
-    pub detail: &'a str,
+    pub action: &'static str,
+    pub detail: String,
 }
 
 /// How a publish ended.
@@ -229,6 +229,72 @@ macro_rules! write_tx {
     };
 }
 
+/// The steps of one publish inside a write transaction `$tx`: check the expectation and the
+/// archive, insert the version, append to the audit log. Evaluates to the `Published` outcome
+/// (the stored version without its content).
+macro_rules! publish_steps {
+    ($tx:ident, $p:expr, $hash:expr, $now:expr) => {{
+        let p = &$p;
+        let latest: Option<(i64, String)> = sqlx::query_as(
+            "SELECT version, hash FROM bundle_versions WHERE name = $1
+             ORDER BY version DESC LIMIT 1",
+        )
+        .bind(&p.name)
+        .fetch_optional(&mut *$tx)
+        .await?;
+        let archived: Option<i64> =
+            sqlx::query_scalar("SELECT archived_at_ms FROM bundle_archive WHERE name = $1")
+                .bind(&p.name)
+                .fetch_optional(&mut *$tx)
+                .await?;
+        if !p
+            .expect
+            .holds(latest.as_ref().map(|(_, hash)| hash.as_str()))
+        {
+            Published::Stale {
+                current: latest.map(|(_, hash)| hash),
+            }
+        } else if archived.is_some() {
+            Published::Archived
+        } else {
+            let version = latest.map_or(1, |(version, _)| version + 1);
+            let seq: i64 = sqlx::query_scalar(
+                "INSERT INTO bundle_versions
+                     (name, version, content, hash, created_at_ms, author, message)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING seq",
+            )
+            .bind(&p.name)
+            .bind(version)
+            .bind(&p.content)
+            .bind(&$hash)
+            .bind($now)
+            .bind(&p.by.label)
+            .bind(&p.message)
+            .fetch_one(&mut *$tx)
+            .await?;
+            sqlx::query(AUDIT_INSERT)
+                .bind($now)
+                .bind(&p.by.id)
+                .bind(p.action)
+                .bind(Some(&p.name))
+                .bind(Some(version))
+                .bind(&p.detail)
+                .execute(&mut *$tx)
+                .await?;
+            Published::Stored(BundleVersion {
+                name: p.name.clone(),
+                version,
+                content: String::new(),
+                hash: $hash.clone(),
+                created_at_ms: $now,
+                author: p.by.label.clone(),
+                message: p.message.clone(),
+                seq,
+            })
+        }
+    }};
+}
+
 /// Where the store lives.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum StoreConfig {
@@ -243,6 +309,8 @@ pub struct Store {
     db: Db,
     /// Each stored version, announced to the event streams of this process.
     announce: broadcast::Sender<BundleVersion>,
+    /// SQLite: the one task that commits publishes, in groups.
+    writer: Option<mpsc::Sender<PublishJob>>,
 }
 
 impl Store {
@@ -275,9 +343,12 @@ impl Store {
             .await
             .context("cannot migrate the database")?;
         let (announce, _) = broadcast::channel(1024);
+        let (writer, jobs) = mpsc::channel(1024);
+        tokio::spawn(write_publishes(pool.clone(), announce.clone(), jobs));
         Ok(Self {
             db: Db::Sqlite(pool),
             announce,
+            writer: Some(writer),
         })
     }
 
@@ -301,6 +372,7 @@ impl Store {
         let store = Self {
             db: Db::Postgres(pool),
             announce,
+            writer: None,
         };
         tokio::spawn(relay(listener, store.clone()));
         Ok(store)
@@ -434,84 +506,47 @@ impl Store {
     /// Stores `content` as the next version of the bundle when the bundle is as expected and
     /// not archived; nothing is stored otherwise. The check, the version number, the insert
     /// and the audit entry are one serialized transaction, so of many writers expecting the
-    /// same version exactly one succeeds.
-    pub async fn publish(&self, p: Publish<'_>) -> anyhow::Result<Published> {
-        let hash = content_hash(p.content);
+    /// same version exactly one succeeds. On SQLite, publishes that arrive together share one
+    /// transaction and so one sync to disk (group commit); each is answered only after that
+    /// commit.
+    pub async fn publish(&self, publish: Publish) -> anyhow::Result<Published> {
+        let hash = content_hash(&publish.content);
         let now = now_ms();
-        let stored = write_tx!(&self.db, tx, postgres => {
-            let latest: Option<(i64, String)> = sqlx::query_as(
-                "SELECT version, hash FROM bundle_versions WHERE name = $1
-                 ORDER BY version DESC LIMIT 1",
-            )
-            .bind(p.name)
-            .fetch_optional(&mut *tx)
-            .await?;
-            if !p.expect.holds(latest.as_ref().map(|(_, hash)| hash.as_str())) {
-                return Ok(Published::Stale {
-                    current: latest.map(|(_, hash)| hash),
-                });
+        let outcome = match &self.db {
+            Db::Sqlite(_) => {
+                let (reply, answer) = oneshot::channel();
+                let job = PublishJob {
+                    publish,
+                    hash,
+                    now,
+                    reply,
+                };
+                let Some(writer) = &self.writer else {
+                    bail!("the store has no writer");
+                };
+                writer
+                    .send(job)
+                    .await
+                    .map_err(|_| anyhow::anyhow!("the store's writer has stopped"))?;
+                return answer
+                    .await
+                    .map_err(|_| anyhow::anyhow!("the store's writer has stopped"))?;
             }
-            let archived: Option<i64> =
-                sqlx::query_scalar("SELECT archived_at_ms FROM bundle_archive WHERE name = $1")
-                    .bind(p.name)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-            if archived.is_some() {
-                return Ok(Published::Archived);
-            }
-            let version = latest.map_or(1, |(version, _)| version + 1);
-            let seq: i64 = sqlx::query_scalar(
-                "INSERT INTO bundle_versions
-                     (name, version, content, hash, created_at_ms, author, message)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING seq",
-            )
-            .bind(p.name)
-            .bind(version)
-            .bind(p.content)
-            .bind(&hash)
-            .bind(now)
-            .bind(&p.by.label)
-            .bind(p.message)
-            .fetch_one(&mut *tx)
-            .await?;
-            sqlx::query(AUDIT_INSERT)
-                .bind(now)
-                .bind(&p.by.id)
-                .bind(p.action)
-                .bind(Some(p.name))
-                .bind(Some(version))
-                .bind(p.detail)
-                .execute(&mut *tx)
-                .await?;
-            let stored = BundleVersion {
-                name: p.name.to_owned(),
-                version,
-                content: String::new(),
-                hash: hash.clone(),
-                created_at_ms: now,
-                author: p.by.label.clone(),
-                message: p.message.to_owned(),
-                seq,
-            };
-            if postgres {
-                // Delivered to every listening instance when (and only if) this commits, in
-                // commit order.
-                sqlx::query("SELECT pg_notify($1, $2)")
-                    .bind(CHANNEL)
-                    .bind(announcement(&stored))
-                    .execute(&mut *tx)
-                    .await?;
-            }
-            stored
-        });
-        if matches!(self.db, Db::Sqlite(_)) {
-            // No subscriber is fine: nobody is listening.
-            let _ = self.announce.send(stored.clone());
-        }
-        Ok(Published::Stored(BundleVersion {
-            content: p.content.to_owned(),
-            ..stored
-        }))
+            Db::Postgres(_) => write_tx!(&self.db, tx, _postgres => {
+                let outcome = publish_steps!(tx, publish, hash, now);
+                if let Published::Stored(stored) = &outcome {
+                    // Delivered to every listening instance when (and only if) this commits,
+                    // in commit order.
+                    sqlx::query("SELECT pg_notify($1, $2)")
+                        .bind(CHANNEL)
+                        .bind(announcement(stored))
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                outcome
+            }),
+        };
+        Ok(with_content(outcome, &publish.content))
     }
 
     /// Archives (or unarchives) a bundle: `None` when there is no such bundle, else whether
@@ -722,6 +757,79 @@ impl Store {
                 },
             )
             .collect())
+    }
+}
+
+/// A publish waiting for the SQLite writer, and where to send its outcome.
+#[derive(Debug)]
+struct PublishJob {
+    publish: Publish,
+    hash: String,
+    now: i64,
+    reply: oneshot::Sender<anyhow::Result<Published>>,
+}
+
+/// How many waiting publishes one SQLite transaction takes at most.
+const GROUP_COMMIT_MAX: usize = 64;
+
+/// The SQLite writer: takes the publishes waiting (up to [`GROUP_COMMIT_MAX`]), runs them one
+/// after another in one transaction — each sees the ones before it, so conditions hold exactly
+/// as if they were committed one by one — commits once, and only then answers each and
+/// announces what was stored. When anything fails, nothing of the group is stored and each
+/// gets the error.
+async fn write_publishes(
+    pool: SqlitePool,
+    announce: broadcast::Sender<BundleVersion>,
+    mut jobs: mpsc::Receiver<PublishJob>,
+) {
+    while let Some(first) = jobs.recv().await {
+        let mut group = vec![first];
+        while group.len() < GROUP_COMMIT_MAX {
+            match jobs.try_recv() {
+                Ok(job) => group.push(job),
+                Err(_) => break,
+            }
+        }
+        match commit_group(&pool, &group).await {
+            Ok(outcomes) => {
+                for (job, outcome) in group.into_iter().zip(outcomes) {
+                    if let Published::Stored(stored) = &outcome {
+                        // No subscriber is fine: nobody is listening.
+                        let _ = announce.send(stored.clone());
+                    }
+                    let _ = job
+                        .reply
+                        .send(Ok(with_content(outcome, &job.publish.content)));
+                }
+            }
+            Err(err) => {
+                tracing::error!(error = ?err, publishes = group.len(), "a group of publishes failed");
+                for job in group {
+                    let _ = job.reply.send(Err(anyhow::anyhow!("{err:#}")));
+                }
+            }
+        }
+    }
+}
+
+async fn commit_group(pool: &SqlitePool, group: &[PublishJob]) -> anyhow::Result<Vec<Published>> {
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let mut outcomes = Vec::with_capacity(group.len());
+    for job in group {
+        outcomes.push(publish_steps!(tx, job.publish, job.hash, job.now));
+    }
+    tx.commit().await?;
+    Ok(outcomes)
+}
+
+/// A stored outcome with the content it stored (the content travels outside the steps).
+fn with_content(outcome: Published, content: &str) -> Published {
+    match outcome {
+        Published::Stored(stored) => Published::Stored(BundleVersion {
+            content: content.to_owned(),
+            ..stored
+        }),
+        other => other,
     }
 }
 
