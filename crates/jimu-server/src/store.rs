@@ -13,10 +13,12 @@ use sqlx::postgres::{PgListener, PgPool, PgPoolOptions};
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
+use std::collections::HashMap;
 use std::fmt;
 use std::path::Path;
 use std::str::FromStr;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use tokio::sync::{broadcast, mpsc, oneshot};
 
 static SQLITE_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -311,6 +313,40 @@ pub struct Store {
     announce: broadcast::Sender<BundleVersion>,
     /// SQLite: the one task that commits publishes, in groups.
     writer: Option<mpsc::Sender<PublishJob>>,
+    /// SQLite: each bundle's newest version as last read or stored. Exact, because this
+    /// process's writer is the only one that stores versions (one server per data directory).
+    latest: Option<LatestCache>,
+    /// Tokens by secret hash as looked up in the last [`TOKEN_CACHE_TTL`] (misses too).
+    tokens: TokenCache,
+}
+
+/// Each bundle's newest version, by name.
+type LatestCache = Arc<Mutex<HashMap<String, Arc<BundleVersion>>>>;
+
+/// Token lookups by secret hash, with when they were made.
+type TokenCache = Arc<Mutex<HashMap<String, (Option<Token>, Instant)>>>;
+
+/// How long a token lookup is reused. A token revoked through this server stops at once; one
+/// revoked elsewhere (`jimu token revoke`, another instance) within this time.
+const TOKEN_CACHE_TTL: Duration = Duration::from_secs(5);
+
+/// Past this many cached lookups (a flood of made-up tokens), the cache starts over.
+const TOKEN_CACHE_MAX: usize = 10_000;
+
+/// Keeps `version` as a bundle's newest unless a newer one is there already.
+fn remember_latest(
+    cache: &Mutex<HashMap<String, Arc<BundleVersion>>>,
+    version: Arc<BundleVersion>,
+) {
+    let mut cache = cache
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    match cache.get(&version.name) {
+        Some(known) if known.seq >= version.seq => {}
+        _ => {
+            cache.insert(version.name.clone(), version);
+        }
+    }
 }
 
 impl Store {
@@ -344,11 +380,19 @@ impl Store {
             .context("cannot migrate the database")?;
         let (announce, _) = broadcast::channel(1024);
         let (writer, jobs) = mpsc::channel(1024);
-        tokio::spawn(write_publishes(pool.clone(), announce.clone(), jobs));
+        let latest = Arc::new(Mutex::new(HashMap::new()));
+        tokio::spawn(write_publishes(
+            pool.clone(),
+            announce.clone(),
+            latest.clone(),
+            jobs,
+        ));
         Ok(Self {
             db: Db::Sqlite(pool),
             announce,
             writer: Some(writer),
+            latest: Some(latest),
+            tokens: Arc::default(),
         })
     }
 
@@ -373,6 +417,8 @@ impl Store {
             db: Db::Postgres(pool),
             announce,
             writer: None,
+            latest: None,
+            tokens: Arc::default(),
         };
         tokio::spawn(relay(listener, store.clone()));
         Ok(store)
@@ -426,7 +472,15 @@ impl Store {
     }
 
     /// The newest version of a bundle, if it has any.
-    pub async fn latest(&self, name: &str) -> anyhow::Result<Option<BundleVersion>> {
+    pub async fn latest(&self, name: &str) -> anyhow::Result<Option<Arc<BundleVersion>>> {
+        if let Some(cache) = &self.latest {
+            let cache = cache
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            if let Some(known) = cache.get(name) {
+                return Ok(Some(known.clone()));
+            }
+        }
         let row: Option<FullRow> = on_pool!(&self.db, pool => {
             sqlx::query_as(
                 "SELECT seq, name, version, content, hash, created_at_ms, author, message
@@ -436,7 +490,11 @@ impl Store {
             .fetch_optional(pool)
             .await?
         });
-        Ok(row.map(full))
+        let latest = row.map(|row| Arc::new(full(row)));
+        if let (Some(cache), Some(latest)) = (&self.latest, &latest) {
+            remember_latest(cache, latest.clone());
+        }
+        Ok(latest)
     }
 
     /// Every version of a bundle, newest first, without their contents (empty when unknown).
@@ -662,16 +720,37 @@ impl Store {
 
     /// The live (not revoked) token whose secret this is.
     pub async fn token_for_secret(&self, secret: &str) -> anyhow::Result<Option<Token>> {
+        let hash = secret_hash(secret);
+        {
+            let cache = self
+                .tokens
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            if let Some((token, at)) = cache.get(&hash)
+                && at.elapsed() < TOKEN_CACHE_TTL
+            {
+                return Ok(token.clone());
+            }
+        }
         let row: Option<TokenRow> = on_pool!(&self.db, pool => {
             sqlx::query_as(
                 "SELECT id, role, label, created_at_ms, created_by, revoked_at_ms FROM tokens
                  WHERE secret_hash = $1 AND revoked_at_ms IS NULL",
             )
-            .bind(secret_hash(secret))
+            .bind(&hash)
             .fetch_optional(pool)
             .await?
         });
-        row.map(token).transpose()
+        let token = row.map(token).transpose()?;
+        let mut cache = self
+            .tokens
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if cache.len() >= TOKEN_CACHE_MAX {
+            cache.clear();
+        }
+        cache.insert(hash, (token.clone(), Instant::now()));
+        Ok(token)
     }
 
     /// Every token, revoked ones too, oldest first.
@@ -719,6 +798,11 @@ impl Store {
             }
             affected > 0
         });
+        // Its next request is looked up afresh, and refused.
+        self.tokens
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clear();
         Ok(Some(revoked))
     }
 
@@ -780,6 +864,7 @@ const GROUP_COMMIT_MAX: usize = 64;
 async fn write_publishes(
     pool: SqlitePool,
     announce: broadcast::Sender<BundleVersion>,
+    latest: LatestCache,
     mut jobs: mpsc::Receiver<PublishJob>,
 ) {
     while let Some(first) = jobs.recv().await {
@@ -793,13 +878,16 @@ async fn write_publishes(
         match commit_group(&pool, &group).await {
             Ok(outcomes) => {
                 for (job, outcome) in group.into_iter().zip(outcomes) {
+                    let outcome = with_content(outcome, &job.publish.content);
                     if let Published::Stored(stored) = &outcome {
+                        remember_latest(&latest, Arc::new(stored.clone()));
                         // No subscriber is fine: nobody is listening.
-                        let _ = announce.send(stored.clone());
+                        let _ = announce.send(BundleVersion {
+                            content: String::new(),
+                            ..stored.clone()
+                        });
                     }
-                    let _ = job
-                        .reply
-                        .send(Ok(with_content(outcome, &job.publish.content)));
+                    let _ = job.reply.send(Ok(outcome));
                 }
             }
             Err(err) => {
