@@ -50,7 +50,7 @@ function repricedBundle(price) {
 }
 
 // What the sync-server-like route serves, and every request it answered.
-const sync = { body: demoBundle, version: 1, log: [] };
+const sync = { body: demoBundle, version: 1, log: [], token: 'jimu_reader_for_tests' };
 const etagOf = (body) => `"${createHash('sha256').update(body).digest('hex')}"`;
 
 function serve(req, res) {
@@ -59,6 +59,12 @@ function serve(req, res) {
   if (path === '/__test__/sync/appliance-repair') {
     const etag = etagOf(sync.body);
     const conditional = req.headers['if-none-match'] ?? null;
+    // Like the sync server: a reader token is needed.
+    if (req.headers.authorization !== `Bearer ${sync.token}`) {
+      sync.log.push({ ifNoneMatch: conditional, status: 401 });
+      res.writeHead(401, { 'Content-Type': 'application/problem+json' });
+      return res.end('{"title":"unauthorized","status":401}');
+    }
     const status = conditional === etag ? 304 : 200;
     sync.log.push({ ifNoneMatch: conditional, status });
     res.writeHead(status, { ETag: etag, 'jimu-version': String(sync.version), 'Content-Type': 'application/json' });
@@ -288,7 +294,12 @@ test('a bundle from a sync server URL: fetched again with its ETag, bad ones sho
   sync.body = demoBundle;
   sync.version = 1;
   sync.log.length = 0;
-  const { page, errors } = await openDemo('?bundle=/__test__/sync/appliance-repair');
+  // Without the token the server refuses, and the page says so.
+  const refused = await openDemo('?bundle=/__test__/sync/appliance-repair');
+  await refused.page.waitForFunction(() => /401/.test(document.body.textContent));
+  assert.deepEqual(sync.log.at(-1), { ifNoneMatch: null, status: 401 });
+  await refused.page.close();
+  const { page, errors } = await openDemo(`?bundle=/__test__/sync/appliance-repair&token=${sync.token}`);
   assert.match(await page.textContent('#bundle-source'), /\/__test__\/sync\/appliance-repair$/);
   assert.match(await page.textContent('#bundle-version'), /1/);
   await page.fill('#f-distance_km', '2');

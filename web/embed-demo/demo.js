@@ -217,6 +217,9 @@ function el(tag, attrs = {}, ...children) {
 
 async function fetchBundle(url, { again = false } = {}) {
   const headers = {};
+  // A sync server wants a reader token (unless it runs with --public-read): `&token=…`.
+  const token = params.get('token');
+  if (token) headers.Authorization = `Bearer ${token}`;
   const previous = state.source?.kind === 'url' && state.source.url === url ? state.source : null;
   if (again && previous?.etag) headers['If-None-Match'] = previous.etag;
   let response;
