@@ -82,6 +82,12 @@ pub struct ServeOptions {
 
 /// Opens the store and serves until Ctrl-C or SIGTERM.
 pub async fn serve(options: ServeOptions) -> anyhow::Result<()> {
+    // Held while serving: on SQLite this process's writer must be the only one storing
+    // versions (its in-memory newest versions rely on it).
+    let _lock = match &options.store {
+        StoreConfig::SqliteDir(dir) => Some(lock_data_dir(dir)?),
+        StoreConfig::Postgres(_) => None,
+    };
     let store = Store::open(&options.store).await?;
     tracing::info!(backend = store.backend(), "store open");
     let state = AppState {
@@ -102,6 +108,31 @@ pub async fn serve(options: ServeOptions) -> anyhow::Result<()> {
         .with_graceful_shutdown(shutdown_signal())
         .await?;
     Ok(())
+}
+
+/// Takes `jimu-serve.lock` in the data directory, or says which directory is already served.
+pub fn lock_data_dir(dir: &std::path::Path) -> anyhow::Result<std::fs::File> {
+    use anyhow::Context as _;
+    std::fs::create_dir_all(dir)
+        .with_context(|| format!("cannot create the data directory {}", dir.display()))?;
+    let path = dir.join("jimu-serve.lock");
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .with_context(|| format!("cannot open {}", path.display()))?;
+    match file.try_lock() {
+        Ok(()) => Ok(file),
+        Err(std::fs::TryLockError::WouldBlock) => anyhow::bail!(
+            "another `jimu serve` is already using {} (one server per data directory; several \
+             instances share a PostgreSQL database instead)",
+            dir.display()
+        ),
+        Err(std::fs::TryLockError::Error(err)) => {
+            Err(err).with_context(|| format!("cannot lock {}", path.display()))
+        }
+    }
 }
 
 async fn shutdown_signal() {

@@ -1336,3 +1336,16 @@ on_both_stores!(
     an_archived_bundle_stays_readable_but_is_not_listed_or_published_to,
     the_api_describes_itself_in_openapi,
 );
+
+#[test]
+fn one_server_per_data_directory() {
+    let dir = tempfile::tempdir().unwrap();
+    let first = jimu_server::lock_data_dir(dir.path()).unwrap();
+    let second = jimu_server::lock_data_dir(dir.path()).unwrap_err();
+    assert!(
+        second.to_string().contains("another `jimu serve`"),
+        "{second}"
+    );
+    drop(first);
+    assert!(jimu_server::lock_data_dir(dir.path()).is_ok());
+}
