@@ -114,7 +114,7 @@ impl Bundle {
             // leave the broken sections out, check the rest, and report both.
             let mut problems = diag.into_problems();
             if let Some((pruned, unjudged)) = without_broken_sections(migrated, &problems)
-                && let Ok(doc) = serde_json::from_value::<BundleDoc>(pruned)
+                && let Ok(doc) = crate::format::read_bundle(pruned)
             {
                 let mut ctx = Ctx::new();
                 ctx.leave_unjudged(&unjudged);
@@ -123,7 +123,7 @@ impl Bundle {
             }
             return Err(problems);
         }
-        let doc: BundleDoc = match serde_json::from_value(migrated) {
+        let doc = match crate::format::read_bundle(migrated) {
             Ok(doc) => doc,
             Err(err) => {
                 diag.error(
@@ -405,6 +405,24 @@ fn check_depth(value: &Value, diag: &mut Diagnostics) {
             Value::Object(map) => stack.extend(map.iter().map(|(k, v)| (v, at.key(k), depth + 1))),
             _ => {}
         }
+    }
+}
+
+/// What [`crate::format::read_bundle`] is given for `value`, if anything: the migrated document
+/// when it passes the structural check, otherwise the document without its broken sections.
+#[cfg(test)]
+pub(crate) fn read_input(value: Value) -> Option<Value> {
+    let mut diag = Diagnostics::default();
+    check_depth(&value, &mut diag);
+    if diag.has_errors() {
+        return None;
+    }
+    let migrated = migrate(value, &mut diag)?;
+    SchemaChecker::new(schema()).check_root(&migrated, &mut diag);
+    if diag.has_errors() {
+        without_broken_sections(migrated, &diag.into_problems()).map(|(pruned, _)| pruned)
+    } else {
+        Some(migrated)
     }
 }
 

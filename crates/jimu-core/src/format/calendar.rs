@@ -638,6 +638,70 @@ mod tests {
     }
 }
 
+// Reading (see `read.rs`): the same as the derived `Deserialize`, without its size.
+
+use super::read::{Res, list, object, option, read_struct};
+use super::read_text;
+use serde_json::Value;
+
+pub(crate) fn read_calendar(value: Value) -> Res<Calendar> {
+    let map = object(value, "struct Calendar")?;
+    Ok(read_struct!(map, deny, Calendar {
+        id: req,
+        name: req with read_text,
+        time_zone: default,
+        week: default with read_week,
+        holidays: default with |v| list(v, read_holiday),
+        working_days: default with |v| list(v, read_working_day),
+    }))
+}
+
+fn read_week(value: Value) -> Res<Week> {
+    let map = object(value, "struct Week")?;
+    Ok(read_struct!(map, deny, Week {
+        mon: default with read_ranges,
+        tue: default with read_ranges,
+        wed: default with read_ranges,
+        thu: default with read_ranges,
+        fri: default with read_ranges,
+        sat: default with read_ranges,
+        sun: default with read_ranges,
+    }))
+}
+
+fn read_ranges(value: Value) -> Res<Vec<WorkingRange>> {
+    list(value, |value| {
+        let map = object(value, "struct WorkingRange")?;
+        Ok(read_struct!(
+            map,
+            deny,
+            WorkingRange {
+                from: req,
+                until: req,
+            }
+        ))
+    })
+}
+
+fn read_holiday(value: Value) -> Res<Holiday> {
+    let map = object(value, "struct Holiday")?;
+    Ok(read_struct!(map, deny, Holiday {
+        date: req,
+        through: default,
+        name: default with |v| option(v, read_text),
+    }))
+}
+
+fn read_working_day(value: Value) -> Res<WorkingDay> {
+    let map = object(value, "struct WorkingDay")?;
+    Ok(read_struct!(map, deny, WorkingDay {
+        date: req,
+        like: default,
+        ranges: default with read_ranges,
+        name: default with |v| option(v, read_text),
+    }))
+}
+
 #[cfg(test)]
 mod business_days {
     use crate::Bundle;

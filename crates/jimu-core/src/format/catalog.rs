@@ -39,3 +39,20 @@ pub(crate) fn collect_ids(items: &[Item], ctx: &mut Ctx) {
         ctx.define(IdKind::Item, &item.id, &at.index(i).key("id"));
     }
 }
+
+// Reading (see `read.rs`): the same as the derived `Deserialize`, without its size.
+
+pub(crate) fn read_item(value: serde_json::Value) -> super::read::Res<Item> {
+    use super::read::{object, option, read_struct};
+    use super::read_text;
+    let map = object(value, "struct Item")?;
+    Ok(read_struct!(map, deny, Item {
+        id: req,
+        name: req with read_text,
+        kind: req,
+        unit: default with |v| option(v, read_text),
+        price: req,
+        cost: default,
+        category: default,
+    }))
+}

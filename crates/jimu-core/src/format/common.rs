@@ -158,6 +158,42 @@ impl Text {
     }
 }
 
+/// Reads a [`Text`] as its derived (untagged) `Deserialize` does: a string, or the two
+/// languages.
+pub(crate) fn read_text(value: serde_json::Value) -> super::read::Res<Text> {
+    use super::read::{no_variant, read_struct};
+    match value {
+        serde_json::Value::String(text) => Ok(Text::Plain(text)),
+        serde_json::Value::Object(map) => {
+            let localized = (|| {
+                Ok(read_struct!(map, deny, LocalizedText {
+                    zh_cn = "zh-CN": req,
+                    en: req,
+                }))
+            })();
+            localized
+                .map(Text::Localized)
+                .map_err(|_: serde_json::Error| no_variant("Text"))
+        }
+        _ => Err(no_variant("Text")),
+    }
+}
+
+/// Reads a [`Window`] as its derived `Deserialize` does.
+pub(crate) fn read_window(value: serde_json::Value) -> super::read::Res<Window> {
+    use super::read::{object, read_struct};
+    let map = object(value, "struct Window")?;
+    Ok(read_struct!(
+        map,
+        deny,
+        Window {
+            from: default,
+            until: default,
+            time_zone: default,
+        }
+    ))
+}
+
 /// Minutes in a `DurationSpec` (`15m`, `2h`, `1h30m`, `3d`), or `None` when malformed or zero.
 pub fn duration_minutes(spec: &str) -> Option<u64> {
     let mut total: u64 = 0;

@@ -1543,6 +1543,366 @@ fn extends_cycle(
     None
 }
 
+// Reading (see `read.rs`): the same as the derived `Deserialize`, without its size.
+
+use super::read::{Res, de, list, option, read_struct, read_variant, required, tagged};
+use super::read_text;
+use serde_json::{Map, Value};
+
+pub(crate) fn read_form(value: Value) -> Res<Form> {
+    let map = super::read::object(value, "struct Form")?;
+    Ok(read_struct!(map, deny, Form {
+        id: req,
+        name: req with read_text,
+        description: default with |v| option(v, read_text),
+        extends: default,
+        remove_fields: default,
+        fields: default with |v| list(v, read_field),
+        sections: default with |v| list(v, read_section),
+        routes: default with |v| list(v, read_route),
+        default_flow: default,
+    }))
+}
+
+fn read_section(value: Value) -> Res<Section> {
+    let map = super::read::object(value, "struct Section")?;
+    Ok(read_struct!(map, deny, Section {
+        id: req,
+        title: req with read_text,
+        fields: req,
+        visible_if: default,
+    }))
+}
+
+fn read_route(value: Value) -> Res<Route> {
+    let map = super::read::object(value, "struct Route")?;
+    Ok(read_struct!(
+        map,
+        deny,
+        Route {
+            when: req,
+            flow: req
+        }
+    ))
+}
+
+fn read_choice(value: Value) -> Res<Choice> {
+    let map = super::read::object(value, "struct Choice")?;
+    Ok(read_struct!(map, deny, Choice {
+        id: req,
+        label: req with read_text,
+        children: default with |v| list(v, read_choice),
+    }))
+}
+
+fn read_set_value(value: Value) -> Res<SetValue> {
+    let map = super::read::object(value, "struct SetValue")?;
+    Ok(read_struct!(
+        map,
+        deny,
+        SetValue {
+            when: req,
+            value: req
+        }
+    ))
+}
+
+fn read_validation_rule(value: Value) -> Res<ValidationRule> {
+    const RULES: &[&str] = &[
+        "required",
+        "range",
+        "length",
+        "pattern",
+        "options",
+        "expression",
+    ];
+    let (rule, map) = tagged(
+        value,
+        "rule",
+        RULES,
+        "internally tagged enum ValidationRule",
+    )?;
+    Ok(match rule {
+        0 => read_struct!(map, deny, ValidationRule::Required {
+            severity: default,
+            message: default with |v| option(v, read_text),
+        }),
+        1 => read_struct!(map, deny, ValidationRule::Range {
+            min: default,
+            max: default,
+            severity: default,
+            message: default with |v| option(v, read_text),
+        }),
+        2 => read_struct!(map, deny, ValidationRule::Length {
+            min: default,
+            max: default,
+            severity: default,
+            message: default with |v| option(v, read_text),
+        }),
+        3 => read_struct!(map, deny, ValidationRule::Pattern {
+            preset: default,
+            regex: default,
+            severity: default,
+            message: default with |v| option(v, read_text),
+        }),
+        4 => read_struct!(map, deny, ValidationRule::Options {
+            severity: default,
+            message: default with |v| option(v, read_text),
+        }),
+        _ => read_struct!(map, deny, ValidationRule::Expression {
+            expr: req,
+            severity: default,
+            message: req with read_text,
+        }),
+    })
+}
+
+fn read_permission(value: Value) -> Res<Permission> {
+    let map = super::read::object(value, "struct Permission")?;
+    Ok(read_struct!(map, deny, Permission {
+        roles: req,
+        access: req,
+        mask: default with |v| option(v, read_mask),
+    }))
+}
+
+fn read_mask(value: Value) -> Res<Mask> {
+    const PATTERNS: &[&str] = &["phone", "id_number", "custom"];
+    let (pattern, map) = tagged(value, "pattern", PATTERNS, "internally tagged enum Mask")?;
+    Ok(match pattern {
+        // A unit variant ignores the other entries, as serde's does.
+        0 => Mask::Phone,
+        1 => Mask::IdNumber,
+        _ => read_struct!(
+            map,
+            deny,
+            Mask::Custom {
+                keep_first: default,
+                keep_last: default,
+            }
+        ),
+    })
+}
+
+/// The settings every kind of field has, as read so far.
+#[derive(Default)]
+struct CommonSlots {
+    id: Option<Id>,
+    label: Option<Text>,
+    placeholder: Option<Option<Text>>,
+    help: Option<Option<Text>>,
+    required: Option<bool>,
+    visible_if: Option<Option<ExprSource>>,
+    required_if: Option<Option<ExprSource>>,
+    enabled_if: Option<Option<ExprSource>>,
+    set_value_if: Option<Vec<SetValue>>,
+    validation: Option<Vec<ValidationRule>>,
+    permissions: Option<Vec<Permission>>,
+}
+
+/// The settings every kind of field has.
+struct Common {
+    id: Id,
+    label: Text,
+    placeholder: Option<Text>,
+    help: Option<Text>,
+    required: bool,
+    visible_if: Option<ExprSource>,
+    required_if: Option<ExprSource>,
+    enabled_if: Option<ExprSource>,
+    set_value_if: Vec<SetValue>,
+    validation: Vec<ValidationRule>,
+    permissions: Vec<Permission>,
+}
+
+impl CommonSlots {
+    /// Their names, in declaration order.
+    const NAMES: &[&str] = &[
+        "id",
+        "label",
+        "placeholder",
+        "help",
+        "required",
+        "visible_if",
+        "required_if",
+        "enabled_if",
+        "set_value_if",
+        "validation",
+        "permissions",
+    ];
+
+    /// Reads one entry if it is a common setting; `false` when it is not.
+    fn set(&mut self, key: &str, value: Value) -> Res<bool> {
+        match key {
+            "id" => self.id = Some(de(value)?),
+            "label" => self.label = Some(read_text(value)?),
+            "placeholder" => self.placeholder = Some(option(value, read_text)?),
+            "help" => self.help = Some(option(value, read_text)?),
+            "required" => self.required = Some(de(value)?),
+            "visible_if" => self.visible_if = Some(de(value)?),
+            "required_if" => self.required_if = Some(de(value)?),
+            "enabled_if" => self.enabled_if = Some(de(value)?),
+            "set_value_if" => self.set_value_if = Some(list(value, read_set_value)?),
+            "validation" => self.validation = Some(list(value, read_validation_rule)?),
+            "permissions" => self.permissions = Some(list(value, read_permission)?),
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    /// The common settings once every entry is read (`id` and `label` are required).
+    fn finish(self) -> Res<Common> {
+        Ok(Common {
+            id: required(self.id, "id")?,
+            label: required(self.label, "label")?,
+            placeholder: self.placeholder.unwrap_or_default(),
+            help: self.help.unwrap_or_default(),
+            required: self.required.unwrap_or_default(),
+            visible_if: self.visible_if.unwrap_or_default(),
+            required_if: self.required_if.unwrap_or_default(),
+            enabled_if: self.enabled_if.unwrap_or_default(),
+            set_value_if: self.set_value_if.unwrap_or_default(),
+            validation: self.validation.unwrap_or_default(),
+            permissions: self.permissions.unwrap_or_default(),
+        })
+    }
+}
+
+/// Reads the content of one kind of [`Field`]: the common settings and the kind's own.
+macro_rules! field_kind {
+    ($map:ident, $kind:ident { $($own:tt)* }) => {
+        read_variant!(
+            $map,
+            CommonSlots,
+            (
+                id, label, placeholder, help, required, visible_if, required_if, enabled_if,
+                set_value_if, validation, permissions
+            ),
+            Field::$kind { $($own)* }
+        )
+    };
+}
+
+fn read_field(value: Value) -> Res<Field> {
+    const KINDS: &[&str] = &[
+        "text",
+        "long_text",
+        "number",
+        "money",
+        "single_select",
+        "multi_select",
+        "cascading_select",
+        "date",
+        "date_time",
+        "phone",
+        "email",
+        "rating",
+        "yes_no",
+        "attachment",
+        "signature",
+        "location",
+        "region",
+        "computed",
+    ];
+    let (kind, map) = tagged(value, "kind", KINDS, "internally tagged enum Field")?;
+    read_kind(kind, map)
+}
+
+fn read_options(value: Value) -> Res<Vec<Choice>> {
+    list(value, read_choice)
+}
+
+fn read_unit(value: Value) -> Res<Option<Text>> {
+    option(value, read_text)
+}
+
+fn read_kind(kind: usize, map: Map<String, Value>) -> Res<Field> {
+    Ok(match kind {
+        0 => field_kind!(
+            map,
+            Text {
+                default: default,
+                min_length: default,
+                max_length: default,
+                preset: default,
+            }
+        ),
+        1 => field_kind!(
+            map,
+            LongText {
+                default: default,
+                min_length: default,
+                max_length: default,
+            }
+        ),
+        2 => field_kind!(map, Number {
+            default: default,
+            min: default,
+            max: default,
+            decimals: default,
+            unit: default with read_unit,
+        }),
+        3 => field_kind!(
+            map,
+            Money {
+                default: default,
+                min: default,
+                max: default,
+                currency: default,
+            }
+        ),
+        4 => field_kind!(map, SingleSelect {
+            options: req with read_options,
+            default: default,
+        }),
+        5 => field_kind!(map, MultiSelect {
+            options: req with read_options,
+            default: default,
+        }),
+        6 => field_kind!(map, CascadingSelect {
+            options: default with read_options,
+            options_from: default,
+            levels: default,
+            default: default,
+        }),
+        7 => field_kind!(map, Date { default: default }),
+        8 => field_kind!(map, DateTime {}),
+        9 => field_kind!(
+            map,
+            Phone {
+                preset: default(mainland_mobile),
+            }
+        ),
+        10 => field_kind!(map, Email {}),
+        11 => field_kind!(
+            map,
+            Rating {
+                min: default,
+                max: default,
+                default: default,
+            }
+        ),
+        12 => field_kind!(map, YesNo { default: default }),
+        13 => field_kind!(
+            map,
+            Attachment {
+                max_files: default,
+                accept: default,
+            }
+        ),
+        14 => field_kind!(map, Signature {}),
+        15 => field_kind!(map, Location {}),
+        16 => field_kind!(map, Region { levels: default }),
+        _ => field_kind!(map, Computed {
+            formula: req,
+            value_type: default,
+            allow_override: default,
+            decimals: default,
+            unit: default with read_unit,
+        }),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::flow::tests::check;

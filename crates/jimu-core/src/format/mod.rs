@@ -5,6 +5,7 @@
 //! these types → semantic checks per section (ids, references, expressions, graphs, tiers).
 
 mod common;
+mod read;
 
 pub mod calendar;
 pub mod catalog;
@@ -58,6 +59,29 @@ pub struct BundleDoc {
     pub pricing: pricing::Pricing,
     #[serde(default)]
     pub settlement: settlement::Settlement,
+}
+
+/// Reads a structurally checked bundle (see `read.rs`): what `BundleDoc`'s derived
+/// `Deserialize` gives, value or error.
+pub(crate) fn read_bundle(value: serde_json::Value) -> read::Res<BundleDoc> {
+    use read::{list, option, read_struct};
+    let map = read::object(value, "struct BundleDoc")?;
+    Ok(read_struct!(map, deny, BundleDoc {
+        schema_version: req,
+        name: default,
+        description: default with |v| option(v, read_text),
+        currency: req,
+        rounding: default,
+        time_zone: default,
+        locales: default,
+        org: default with org::read_org,
+        calendars: default with |v| list(v, calendar::read_calendar),
+        catalog: default with |v| list(v, catalog::read_item),
+        forms: default with |v| list(v, form::read_form),
+        flows: default with |v| list(v, flow::read_flow),
+        pricing: default with pricing::read_pricing,
+        settlement: default with settlement::read_settlement,
+    }))
 }
 
 /// Every semantic check of a bundle, section by section: ids first, then references.

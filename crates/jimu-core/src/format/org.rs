@@ -494,6 +494,75 @@ pub(crate) fn report_cycle(
     );
 }
 
+// Reading (see `read.rs`): the same as the derived `Deserialize`, without its size.
+
+use super::read::{Res, list, object, read_struct};
+use super::read_text;
+use serde_json::Value;
+
+pub(crate) fn read_org(value: Value) -> Res<Org> {
+    let map = object(value, "struct Org")?;
+    Ok(read_struct!(map, deny, Org {
+        roles: default with |v| list(v, read_role),
+        teams: default with |v| list(v, read_team),
+        agents: default with |v| list(v, read_agent),
+        skills: default with |v| list(v, read_skill),
+        regions: default with |v| list(v, read_region),
+    }))
+}
+
+fn read_role(value: Value) -> Res<Role> {
+    let map = object(value, "struct Role")?;
+    Ok(read_struct!(map, deny, Role {
+        id: req,
+        name: req with read_text,
+        parent: default,
+    }))
+}
+
+fn read_team(value: Value) -> Res<Team> {
+    let map = object(value, "struct Team")?;
+    Ok(read_struct!(map, deny, Team {
+        id: req,
+        name: req with read_text,
+        members: default,
+        lead: default,
+        calendar: default,
+    }))
+}
+
+fn read_agent(value: Value) -> Res<Agent> {
+    let map = object(value, "struct Agent")?;
+    Ok(read_struct!(map, deny, Agent {
+        id: req,
+        name: req with read_text,
+        roles: default,
+        skills: default,
+        regions: default,
+        capacity: default,
+        team: default,
+    }))
+}
+
+fn read_skill(value: Value) -> Res<Skill> {
+    let map = object(value, "struct Skill")?;
+    Ok(read_struct!(map, deny, Skill {
+        id: req,
+        name: req with read_text,
+    }))
+}
+
+fn read_region(value: Value) -> Res<Region> {
+    let map = object(value, "struct Region")?;
+    Ok(read_struct!(map, deny, Region {
+        id: req,
+        name: req with read_text,
+        level: req,
+        parent: default,
+        code: default,
+    }))
+}
+
 #[cfg(test)]
 mod tests {
     use crate::problem::Severity;
