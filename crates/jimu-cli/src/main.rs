@@ -1,6 +1,7 @@
-//! The `jimu` command: run the sync server, validate bundles, price quotes, evaluate forms, settle orders and simulate tickets from files.
+//! The `jimu` command: run the sync server, push and pull bundles to and from it, validate bundles, price quotes, evaluate forms, settle orders and simulate tickets from files.
 
 mod form;
+mod remote;
 mod settle;
 mod simulate;
 
@@ -68,6 +69,10 @@ enum Command {
     Form(form::FormArgs),
     Settle(settle::SettleArgs),
     Simulate(simulate::SimulateArgs),
+    Push(remote::PushArgs),
+    Pull(remote::PullArgs),
+    History(remote::HistoryArgs),
+    Rollback(remote::RollbackArgs),
 }
 
 /// Where the server's store is: a data directory (SQLite) or a PostgreSQL URL.
@@ -281,6 +286,10 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Form(args) => form::run(args),
         Command::Settle(args) => settle::run(args),
         Command::Simulate(args) => simulate::run(args),
+        Command::Push(args) => remote::push(args),
+        Command::Pull(args) => remote::pull(args),
+        Command::History(args) => remote::history(args),
+        Command::Rollback(args) => remote::rollback(args),
     }
 }
 
@@ -306,6 +315,16 @@ fn print_json(value: &impl serde::Serialize) -> anyhow::Result<()> {
 /// Each problem in the reader's language, located by file, JSON pointer and (when known)
 /// line and column, or character range inside an expression.
 fn print_problems(file: &Path, problems: &[Problem], lang: Lang) {
+    print!(
+        "{}",
+        problems_text(&file.display().to_string(), problems, lang)
+    );
+}
+
+/// What [`print_problems`] prints, for any stream.
+fn problems_text(file: &str, problems: &[Problem], lang: Lang) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::new();
     for p in problems {
         let path = if p.path.is_empty() { "/" } else { &p.path };
         let line = match (p.line, p.column) {
@@ -317,31 +336,28 @@ fn print_problems(file: &Path, problems: &[Problem], lang: Lang) {
             (Some(start), Some(end)) => format!(" [{start}..{end}]"),
             _ => String::new(),
         };
-        println!(
-            "{severity}[{}] {}{line} {path}{range}",
-            p.code,
-            file.display()
-        );
+        let _ = writeln!(out, "{severity}[{}] {file}{line} {path}{range}", p.code);
         if lang != Lang::Zh {
-            println!("    {}", p.message.en);
+            let _ = writeln!(out, "    {}", p.message.en);
         }
         if lang != Lang::En {
-            println!("    {}", p.message.zh_cn);
+            let _ = writeln!(out, "    {}", p.message.zh_cn);
         }
         if let Some(hint) = &p.hint {
-            match lang {
-                Lang::En => println!("    hint: {}", hint.en),
-                Lang::Zh => println!("    提示：{}", hint.zh_cn),
-                Lang::Both => println!("    hint: {} / 提示：{}", hint.en, hint.zh_cn),
-            }
+            let _ = match lang {
+                Lang::En => writeln!(out, "    hint: {}", hint.en),
+                Lang::Zh => writeln!(out, "    提示：{}", hint.zh_cn),
+                Lang::Both => writeln!(out, "    hint: {} / 提示：{}", hint.en, hint.zh_cn),
+            };
         }
     }
     let n = problems.len();
-    match lang {
-        Lang::En => println!("{n} problem(s)"),
-        Lang::Zh => println!("共 {n} 个问题"),
-        Lang::Both => println!("{n} problem(s) / 共 {n} 个问题"),
-    }
+    let _ = match lang {
+        Lang::En => writeln!(out, "{n} problem(s)"),
+        Lang::Zh => writeln!(out, "共 {n} 个问题"),
+        Lang::Both => writeln!(out, "{n} problem(s) / 共 {n} 个问题"),
+    };
+    out
 }
 
 /// A text in the reader's language(s).
