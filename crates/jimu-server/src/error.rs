@@ -31,9 +31,10 @@ pub enum AppError {
     /// A publish without `If-Match` (or `If-None-Match: *` to create).
     PreconditionRequired,
     /// A publish whose `If-Match` is not the current version (or that creates an existing
-    /// bundle): `current` is the tag to fetch and merge with.
+    /// bundle): `current` is the version and tag to fetch and merge with, also sent as the
+    /// `ETag` and `Jimu-Version` headers.
     PreconditionFailed {
-        current: Option<String>,
+        current: Option<(i64, String)>,
     },
     /// No token, or one that is unknown, revoked or malformed: always the same answer.
     Unauthorized,
@@ -58,6 +59,12 @@ impl<E: Into<anyhow::Error>> From<E> for AppError {
 
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
+        let current = match &self {
+            Self::PreconditionFailed {
+                current: Some((version, hash)),
+            } => Some((*version, hash.clone())),
+            _ => None,
+        };
         let (status, title, detail, problems) = match self {
             Self::InvalidName(name) => (
                 StatusCode::BAD_REQUEST,
@@ -114,9 +121,9 @@ impl IntoResponse for AppError {
                 StatusCode::PRECONDITION_FAILED,
                 "precondition failed",
                 match current {
-                    Some(tag) => format!(
-                        "the bundle changed since you fetched it: the current version is \"{tag}\"; \
-                         fetch it, merge, and publish again; nothing was stored"
+                    Some((version, tag)) => format!(
+                        "the bundle changed since you fetched it: the current version is {version} \
+                         (\"{tag}\"); fetch it, merge, and publish again; nothing was stored"
                     ),
                     None => "the bundle does not exist; create it with `If-None-Match: *`; \
                              nothing was stored"
@@ -184,6 +191,14 @@ impl IntoResponse for AppError {
             header::CONTENT_TYPE,
             HeaderValue::from_static("application/problem+json"),
         );
+        if let Some((version, hash)) = current {
+            // What to fetch and merge with, without parsing the detail.
+            let headers = response.headers_mut();
+            if let Ok(tag) = HeaderValue::from_str(&format!("\"{hash}\"")) {
+                headers.insert(header::ETAG, tag);
+            }
+            headers.insert("jimu-version", HeaderValue::from(version));
+        }
         response
     }
 }

@@ -96,9 +96,9 @@ pub struct Publish {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Published {
     Stored(BundleVersion),
-    /// The expectation did not hold: the newest version's hash now, if any.
+    /// The expectation did not hold: the newest version's number and hash now, if any.
     Stale {
-        current: Option<String>,
+        current: Option<(i64, String)>,
     },
     /// The bundle is archived: unarchive it first.
     Archived,
@@ -253,9 +253,7 @@ macro_rules! publish_steps {
             .expect
             .holds(latest.as_ref().map(|(_, hash)| hash.as_str()))
         {
-            Published::Stale {
-                current: latest.map(|(_, hash)| hash),
-            }
+            Published::Stale { current: latest }
         } else if archived.is_some() {
             Published::Archived
         } else {

@@ -358,6 +358,9 @@ async fn publishing_is_conditional_and_reading_answers_not_modified(backend: Bac
             .unwrap()
             .contains(v2_tag.trim_matches('"'))
     );
+    // The version to fetch and merge with, also as headers.
+    assert_eq!(late.headers[header::ETAG].to_str().unwrap(), v2_tag);
+    assert_eq!(late.headers["jimu-version"], "2");
     assert_eq!(send(&h, "GET", uri, "").await.body, changed);
 }
 
