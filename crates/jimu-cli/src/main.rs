@@ -43,6 +43,9 @@ enum Command {
         /// need one).
         #[arg(long, env = "JIMU_PUBLIC_READ")]
         public_read: bool,
+        /// Logs on stderr as text, or as one JSON object per line (for log collectors).
+        #[arg(long, value_enum, default_value_t = LogFormat::Text, env = "JIMU_LOG_FORMAT")]
+        log_format: LogFormat,
     },
     /// Manage the server's API tokens directly in its store (the server may be running).
     #[command(subcommand)]
@@ -160,6 +163,12 @@ impl LangArg {
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum LogFormat {
+    Text,
+    Json,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum Format {
     Text,
     Json,
@@ -218,13 +227,17 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             dist,
             cors,
             public_read,
+            log_format,
         } => {
-            tracing_subscriber::fmt()
-                .with_env_filter(
-                    tracing_subscriber::EnvFilter::try_from_default_env()
-                        .unwrap_or_else(|_| "info,sqlx=warn,tower_http=info".into()),
-                )
-                .init();
+            let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,sqlx=warn,tower_http=info".into());
+            let logs = tracing_subscriber::fmt()
+                .with_env_filter(filter)
+                .with_writer(std::io::stderr);
+            match log_format {
+                LogFormat::Text => logs.init(),
+                LogFormat::Json => logs.json().init(),
+            }
             let dist = dist.or_else(|| {
                 let default = PathBuf::from("dist");
                 default.join("index.html").is_file().then_some(default)
