@@ -31,7 +31,12 @@ pub struct AppState {
     pub cors: Cors,
     /// Whether reads need no token (public bundles for portals); writes always need one.
     pub public_read: bool,
+    /// How long a request may take, its body included ([`REQUEST_TIMEOUT`] by default).
+    pub request_timeout: std::time::Duration,
 }
+
+/// How long a request may take by default, its body included.
+pub const REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
 
 impl AppState {
     /// A state serving only `/api`, with CORS off and every read needing a token.
@@ -41,6 +46,7 @@ impl AppState {
             dist: None,
             cors: Cors::Off,
             public_read: false,
+            request_timeout: REQUEST_TIMEOUT,
         }
     }
 }
@@ -95,6 +101,7 @@ pub async fn serve(options: ServeOptions) -> anyhow::Result<()> {
         dist: options.dist.clone(),
         cors: options.cors.clone(),
         public_read: options.public_read,
+        request_timeout: REQUEST_TIMEOUT,
     };
     let listener = tokio::net::TcpListener::bind(options.addr).await?;
     let local = listener.local_addr()?;

@@ -48,7 +48,10 @@ pub fn app(state: AppState) -> Router {
         .route("/bundles/{name}/versions/{version}", get(get_version))
         .fallback(api_not_found)
         .method_not_allowed_fallback(method_not_allowed)
-        .layer(axum::middleware::from_fn(deadline));
+        .layer(axum::middleware::from_fn_with_state(
+            state.request_timeout,
+            deadline,
+        ));
     let api = match cors_layer(&state.cors) {
         Some(layer) => api.layer(layer),
         None => api,
@@ -140,12 +143,14 @@ pub(crate) async fn ready(State(state): State<AppState>) -> Response {
     }
 }
 
-/// How long a request may take, its body included. Event streams answer at once and then
-/// stream, so they are not cut off.
-const REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
-
-async fn deadline(request: axum::extract::Request, next: axum::middleware::Next) -> Response {
-    match tokio::time::timeout(REQUEST_TIMEOUT, next.run(request)).await {
+/// Cuts off a request that takes longer than `limit`, its body included, with a 408 problem.
+/// Event streams answer at once and then stream, so they are not cut off.
+async fn deadline(
+    State(limit): State<std::time::Duration>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    match tokio::time::timeout(limit, next.run(request)).await {
         Ok(response) => response,
         Err(_) => AppError::Timeout.into_response(),
     }

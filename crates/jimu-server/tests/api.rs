@@ -3,6 +3,7 @@
 use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
+use futures_util::StreamExt as _;
 use http_body_util::BodyExt;
 use jimu_server::{AppState, Cors, Role, Store, Token, app};
 use serde_json::Value;
@@ -127,6 +128,7 @@ async fn harness(backend: Backend, with_dist: bool) -> Harness {
             dist,
             cors: Cors::Origins(vec![PORTAL.to_owned()]),
             public_read: false,
+            request_timeout: jimu_server::REQUEST_TIMEOUT,
         }),
         store,
         admin,
@@ -981,6 +983,7 @@ async fn public_reads_need_no_token_but_writes_still_do(backend: Backend) {
         dist: None,
         cors: Cors::Off,
         public_read: true,
+        request_timeout: jimu_server::REQUEST_TIMEOUT,
     });
     let no_auth = ("authorization", "");
     let got = send_with(&h, "GET", "/api/bundles/shop", "", &[no_auth]).await;
@@ -1351,4 +1354,45 @@ fn one_server_per_data_directory() {
     );
     drop(first);
     assert!(jimu_server::lock_data_dir(dir.path()).is_ok());
+}
+
+/// A client that stops sending its body is cut off with a 408 problem; nothing is stored.
+#[tokio::test]
+async fn a_request_that_takes_too_long_is_cut_off() {
+    let mut h = harness(Backend::Sqlite, false).await;
+    h.router = app(AppState {
+        request_timeout: std::time::Duration::from_millis(200),
+        ..AppState::new(h.store.clone())
+    });
+    // The first half of a bundle, then nothing more.
+    let (half, rest) = VALID.split_at(VALID.len() / 2);
+    let half = half.to_owned();
+    let stalled = futures_util::stream::once(async move { Ok::<_, std::io::Error>(half) })
+        .chain(futures_util::stream::pending());
+    let request = Request::builder()
+        .method("PUT")
+        .uri("/api/bundles/slow")
+        .header("authorization", format!("Bearer {}", h.admin))
+        .header("if-none-match", "*")
+        .header("content-type", "application/json")
+        .body(Body::from_stream(stalled))
+        .unwrap();
+    let started = std::time::Instant::now();
+    let response = h.router.clone().oneshot(request).await.unwrap();
+    assert_eq!(response.status(), StatusCode::REQUEST_TIMEOUT);
+    assert_eq!(
+        response.headers()[header::CONTENT_TYPE],
+        "application/problem+json"
+    );
+    assert!(started.elapsed() < std::time::Duration::from_secs(5));
+    assert!(!rest.is_empty());
+    assert_eq!(
+        send(&h, "GET", "/api/bundles/slow", "").await.status,
+        StatusCode::NOT_FOUND
+    );
+    // An event stream outlives the limit.
+    let mut events = subscribe(&h, "/api/events", None).await;
+    tokio::time::sleep(std::time::Duration::from_millis(400)).await;
+    send(&h, "PUT", "/api/bundles/after", VALID).await;
+    assert_eq!(next_event(&mut events).await.1["name"], "after");
 }
