@@ -150,12 +150,12 @@ impl Bundle {
         ) else {
             return Err(problems);
         };
-        let items = doc
-            .catalog
-            .iter()
-            .enumerate()
-            .map(|(i, item)| (item.id.0.clone(), i))
-            .collect();
+        let items = crate::btree::map(
+            doc.catalog
+                .iter()
+                .enumerate()
+                .map(|(i, item)| (item.id.0.clone(), i)),
+        );
         Ok(Self {
             doc,
             currency,
@@ -225,12 +225,13 @@ impl Bundle {
     /// province); `None` when the tree does not have `region`.
     pub fn region_path(&self, region: &str) -> Option<Vec<String>> {
         let parents = self.parents.get_or_init(|| {
-            self.doc
-                .org
-                .regions
-                .iter()
-                .filter_map(|r| r.parent.as_ref().map(|p| (r.id.0.clone(), p.0.clone())))
-                .collect()
+            crate::btree::map(
+                self.doc
+                    .org
+                    .regions
+                    .iter()
+                    .filter_map(|r| r.parent.as_ref().map(|p| (r.id.0.clone(), p.0.clone()))),
+            )
         });
         if !self.doc.org.regions.iter().any(|r| r.id.as_str() == region) {
             return None;

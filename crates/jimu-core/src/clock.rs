@@ -128,7 +128,7 @@ impl BusinessClock {
                 Some((day, ranges))
             })
             .collect();
-        working_days.sort_by_key(|(day, _)| *day);
+        crate::sort::vec_by(&mut working_days, |(a, _), (b, _)| a.cmp(b));
         working_days.dedup_by_key(|(day, _)| *day);
 
         let runs: Vec<(i64, i64)> = calendar
@@ -433,7 +433,7 @@ fn normalize(ranges: &[WorkingRange]) -> Ranges {
             (until > from).then_some((from, until))
         })
         .collect();
-    read.sort_unstable();
+    crate::sort::vec_by(&mut read, Ord::cmp);
     let mut merged: Ranges = Vec::with_capacity(read.len());
     for (from, until) in read {
         match merged.last_mut() {
@@ -490,7 +490,7 @@ fn day_number(date: &Date) -> Option<i64> {
 
 /// Sorts inclusive runs of days and merges those that overlap or touch.
 fn merge(mut runs: Vec<(i64, i64)>) -> Vec<(i64, i64)> {
-    runs.sort_unstable();
+    crate::sort::vec_by(&mut runs, Ord::cmp);
     let mut merged: Vec<(i64, i64)> = Vec::with_capacity(runs.len());
     for (first, last) in runs {
         match merged.last_mut() {

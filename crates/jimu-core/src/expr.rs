@@ -669,7 +669,7 @@ impl Compiler {
         }
         match compiled {
             Ok(code) => {
-                reads.sort();
+                crate::sort::vec_by(&mut reads, Ord::cmp);
                 Some(Expr {
                     source: part.to_owned(),
                     code,
@@ -703,7 +703,7 @@ mod tests {
     use super::*;
 
     fn scope() -> Scope {
-        let ticket = VarType::Object(BTreeMap::from([
+        let ticket = VarType::Object(crate::btree::map([
             ("type".to_owned(), VarType::String),
             ("duration_h".to_owned(), VarType::Number),
         ]));

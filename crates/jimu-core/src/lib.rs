@@ -12,6 +12,7 @@
     clippy::indexing_slicing
 )]
 
+mod btree;
 mod bundle;
 mod check;
 pub mod clock;
@@ -29,6 +30,7 @@ mod schema_check;
 #[cfg(not(target_arch = "wasm32"))]
 mod schema_prune;
 pub mod settle;
+mod sort;
 pub mod ticket;
 
 pub use bundle::{Bundle, SCHEMA_VERSION, limits};

@@ -493,7 +493,7 @@ fn check_ranges(ranges: &[WorkingRange], at: &Pointer, ctx: &mut Ctx) -> bool {
         }
     }
     let mut sorted = good.clone();
-    sorted.sort_unstable();
+    crate::sort::vec_by(&mut sorted, Ord::cmp);
     for pair in sorted.windows(2) {
         if let [(_, a_until, a), (b_from, _, b)] = pair
             && b_from < a_until

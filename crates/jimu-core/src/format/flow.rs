@@ -761,12 +761,9 @@ pub(crate) fn check(doc: &super::BundleDoc, ctx: &mut Ctx) {
 }
 
 fn obj(fields: &[(&str, VarType)]) -> VarType {
-    VarType::Object(
-        fields
-            .iter()
-            .map(|(k, v)| ((*k).to_owned(), v.clone()))
-            .collect(),
-    )
+    VarType::Object(crate::btree::map(
+        fields.iter().map(|(k, v)| ((*k).to_owned(), v.clone())),
+    ))
 }
 
 /// `ticket`, as expressions of a flow see it; `fields` typed by the flow's form when known.

@@ -594,12 +594,14 @@ impl Field {
             Self::MultiSelect { .. } | Self::CascadingSelect { .. } => {
                 VarType::List(Box::new(VarType::String))
             }
-            Self::Attachment { .. } => VarType::List(Box::new(VarType::Object(BTreeMap::from([
-                ("name".to_owned(), VarType::String),
-                ("url".to_owned(), VarType::String),
-                ("size".to_owned(), VarType::Number),
-            ])))),
-            Self::Location { .. } => VarType::Object(BTreeMap::from([
+            Self::Attachment { .. } => {
+                VarType::List(Box::new(VarType::Object(crate::btree::map([
+                    ("name".to_owned(), VarType::String),
+                    ("url".to_owned(), VarType::String),
+                    ("size".to_owned(), VarType::Number),
+                ]))))
+            }
+            Self::Location { .. } => VarType::Object(crate::btree::map([
                 ("lat".to_owned(), VarType::Number),
                 ("lng".to_owned(), VarType::Number),
                 ("address".to_owned(), VarType::String),
@@ -632,7 +634,7 @@ const RESERVED: &[&str] = &["context", "value"];
 
 /// The `context` variable every form expression may read.
 fn context_type() -> VarType {
-    VarType::Object(BTreeMap::from([
+    VarType::Object(crate::btree::map([
         ("role".to_owned(), VarType::String),
         ("channel".to_owned(), VarType::String),
         ("region".to_owned(), VarType::String),
@@ -649,12 +651,13 @@ fn context_type() -> VarType {
 /// parse (the compile step reports that).
 pub(crate) fn read_roots(source: &str) -> BTreeSet<String> {
     let mut intellisense = zen_expression::intellisense::IntelliSense::new();
-    intellisense
-        .dependencies(source)
-        .references
-        .iter()
-        .filter_map(|r| r.path.first().map(|s| s.to_string()))
-        .collect()
+    crate::btree::set(
+        intellisense
+            .dependencies(source)
+            .references
+            .iter()
+            .filter_map(|r| r.path.first().map(|s| s.to_string())),
+    )
 }
 
 /// A form with everything it inherits resolved.
@@ -743,12 +746,11 @@ pub(crate) fn field_types(
     let by_id = form_index(&doc.forms);
     let index = *by_id.get(form_id)?;
     let eff = effective(&doc.forms, &by_id, index)?;
-    Some(
+    Some(crate::btree::map(
         eff.fields
             .iter()
-            .map(|(f, _)| (f.id().0.clone(), f.var_type()))
-            .collect(),
-    )
+            .map(|(f, _)| (f.id().0.clone(), f.var_type())),
+    ))
 }
 
 pub(crate) fn form_index(forms: &[Form]) -> BTreeMap<&str, usize> {
@@ -886,7 +888,7 @@ fn check_form(
 
     // Removing a field that inherited expressions still read breaks them.
     let removed: BTreeMap<&str, &Pointer> =
-        eff.removed.iter().map(|(id, p)| (id.as_str(), p)).collect();
+        crate::btree::map(eff.removed.iter().map(|(id, p)| (id.as_str(), p)));
     if !removed.is_empty() {
         let mut reported = BTreeSet::new();
         let mut inherited_sources: Vec<(&ExprSource, String)> = Vec::new();
@@ -1409,11 +1411,8 @@ fn check_computed_cycles(
             _ => None,
         })
         .collect();
-    let position: BTreeMap<&str, usize> = computed
-        .iter()
-        .enumerate()
-        .map(|(i, (id, _, _))| (*id, i))
-        .collect();
+    let position: BTreeMap<&str, usize> =
+        crate::btree::map(computed.iter().enumerate().map(|(i, (id, _, _))| (*id, i)));
     let edges: Vec<Vec<usize>> = computed
         .iter()
         .map(|(_, reads, _)| {
@@ -1455,7 +1454,7 @@ fn check_computed_cycles(
                         let start = stack.iter().position(|(n, _)| *n == s).unwrap_or(0);
                         let cycle: Vec<usize> = stack.iter().skip(start).map(|(n, _)| *n).collect();
                         let mut key = cycle.clone();
-                        key.sort_unstable();
+                        crate::sort::by(&mut key, &Ord::cmp);
                         if reported.insert(key) {
                             report_cycle(form, &computed, &cycle, index, at, ctx);
                         }

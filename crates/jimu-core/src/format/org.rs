@@ -424,7 +424,7 @@ pub(crate) fn parent_cycles(nodes: &[(&Id, Option<&Id>)]) -> Vec<Vec<usize>> {
                     if let Some(pos) = chain.iter().position(|&c| c == i) {
                         let mut members: Vec<usize> =
                             chain.get(pos..).map(<[usize]>::to_vec).unwrap_or_default();
-                        members.sort_unstable();
+                        crate::sort::by(&mut members, &Ord::cmp);
                         found.push(members);
                     }
                     break;
@@ -446,7 +446,7 @@ pub(crate) fn parent_cycles(nodes: &[(&Id, Option<&Id>)]) -> Vec<Vec<usize>> {
             }
         }
     }
-    found.sort_unstable();
+    crate::sort::vec_by(&mut found, Ord::cmp);
     found
 }
 

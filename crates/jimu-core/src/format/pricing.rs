@@ -81,7 +81,6 @@ use rust_decimal::Decimal;
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
-use std::collections::BTreeMap;
 
 /// The pricing section (价格体系): reusable tier tables and ordered groups of rules.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -474,7 +473,7 @@ pub fn ticket_scope() -> Scope {
 
 /// The context of a `lines` group: [`ticket_scope`] plus the line's `item`.
 pub fn line_scope() -> Scope {
-    let item = VarType::Object(BTreeMap::from([
+    let item = VarType::Object(crate::btree::map([
         ("id".to_owned(), VarType::String),
         ("category".to_owned(), VarType::String),
         ("kind".to_owned(), VarType::String),
@@ -777,7 +776,9 @@ impl<'d> GroupChecker<'d> {
 /// In a `first_match` group, a rule that always matches hides every rule after it.
 fn shadowed_rules(group: &RuleGroup, at: &Pointer, ctx: &mut Ctx) {
     let mut order: Vec<(usize, &Rule)> = group.rules.iter().enumerate().collect();
-    order.sort_by_key(|(i, rule)| (rule.priority, *i));
+    crate::sort::vec_by(&mut order, |(i, a), (j, b)| {
+        (a.priority, i).cmp(&(b.priority, j))
+    });
     let always = |rule: &Rule| {
         rule.enabled && rule.when.is_none() && rule.valid.is_none() && rule.target.is_none()
     };

@@ -827,12 +827,9 @@ pub fn order_scope() -> Scope {
         ("deposit", Number),
         ("payees", Any),
     ];
-    let order = VarType::Object(
-        fields
-            .into_iter()
-            .map(|(name, ty)| (name.to_owned(), ty))
-            .collect::<BTreeMap<_, _>>(),
-    );
+    let order = VarType::Object(crate::btree::map(
+        fields.into_iter().map(|(name, ty)| (name.to_owned(), ty)),
+    ));
     Scope::default()
         .with("order", order)
         .with_region_path("order.region_path")

@@ -188,13 +188,9 @@ impl FormPlan {
     /// Every form of a validated bundle, by id.
     pub(crate) fn all(doc: &BundleDoc, exprs: &BTreeMap<String, Expr>) -> BTreeMap<String, Self> {
         let by_id = form_index(&doc.forms);
-        doc.forms
-            .iter()
-            .enumerate()
-            .filter_map(|(i, form)| {
-                Some((form.id.0.clone(), Self::new(doc, &by_id, i, form, exprs)?))
-            })
-            .collect()
+        crate::btree::map(doc.forms.iter().enumerate().filter_map(|(i, form)| {
+            Some((form.id.0.clone(), Self::new(doc, &by_id, i, form, exprs)?))
+        }))
     }
 
     fn new(
@@ -271,11 +267,8 @@ impl FormPlan {
                 pattern,
             });
         }
-        let by_id: BTreeMap<String, usize> = fields
-            .iter()
-            .enumerate()
-            .map(|(i, f)| (f.id.clone(), i))
-            .collect();
+        let by_id: BTreeMap<String, usize> =
+            crate::btree::map(fields.iter().enumerate().map(|(i, f)| (f.id.clone(), i)));
         // Computed fields after the computed fields they read (cycles were refused at load).
         let mut computed_order = Vec::new();
         let mut pending: Vec<usize> = fields

@@ -183,14 +183,15 @@ impl Plan {
     /// Prepares a validated bundle's pricing section; `exprs` are its compiled expressions by
     /// pointer. A part that validation would have refused is skipped, never guessed.
     pub(crate) fn new(doc: &BundleDoc, exprs: &BTreeMap<String, Expr>) -> Self {
-        let tables: BTreeMap<&str, &Charge> = doc
-            .pricing
-            .tier_tables
-            .iter()
-            .map(|t| (t.id.as_str(), &t.charge))
-            .collect();
+        let tables: BTreeMap<&str, &Charge> = crate::btree::map(
+            doc.pricing
+                .tier_tables
+                .iter()
+                .map(|t| (t.id.as_str(), &t.charge)),
+        );
         let mut order: Vec<usize> = (0..doc.pricing.groups.len()).collect();
-        order.sort_by_key(|g| doc.pricing.groups.get(*g).map_or(0, |g| g.priority));
+        let priority = |g: &usize| doc.pricing.groups.get(*g).map_or(0, |g| g.priority);
+        crate::sort::by(&mut order, &|a, b| priority(a).cmp(&priority(b)));
         let mut groups = Vec::new();
         for g in order {
             let Some(group) = doc.pricing.groups.get(g) else {
@@ -209,7 +210,8 @@ impl Plan {
             };
             let line = lines.is_some();
             let mut rule_order: Vec<usize> = (0..group.rules.len()).collect();
-            rule_order.sort_by_key(|r| group.rules.get(*r).map_or(0, |r| r.priority));
+            let priority = |r: &usize| group.rules.get(*r).map_or(0, |r| r.priority);
+            crate::sort::by(&mut rule_order, &|a, b| priority(a).cmp(&priority(b)));
             let mut rules = Vec::new();
             for r in rule_order {
                 let Some(rule) = group.rules.get(r) else {

@@ -1167,12 +1167,12 @@ impl<'b> Settler<'b> {
                         .map(move |(period, acc)| (Arc::clone(&payee), period, acc))
                 })
                 .collect();
-        statements.sort_by(|a, b| (&a.0, &a.1).cmp(&(&b.0, &b.1)));
+        crate::sort::vec_by(&mut statements, |a, b| (&a.0, &a.1).cmp(&(&b.0, &b.1)));
         statements
             .into_iter()
             .map(|(payee, period, mut acc)| {
                 let (payee, period) = (payee.to_string(), period.to_string());
-                acc.lines.sort();
+                crate::sort::vec_by(&mut acc.lines, Ord::cmp);
                 let settles_on = period_end(&period).and_then(|end| {
                     let mut day = end;
                     let mut left = after;

@@ -341,13 +341,14 @@ fn resolve(source: &TierSource, tables: &BTreeMap<&str, &[Tier]>) -> Vec<Band> {
 impl SettlePlan {
     pub(crate) fn new(doc: &BundleDoc, exprs: &BTreeMap<String, Expr>, rounding: Rounding) -> Self {
         let s = &doc.settlement;
-        let tables: BTreeMap<&str, &[Tier]> = s
-            .tier_tables
-            .iter()
-            .map(|t| (t.id.as_str(), t.tiers.as_slice()))
-            .collect();
+        let tables: BTreeMap<&str, &[Tier]> = crate::btree::map(
+            s.tier_tables
+                .iter()
+                .map(|t| (t.id.as_str(), t.tiers.as_slice())),
+        );
         let mut order: Vec<usize> = (0..s.plans.len()).collect();
-        order.sort_by_key(|i| s.plans.get(*i).map_or(0, |p| p.priority));
+        let priority = |i: &usize| s.plans.get(*i).map_or(0, |p| p.priority);
+        crate::sort::by(&mut order, &|a, b| priority(a).cmp(&priority(b)));
         let mut plans = Vec::new();
         let mut positions = BTreeMap::new();
         for p in order {
@@ -437,23 +438,19 @@ impl SettlePlan {
                 components,
             });
         }
-        let channels = s
-            .channels
-            .iter()
-            .map(|c| {
-                (
-                    c.id.0.clone(),
-                    ChannelPlan {
-                        plan: c
-                            .plan
-                            .as_ref()
-                            .and_then(|p| positions.get(p.as_str()).copied()),
-                        settle_on: c.settle_on,
-                        funded_by: c.funded_by.as_ref().map(|f| Arc::from(f.as_str())),
-                    },
-                )
-            })
-            .collect();
+        let channels = crate::btree::map(s.channels.iter().map(|c| {
+            (
+                c.id.0.clone(),
+                ChannelPlan {
+                    plan: c
+                        .plan
+                        .as_ref()
+                        .and_then(|p| positions.get(p.as_str()).copied()),
+                    settle_on: c.settle_on,
+                    funded_by: c.funded_by.as_ref().map(|f| Arc::from(f.as_str())),
+                },
+            )
+        }));
         let period_rules = s
             .period_rules
             .iter()

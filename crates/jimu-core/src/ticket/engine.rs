@@ -1112,11 +1112,12 @@ impl<'b> Engine<'b> {
     /// The first candidate of a pool, those serving the ticket's region first.
     fn pick(&self, t: &Ticket, pool: &Pool, dispatch: Option<&Dispatch>) -> Option<String> {
         let mut candidates = self.candidates(t, Some(pool), dispatch);
-        candidates.sort_by_key(|a| {
+        let elsewhere = |a: &crate::format::org::Agent| {
             !a.regions
                 .iter()
                 .any(|r| t.region_path.iter().any(|p| p == r.as_str()))
-        });
+        };
+        crate::sort::by(&mut candidates, &|a, b| elsewhere(a).cmp(&elsewhere(b)));
         candidates.first().map(|a| a.id.0.clone())
     }
 
@@ -1161,26 +1162,31 @@ impl<'b> Engine<'b> {
         let load = |a: &crate::format::org::Agent| t.loads.get(a.id.as_str()).copied().unwrap_or(0);
         let has_room = |a: &crate::format::org::Agent| a.capacity.is_none_or(|c| load(a) < c);
         let strategy = dispatch.map(|d| d.strategy);
+        // One compiled sort for every strategy's key (see `sort.rs`).
+        type Agent = crate::format::org::Agent;
         match strategy {
             Some(Strategy::ByRegion) => {
-                agents.sort_by_key(|a| (!serves(a), !has_room(a), load(a), a.id.as_str()))
+                let key = |a: &'b Agent| (!serves(a), !has_room(a), load(a), a.id.as_str());
+                crate::sort::by(&mut agents, &|a, b| key(a).cmp(&key(b)));
             }
             Some(Strategy::BySkill) => {
                 let wanted = dispatch.map_or(&[][..], |d| d.skills.as_slice());
-                agents.sort_by_key(|a| {
+                let key = |a: &'b Agent| {
                     (
                         std::cmp::Reverse(a.skills.iter().filter(|s| wanted.contains(s)).count()),
                         !has_room(a),
                         load(a),
                         a.id.as_str(),
                     )
-                });
+                };
+                crate::sort::by(&mut agents, &|a, b| key(a).cmp(&key(b)));
             }
             Some(Strategy::LeastLoaded) | None => {
-                agents.sort_by_key(|a| (!has_room(a), load(a), a.id.as_str()))
+                let key = |a: &'b Agent| (!has_room(a), load(a), a.id.as_str());
+                crate::sort::by(&mut agents, &|a, b| key(a).cmp(&key(b)));
             }
             Some(Strategy::RoundRobin) => {
-                agents.sort_by_key(|a| a.id.as_str());
+                crate::sort::by(&mut agents, &|a, b| a.id.as_str().cmp(b.id.as_str()));
                 // The turn is the ticket's: a stable hash of its id picks the first candidate.
                 let n = agents.len().max(1);
                 let turn = t.id.bytes().fold(0usize, |h, b| {
@@ -1775,7 +1781,7 @@ impl<'b> Engine<'b> {
                 }
             }
         }
-        out.sort();
+        crate::sort::vec_by(&mut out, Ord::cmp);
         out.dedup();
         out
     }

@@ -144,14 +144,11 @@ fn read_script(value: &Value, diag: &mut Diagnostics) -> Option<Script> {
                 at: a.with_timezone(&Utc),
             }),
             _ => object(v, &p, diag).map(|m| CommandKind::Loads {
-                loads: m
-                    .iter()
-                    .filter_map(|(k, v)| {
-                        v.as_u64()
-                            .and_then(|n| u32::try_from(n).ok())
-                            .map(|n| (k.clone(), n))
-                    })
-                    .collect(),
+                loads: crate::btree::map(m.iter().filter_map(|(k, v)| {
+                    v.as_u64()
+                        .and_then(|n| u32::try_from(n).ok())
+                        .map(|n| (k.clone(), n))
+                })),
             }),
         };
         if let Some(kind) = kind {
