@@ -2,24 +2,33 @@
 //!
 //! State is three signals (the bundle text, the quantity inputs and the language); the
 //! bundle, the pricing and the status are memos derived from them, so everything on the
-//! page follows the text as it is typed.
+//! page follows the text as it is typed. The sync server panel (`crate::server_panel`)
+//! reads and replaces the text through the same signals.
 
 use crate::browser;
 use crate::i18n::{Key, Locale};
 use crate::model::{self, BundleState, Pricing, Quantities};
+use crate::server_panel::{Editor, Server, ServerPanel};
 use jimu_core::format::catalog::ItemKind;
 use jimu_core::{Bundle, Problem, Quote, Stage};
 use leptos::prelude::*;
 use std::collections::BTreeSet;
 use web_sys::HtmlInputElement;
 
-/// A short message under the editor about the last file action.
+/// A short message under the editor about where its text last came from.
 #[derive(Debug, Clone, PartialEq)]
-enum Notice {
+pub enum Notice {
     ExampleLoaded,
     FileLoaded(String),
     FileReadFailed(String),
     ExportFailed,
+    /// A version opened from the sync server.
+    Opened {
+        name: String,
+        version: i64,
+    },
+    /// Text kept aside was put back.
+    Restored,
 }
 
 impl Notice {
@@ -29,6 +38,11 @@ impl Notice {
             Self::FileLoaded(name) => locale.fill(Key::FileLoaded, &[("name", name)]),
             Self::FileReadFailed(name) => locale.fill(Key::FileReadFailed, &[("name", name)]),
             Self::ExportFailed => locale.text(Key::ExportFailed).to_owned(),
+            Self::Opened { name, version } => locale.fill(
+                Key::NoticeOpened,
+                &[("name", name), ("version", &version.to_string())],
+            ),
+            Self::Restored => locale.text(Key::NoticeRestored).to_owned(),
         }
     }
 
@@ -61,6 +75,13 @@ pub fn App() -> impl IntoView {
         bundle.with(|bundle| pricing.with(|pricing| model::invalid_items(bundle, pricing.as_ref())))
     });
 
+    let server = Server::new(Editor {
+        text,
+        quantities,
+        notice,
+        bundle,
+    });
+
     Effect::new(move |_| {
         let locale = locale.get();
         browser::set_document_language(locale.tag(), locale.text(Key::DocumentTitle));
@@ -88,8 +109,11 @@ pub fn App() -> impl IntoView {
                 </button>
             </header>
             <main class="layout">
-                <EditorPanel locale text quantities notice status />
-                <ResultPanel locale bundle pricing status invalid_items quantities />
+                <EditorPanel locale text quantities notice status server />
+                <div class="side">
+                    <ServerPanel locale server />
+                    <ResultPanel locale bundle pricing status invalid_items quantities />
+                </div>
             </main>
             <footer class="footer">{move || t(Key::Footer)}</footer>
         </div>
@@ -104,6 +128,7 @@ fn EditorPanel(
     quantities: RwSignal<Quantities>,
     notice: RwSignal<Option<Notice>>,
     status: Memo<model::Status>,
+    server: Server,
 ) -> impl IntoView {
     let t = move |key: Key| locale.get().text(key);
 
@@ -123,7 +148,10 @@ fn EditorPanel(
         leptos::task::spawn_local(async move {
             let name = file.name();
             match browser::read_text(&file).await {
-                Ok(contents) => load(contents, Notice::FileLoaded(name)),
+                Ok(contents) => {
+                    server.suggest_name(&name);
+                    load(contents, Notice::FileLoaded(name));
+                }
                 Err(_) => notice.set(Some(Notice::FileReadFailed(name))),
             }
         });
@@ -266,6 +294,28 @@ fn ResultPanel(
         })
     };
 
+    let warnings = move || {
+        let locale = locale.get();
+        bundle.with(|bundle| match bundle {
+            BundleState::Valid(valid) if !valid.warnings().is_empty() => {
+                let problems = valid.warnings();
+                Some(problem_card(
+                    locale,
+                    locale.fill(
+                        Key::WarningsHeading,
+                        &[("count", &problems.len().to_string())],
+                    ),
+                    "warnings",
+                    "bundle",
+                    Tone::Warning,
+                    problems,
+                    Some(valid),
+                ))
+            }
+            _ => None,
+        })
+    };
+
     let catalog = move || {
         let locale = locale.get();
         bundle.with(|bundle| match bundle {
@@ -328,7 +378,7 @@ fn ResultPanel(
                     {move || t(status.get().key())}
                 </span>
             </div>
-            <div class="result-body">{empty} {problems} {catalog} {quote}</div>
+            <div class="result-body">{empty} {problems} {warnings} {catalog} {quote}</div>
         </section>
     }
 }
@@ -345,6 +395,36 @@ fn problem_list(
         model::problems_heading(stage),
         &[("count", &problems.len().to_string())],
     );
+    problem_card(
+        locale,
+        heading,
+        "problems",
+        model::stage_name(stage),
+        Tone::Error,
+        problems,
+        bundle,
+    )
+}
+
+/// How a problem card looks: errors in red, warnings in amber.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tone {
+    Error,
+    Warning,
+}
+
+/// A card listing problems, each with its JSON pointer, code, position, message and hint: the
+/// one list for local validation, warnings and the problems a server found (`list_id` and
+/// `stage` become the list's `id` and `data-stage`).
+pub fn problem_card(
+    locale: Locale,
+    heading: String,
+    list_id: &'static str,
+    stage: &'static str,
+    tone: Tone,
+    problems: &[Problem],
+    bundle: Option<&Bundle>,
+) -> impl IntoView + use<> {
     let items = problems
         .iter()
         .map(|problem| {
@@ -356,7 +436,12 @@ fn problem_list(
                 .map(|item| locale.fill(Key::ProblemForItem, &[("item", item.name.localized().get(locale.tag()))]));
             let hint = problem.hint.as_ref().map(|hint| hint.get(locale.tag()).to_owned());
             view! {
-                <li class="problem" data-path=problem.path.clone() data-code=problem.code.as_str()>
+                <li
+                    class="problem"
+                    data-path=problem.path.clone()
+                    data-code=problem.code.as_str()
+                    data-severity=if problem.is_error() { "error" } else { "warning" }
+                >
                     <div class="problem-head">
                         <code class="problem-path">{model::display_path(&problem.path).to_owned()}</code>
                         " "
@@ -378,12 +463,16 @@ fn problem_list(
             }
         })
         .collect_view();
+    let class = match tone {
+        Tone::Error => "card card-error",
+        Tone::Warning => "card card-warn",
+    };
     view! {
-        <section class="card card-error">
+        <section class=class>
             <div class="card-head">
                 <h3 class="card-title">{heading}</h3>
             </div>
-            <ul id="problems" class="problems" data-stage=model::stage_name(stage)>
+            <ul id=list_id class="problems" data-stage=stage>
                 {items}
             </ul>
         </section>
