@@ -174,6 +174,21 @@ pub struct ProblemDetails {
     pub problems: Option<Vec<jimu_core::Problem>>,
 }
 
+/// The refusals of every route that needs a token.
+#[derive(utoipa::IntoResponses)]
+#[expect(
+    dead_code,
+    reason = "describes responses for the OpenAPI document only"
+)]
+pub enum TokenRefusals {
+    /// No valid token (missing, unknown, revoked or malformed: always the same answer)
+    #[response(status = 401, content_type = "application/problem+json")]
+    Unauthorized(ProblemDetails),
+    /// The token's role is too low
+    #[response(status = 403, content_type = "application/problem+json")]
+    Forbidden(ProblemDetails),
+}
+
 /// One problem of a bundle, as jimu-core reports it (the documentation of
 /// `jimu_core::Problem`'s JSON; a test holds the two together).
 #[derive(Debug, Serialize, ToSchema)]

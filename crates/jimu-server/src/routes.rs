@@ -234,8 +234,7 @@ fn names(value: &HeaderValue, hash: &str) -> bool {
     ),
     responses(
         (status = 200, description = "`event: version`, `id` the sequence number, `data` a BundleVersion without content", content_type = "text/event-stream", body = String),
-        (status = 401, description = "No valid token", body = crate::openapi::ProblemDetails, content_type = "application/problem+json"),
-        (status = 403, description = "The token's role is too low", body = crate::openapi::ProblemDetails, content_type = "application/problem+json"),
+        crate::openapi::TokenRefusals,
     )
 )]
 pub(crate) async fn all_events(
@@ -259,8 +258,7 @@ pub(crate) async fn all_events(
     responses(
         (status = 200, description = "As /api/events, this bundle only", content_type = "text/event-stream", body = String),
         (status = 400, description = "Not a bundle name", body = crate::openapi::ProblemDetails, content_type = "application/problem+json"),
-        (status = 401, description = "No valid token", body = crate::openapi::ProblemDetails, content_type = "application/problem+json"),
-        (status = 403, description = "The token's role is too low", body = crate::openapi::ProblemDetails, content_type = "application/problem+json"),
+        crate::openapi::TokenRefusals,
     )
 )]
 pub(crate) async fn bundle_events(
@@ -381,8 +379,7 @@ pub(crate) struct ListQuery {
     responses(
         (status = 200, body = BundleList),
         (status = 400, description = "Unreadable query", body = crate::openapi::ProblemDetails, content_type = "application/problem+json"),
-        (status = 401, description = "No valid token", body = crate::openapi::ProblemDetails, content_type = "application/problem+json"),
-        (status = 403, description = "The token's role is too low", body = crate::openapi::ProblemDetails, content_type = "application/problem+json"),
+        crate::openapi::TokenRefusals,
     )
 )]
 pub(crate) async fn list_bundles(
@@ -407,8 +404,7 @@ pub(crate) async fn list_bundles(
     responses(
         (status = 200, body = History),
         (status = 404, description = "No such bundle", body = crate::openapi::ProblemDetails, content_type = "application/problem+json"),
-        (status = 401, description = "No valid token", body = crate::openapi::ProblemDetails, content_type = "application/problem+json"),
-        (status = 403, description = "The token's role is too low", body = crate::openapi::ProblemDetails, content_type = "application/problem+json"),
+        crate::openapi::TokenRefusals,
     )
 )]
 pub(crate) async fn history(
@@ -444,8 +440,7 @@ pub(crate) async fn history(
         (status = 200, description = "The bundle JSON exactly as published", content_type = "application/json", body = Object, headers(("ETag" = String, description = "\"sha256:<hex>\" of the content"), ("Jimu-Version" = i64))),
         (status = 304, description = "The held ETag is current"),
         (status = 404, description = "No such bundle", body = crate::openapi::ProblemDetails, content_type = "application/problem+json"),
-        (status = 401, description = "No valid token", body = crate::openapi::ProblemDetails, content_type = "application/problem+json"),
-        (status = 403, description = "The token's role is too low", body = crate::openapi::ProblemDetails, content_type = "application/problem+json"),
+        crate::openapi::TokenRefusals,
     )
 )]
 pub(crate) async fn get_bundle(
@@ -476,8 +471,7 @@ pub(crate) async fn get_bundle(
         (status = 200, description = "That version exactly as published", content_type = "application/json", body = Object, headers(("ETag" = String), ("Jimu-Version" = i64))),
         (status = 304, description = "The held ETag is current"),
         (status = 404, description = "No such bundle or version", body = crate::openapi::ProblemDetails, content_type = "application/problem+json"),
-        (status = 401, description = "No valid token", body = crate::openapi::ProblemDetails, content_type = "application/problem+json"),
-        (status = 403, description = "The token's role is too low", body = crate::openapi::ProblemDetails, content_type = "application/problem+json"),
+        crate::openapi::TokenRefusals,
     )
 )]
 pub(crate) async fn get_version(
@@ -548,8 +542,7 @@ fn content_response(stored: &BundleVersion, request: &HeaderMap) -> Response {
         (status = 409, description = "The bundle is archived", body = crate::openapi::ProblemDetails, content_type = "application/problem+json"),
         (status = 412, description = "The bundle changed since that ETag (or exists, when creating); `ETag` and `Jimu-Version` name the current version", body = crate::openapi::ProblemDetails, content_type = "application/problem+json", headers(("ETag" = String), ("Jimu-Version" = i64))),
         (status = 428, description = "Neither If-Match nor If-None-Match: *", body = crate::openapi::ProblemDetails, content_type = "application/problem+json"),
-        (status = 401, description = "No valid token", body = crate::openapi::ProblemDetails, content_type = "application/problem+json"),
-        (status = 403, description = "The token's role is too low", body = crate::openapi::ProblemDetails, content_type = "application/problem+json"),
+        crate::openapi::TokenRefusals,
     )
 )]
 pub(crate) async fn put_bundle(
@@ -618,8 +611,7 @@ pub(crate) struct RollbackQuery {
         (status = 409, description = "The bundle is archived", body = crate::openapi::ProblemDetails, content_type = "application/problem+json"),
         (status = 412, description = "The bundle changed since that ETag (or exists, when creating); `ETag` and `Jimu-Version` name the current version", body = crate::openapi::ProblemDetails, content_type = "application/problem+json", headers(("ETag" = String), ("Jimu-Version" = i64))),
         (status = 428, description = "Neither If-Match nor If-None-Match: *", body = crate::openapi::ProblemDetails, content_type = "application/problem+json"),
-        (status = 401, description = "No valid token", body = crate::openapi::ProblemDetails, content_type = "application/problem+json"),
-        (status = 403, description = "The token's role is too low", body = crate::openapi::ProblemDetails, content_type = "application/problem+json"),
+        crate::openapi::TokenRefusals,
     )
 )]
 pub(crate) async fn rollback(
@@ -711,8 +703,7 @@ async fn publish_checked(
     responses(
         (status = 200, body = ArchiveState),
         (status = 404, description = "No such bundle", body = crate::openapi::ProblemDetails, content_type = "application/problem+json"),
-        (status = 401, description = "No valid token", body = crate::openapi::ProblemDetails, content_type = "application/problem+json"),
-        (status = 403, description = "The token's role is too low", body = crate::openapi::ProblemDetails, content_type = "application/problem+json"),
+        crate::openapi::TokenRefusals,
     )
 )]
 pub(crate) async fn archive_bundle(
@@ -735,8 +726,7 @@ pub(crate) async fn archive_bundle(
     responses(
         (status = 200, body = ArchiveState),
         (status = 404, description = "No such bundle", body = crate::openapi::ProblemDetails, content_type = "application/problem+json"),
-        (status = 401, description = "No valid token", body = crate::openapi::ProblemDetails, content_type = "application/problem+json"),
-        (status = 403, description = "The token's role is too low", body = crate::openapi::ProblemDetails, content_type = "application/problem+json"),
+        crate::openapi::TokenRefusals,
     )
 )]
 pub(crate) async fn unarchive_bundle(
@@ -775,8 +765,7 @@ async fn set_archived(
     responses(
         (status = 201, body = MadeToken),
         (status = 400, description = "Unreadable body or unknown role", body = crate::openapi::ProblemDetails, content_type = "application/problem+json"),
-        (status = 401, description = "No valid token", body = crate::openapi::ProblemDetails, content_type = "application/problem+json"),
-        (status = 403, description = "The token's role is too low", body = crate::openapi::ProblemDetails, content_type = "application/problem+json"),
+        crate::openapi::TokenRefusals,
     )
 )]
 pub(crate) async fn create_token(
@@ -801,8 +790,7 @@ pub(crate) async fn create_token(
     summary = "Every token, never a secret (admin)",
     responses(
         (status = 200, body = TokenList),
-        (status = 401, description = "No valid token", body = crate::openapi::ProblemDetails, content_type = "application/problem+json"),
-        (status = 403, description = "The token's role is too low", body = crate::openapi::ProblemDetails, content_type = "application/problem+json"),
+        crate::openapi::TokenRefusals,
     )
 )]
 pub(crate) async fn list_tokens(
@@ -825,8 +813,7 @@ pub(crate) async fn list_tokens(
     responses(
         (status = 200, body = Revoked),
         (status = 404, description = "No such token", body = crate::openapi::ProblemDetails, content_type = "application/problem+json"),
-        (status = 401, description = "No valid token", body = crate::openapi::ProblemDetails, content_type = "application/problem+json"),
-        (status = 403, description = "The token's role is too low", body = crate::openapi::ProblemDetails, content_type = "application/problem+json"),
+        crate::openapi::TokenRefusals,
     )
 )]
 pub(crate) async fn revoke_token(
@@ -864,8 +851,7 @@ pub(crate) struct AuditQuery {
     responses(
         (status = 200, body = AuditPage),
         (status = 400, description = "Unreadable query", body = crate::openapi::ProblemDetails, content_type = "application/problem+json"),
-        (status = 401, description = "No valid token", body = crate::openapi::ProblemDetails, content_type = "application/problem+json"),
-        (status = 403, description = "The token's role is too low", body = crate::openapi::ProblemDetails, content_type = "application/problem+json"),
+        crate::openapi::TokenRefusals,
     )
 )]
 pub(crate) async fn audit(

@@ -1298,6 +1298,15 @@ async fn the_api_describes_itself_in_openapi(backend: Backend) {
             )
             .await;
             let open = ["/api/health", "/api/ready"].contains(&path.as_str());
+            if !open {
+                let responses = &item[method]["responses"];
+                for status in ["401", "403"] {
+                    assert!(
+                        responses[status]["content"]["application/problem+json"].is_object(),
+                        "{method} {path} documents {status}"
+                    );
+                }
+            }
             let expected = if open {
                 StatusCode::OK
             } else {
