@@ -6,6 +6,7 @@
 
 mod setup;
 mod stages;
+mod tz;
 
 use anyhow::{Context as _, bail};
 use std::ffi::OsStr;
@@ -23,6 +24,9 @@ commands:
                      (ARGS go to `jimu serve`, e.g. --addr 127.0.0.1:9000 --data ./jimu-data)
   wasm-pkg           build the portal package into web/pkg
   bless              rewrite the corpus's expected outputs and schema/bundle.schema.json from the code
+  tz-tables --upstream PATH
+                     rewrite vendor/chrono-tz's compact zone tables from upstream chrono-tz's
+                     src/prebuilt/timezones.rs (checked to decode to exactly upstream's spans)
 ";
 
 fn main() {
@@ -58,6 +62,7 @@ fn run() -> anyhow::Result<()> {
             .env("JIMU_BLESS", "1")
             .run()
         }),
+        "tz-tables" => tz::tables(&ctx, &rest),
         "" | "help" | "--help" | "-h" => {
             print!("{USAGE}");
             Ok(())

@@ -1,4 +1,5 @@
-//! Binary search over indices, so that tables need not be slices.
+//! Upstream's binary search over indices: in Jimu's copy only the tests use it, as the
+//! reference the lookups are held to.
 
 use core::cmp::Ordering;
 

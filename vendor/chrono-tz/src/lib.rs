@@ -1,8 +1,9 @@
 //! # Chrono-TZ (Jimu's copy of 0.10.4)
 //!
-//! **Jimu's copy.** This is chrono-tz 0.10.4 with the build-time generation features removed
-//! (see this crate's README.md for the whole list and the reasons). Every zone gives the same
-//! offsets, names, ambiguities and gaps as upstream 0.10.4.
+//! **Jimu's copy.** This is chrono-tz 0.10.4 with its zone tables re-encoded compactly (by
+//! `cargo xtask tz-tables`, for the size of Jimu's WebAssembly package) and the build-time
+//! generation features removed; see this crate's README.md for what changed and why. Every
+//! zone gives the same offsets, names, ambiguities and gaps as upstream 0.10.4.
 //!
 //! `Chrono-TZ` is a library that provides implementors of the
 //! [`TimeZone`][timezone] trait for [`chrono`][chrono]. The
@@ -138,11 +139,16 @@
 #[cfg(feature = "serde")]
 mod serde;
 
+// Upstream's search over spans, now the reference the tests hold the lookups to.
+#[cfg(test)]
 mod binary_search;
 use prebuilt::directory;
 mod prebuilt;
 mod timezone_impl;
 use prebuilt::timezones;
+
+#[cfg(test)]
+mod tables_tests;
 
 pub use crate::timezone_impl::{GapInfo, OffsetComponents, OffsetName, TzOffset};
 pub use directory::*;
