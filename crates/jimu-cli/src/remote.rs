@@ -395,13 +395,7 @@ fn sync_dir(_: &Path) -> std::io::Result<()> {
 /// Bundle names as the server takes them: 1–64 of `a-z 0-9 - _`, starting with a letter or
 /// digit. Checked here so a bad name is a clear local error, never a strange URL.
 fn check_name(name: &str, lang: Lang) -> Res<()> {
-    let mut chars = name.chars();
-    let ok = name.len() <= 64
-        && chars
-            .next()
-            .is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
-        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_');
-    if ok {
+    if jimu_core::limits::valid_bundle_name(name) {
         Ok(())
     } else {
         Err(fail(

@@ -32,6 +32,18 @@ pub mod limits {
             && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
     }
 
+    /// A published bundle's name, as it appears in URLs and file names (the sync server, the
+    /// CLI and the configurator agree on it): 1–64 of `a-z 0-9 - _`, starting with a letter or
+    /// digit.
+    pub fn valid_bundle_name(name: &str) -> bool {
+        let mut chars = name.chars();
+        name.len() <= 64
+            && chars
+                .next()
+                .is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+            && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '-' | '_'))
+    }
+
     /// Minutes since midnight of `HH:MM` (00:00 to 24:00).
     pub fn minutes_of_day(text: &str) -> Option<u32> {
         let (h, m) = text.split_once(':')?;
@@ -493,6 +505,28 @@ fn migrate_v1_to_v2(value: &mut Value, diag: &mut Diagnostics) -> Option<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bundle_names() {
+        let longest = "a".repeat(64);
+        for good in ["shop", "home-services", "a", "9_lives", longest.as_str()] {
+            assert!(limits::valid_bundle_name(good), "{good}");
+        }
+        let too_long = "a".repeat(65);
+        for bad in [
+            "",
+            "Shop",
+            "-a",
+            "_a",
+            "a b",
+            "a.b",
+            "店",
+            "a/b",
+            too_long.as_str(),
+        ] {
+            assert!(!limits::valid_bundle_name(bad), "{bad}");
+        }
+    }
 
     fn codes(text: &str) -> Vec<(ProblemCode, String)> {
         match Bundle::from_json(text) {

@@ -181,15 +181,9 @@ async fn app_not_built() -> Response {
         .into_response()
 }
 
-/// Bundle names appear in URLs and file names: 1–64 of `a-z 0-9 - _`, starting alphanumeric.
+/// Bundle names appear in URLs and file names (`jimu_core::limits::valid_bundle_name`).
 fn check_name(name: &str) -> Result<(), AppError> {
-    let mut chars = name.chars();
-    let ok = name.len() <= 64
-        && chars
-            .next()
-            .is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
-        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_');
-    if ok {
+    if jimu_core::limits::valid_bundle_name(name) {
         Ok(())
     } else {
         Err(AppError::InvalidName(name.to_owned()))
