@@ -82,7 +82,13 @@ pub struct Ctx {
 
 impl Ctx {
     fn new() -> anyhow::Result<Self> {
-        let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+        // `cargo run` (the `cargo xtask` alias) says at run time which checkout's xtask this is.
+        // The path built in at compile time can be another checkout's when several share one
+        // target directory (a binary built there looks fresh here), so it is only the fallback.
+        let manifest_dir = std::env::var_os("CARGO_MANIFEST_DIR")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")));
+        let root = manifest_dir
             .parent()
             .context("xtask has no parent directory")?
             .to_path_buf();
