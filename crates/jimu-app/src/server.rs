@@ -7,6 +7,7 @@
 use crate::i18n::{Key, Locale};
 use crate::model::BundleState;
 use jimu_core::Problem;
+use jimu_core::limits::valid_bundle_name;
 use serde_json::Value;
 
 /// Where the API lives: `jimu serve` serves the configurator at `/` next to `/api`.
@@ -318,17 +319,6 @@ impl Failure {
     }
 }
 
-/// Whether `name` is a bundle name the server takes: 1–64 of `a-z 0-9 - _`, starting with a
-/// letter or digit (the server's own rule).
-pub fn valid_name(name: &str) -> bool {
-    let mut chars = name.chars();
-    name.len() <= 64
-        && chars
-            .next()
-            .is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
-        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
-}
-
 /// The bundle name a file suggests: its name without the extension, when that is a valid
 /// name (lowercased if need be), as `jimu push` does.
 pub fn name_from_file(file_name: &str) -> Option<String> {
@@ -336,7 +326,7 @@ pub fn name_from_file(file_name: &str) -> Option<String> {
         .rsplit_once('.')
         .map_or(file_name, |(stem, _)| stem);
     let lower = stem.to_ascii_lowercase();
-    valid_name(&lower).then_some(lower)
+    valid_bundle_name(&lower).then_some(lower)
 }
 
 /// Percent-encodes a query or path component (everything but `A-Z a-z 0-9 - _ . ~`).
@@ -472,7 +462,7 @@ pub fn check_publish(token: &str, name: &str, bundle: &BundleState) -> Result<us
     if token.trim().is_empty() {
         return Err(NotSent::NoToken);
     }
-    if !valid_name(name) {
+    if !valid_bundle_name(name) {
         return Err(NotSent::BadName(name.to_owned()));
     }
     match bundle {
@@ -669,7 +659,7 @@ mod tests {
     #[test]
     fn names_follow_the_servers_rule() {
         for good in ["a", "home-services", "shop_2", "9lives", &"x".repeat(64)] {
-            assert!(valid_name(good), "{good}");
+            assert!(valid_bundle_name(good), "{good}");
         }
         for bad in [
             "",
@@ -681,7 +671,7 @@ mod tests {
             "店铺",
             &"x".repeat(65),
         ] {
-            assert!(!valid_name(bad), "{bad}");
+            assert!(!valid_bundle_name(bad), "{bad}");
         }
         assert_eq!(
             name_from_file("home-services.json").as_deref(),

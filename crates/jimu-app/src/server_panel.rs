@@ -12,6 +12,7 @@ use crate::http;
 use crate::i18n::{Key, Locale};
 use crate::model::{self, BundleState, Quantities};
 use crate::server::{self, Action, Base, Failure, History, Outcome, Precondition, VersionInfo};
+use jimu_core::limits::valid_bundle_name;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -132,7 +133,7 @@ impl Server {
     fn refresh_history(self) {
         let name = self.name.get_untracked().trim().to_owned();
         self.confirm.set(None);
-        if !server::valid_name(&name) {
+        if !valid_bundle_name(&name) {
             self.history_of.set(String::new());
             self.history.set(Fetched::Idle);
             return;
@@ -517,7 +518,7 @@ fn PublishCard(locale: RwSignal<Locale>, server: Server) -> impl IntoView {
     let base_line = move || {
         let locale = locale.get();
         let name = server.name.with(|n| n.trim().to_owned());
-        if !server::valid_name(&name) {
+        if !valid_bundle_name(&name) {
             return view! { <p id="publish-base" class="publish-base" data-mode="none">{locale.text(Key::BaseNone)}</p> }
                 .into_any();
         }
