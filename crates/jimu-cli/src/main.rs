@@ -334,6 +334,29 @@ fn print_problems(file: &Path, problems: &[Problem], lang: Lang) {
     );
 }
 
+/// A problem's message (and hint), indented under its heading line, in the languages asked for.
+fn message_lines(
+    out: &mut String,
+    message: &jimu_core::Localized,
+    hint: Option<&jimu_core::Localized>,
+    lang: Lang,
+) {
+    use std::fmt::Write as _;
+    if lang != Lang::Zh {
+        let _ = writeln!(out, "    {}", message.en);
+    }
+    if lang != Lang::En {
+        let _ = writeln!(out, "    {}", message.zh_cn);
+    }
+    if let Some(hint) = hint {
+        let _ = match lang {
+            Lang::En => writeln!(out, "    hint: {}", hint.en),
+            Lang::Zh => writeln!(out, "    提示：{}", hint.zh_cn),
+            Lang::Both => writeln!(out, "    hint: {} / 提示：{}", hint.en, hint.zh_cn),
+        };
+    }
+}
+
 /// What [`print_problems`] prints, for any stream.
 fn problems_text(file: &str, problems: &[Problem], lang: Lang) -> String {
     use std::fmt::Write as _;
@@ -350,19 +373,7 @@ fn problems_text(file: &str, problems: &[Problem], lang: Lang) -> String {
             _ => String::new(),
         };
         let _ = writeln!(out, "{severity}[{}] {file}{line} {path}{range}", p.code);
-        if lang != Lang::Zh {
-            let _ = writeln!(out, "    {}", p.message.en);
-        }
-        if lang != Lang::En {
-            let _ = writeln!(out, "    {}", p.message.zh_cn);
-        }
-        if let Some(hint) = &p.hint {
-            let _ = match lang {
-                Lang::En => writeln!(out, "    hint: {}", hint.en),
-                Lang::Zh => writeln!(out, "    提示：{}", hint.zh_cn),
-                Lang::Both => writeln!(out, "    hint: {} / 提示：{}", hint.en, hint.zh_cn),
-            };
-        }
+        message_lines(&mut out, &p.message, p.hint.as_ref(), lang);
     }
     let n = problems.len();
     let _ = match lang {

@@ -872,19 +872,7 @@ fn remote_problems_text(file: &str, problems: &[RemoteProblem], lang: Lang) -> S
             &p.severity
         };
         let _ = writeln!(out, "{severity}[{}] {file} {path}", p.code);
-        if lang != Lang::Zh {
-            let _ = writeln!(out, "    {}", p.message.en);
-        }
-        if lang != Lang::En {
-            let _ = writeln!(out, "    {}", p.message.zh_cn);
-        }
-        if let Some(hint) = &p.hint {
-            let _ = match lang {
-                Lang::En => writeln!(out, "    hint: {}", hint.en),
-                Lang::Zh => writeln!(out, "    提示：{}", hint.zh_cn),
-                Lang::Both => writeln!(out, "    hint: {} / 提示：{}", hint.en, hint.zh_cn),
-            };
-        }
+        crate::message_lines(&mut out, &p.message, p.hint.as_ref(), lang);
     }
     out
 }
