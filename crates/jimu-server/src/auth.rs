@@ -30,14 +30,7 @@ async fn caller(parts: &Parts, state: &AppState, needs: Role) -> Result<Token, A
             .token_for_secret(&secret)
             .await?
             .ok_or(AppError::Unauthorized)?,
-        None if needs == Role::Reader && state.public_read => Token {
-            id: "anonymous".to_owned(),
-            role: Role::Reader,
-            label: "anonymous".to_owned(),
-            created_at_ms: 0,
-            created_by: String::new(),
-            revoked_at_ms: None,
-        },
+        None if needs == Role::Reader && state.public_read => Token::anonymous(),
         None => return Err(AppError::Unauthorized),
     };
     if token.role < needs {

@@ -163,12 +163,22 @@ pub struct Token {
 impl Token {
     /// Who acts when the store is used directly on the data directory (`jimu token create`).
     pub fn local() -> Self {
+        Self::unstored("local", Role::Admin)
+    }
+
+    /// Who reads without a token on a server with public reads.
+    pub fn anonymous() -> Self {
+        Self::unstored("anonymous", Role::Reader)
+    }
+
+    /// A caller that is not a stored token: its id is also its label.
+    fn unstored(id: &str, role: Role) -> Self {
         Token {
-            id: "local".to_owned(),
-            role: Role::Admin,
-            label: "local".to_owned(),
+            id: id.to_owned(),
+            role,
+            label: id.to_owned(),
             created_at_ms: 0,
-            created_by: "local".to_owned(),
+            created_by: id.to_owned(),
             revoked_at_ms: None,
         }
     }
@@ -190,15 +200,26 @@ pub struct AuditEntry {
 
 #[derive(Clone, Debug)]
 enum Db {
-    Sqlite(SqlitePool),
+    Sqlite(SqliteDb),
     Postgres(PgPool),
+}
+
+/// SQLite, with the one task that stores versions and what it knows.
+#[derive(Clone, Debug)]
+struct SqliteDb {
+    pool: SqlitePool,
+    /// The one task that commits publishes, in groups.
+    writer: mpsc::Sender<PublishJob>,
+    /// Each bundle's newest version as last read or stored. Exact, because this process's
+    /// writer is the only one that stores versions (one server per data directory).
+    latest: LatestCache,
 }
 
 /// Runs `$body` with `$pool` bound to whichever pool the store has (the SQL is the same).
 macro_rules! on_pool {
     ($db:expr, $pool:ident => $body:expr) => {
         match $db {
-            Db::Sqlite($pool) => $body,
+            Db::Sqlite(SqliteDb { pool: $pool, .. }) => $body,
             Db::Postgres($pool) => $body,
         }
     };
@@ -209,7 +230,7 @@ macro_rules! on_pool {
 macro_rules! write_tx {
     ($db:expr, $tx:ident, $postgres:ident => $body:expr) => {
         match $db {
-            Db::Sqlite(pool) => {
+            Db::Sqlite(SqliteDb { pool, .. }) => {
                 let $postgres = false;
                 let mut $tx = pool.begin_with("BEGIN IMMEDIATE").await?;
                 let out = $body;
@@ -309,11 +330,6 @@ pub struct Store {
     db: Db,
     /// Each stored version, announced to the event streams of this process.
     announce: broadcast::Sender<BundleVersion>,
-    /// SQLite: the one task that commits publishes, in groups.
-    writer: Option<mpsc::Sender<PublishJob>>,
-    /// SQLite: each bundle's newest version as last read or stored. Exact, because this
-    /// process's writer is the only one that stores versions (one server per data directory).
-    latest: Option<LatestCache>,
     /// Tokens by secret hash as looked up in the last [`TOKEN_CACHE_TTL`] (misses too).
     tokens: TokenCache,
 }
@@ -386,10 +402,12 @@ impl Store {
             jobs,
         ));
         Ok(Self {
-            db: Db::Sqlite(pool),
+            db: Db::Sqlite(SqliteDb {
+                pool,
+                writer,
+                latest,
+            }),
             announce,
-            writer: Some(writer),
-            latest: Some(latest),
             tokens: Arc::default(),
         })
     }
@@ -414,8 +432,6 @@ impl Store {
         let store = Self {
             db: Db::Postgres(pool),
             announce,
-            writer: None,
-            latest: None,
             tokens: Arc::default(),
         };
         tokio::spawn(relay(listener, store.clone()));
@@ -471,7 +487,11 @@ impl Store {
 
     /// The newest version of a bundle, if it has any.
     pub async fn latest(&self, name: &str) -> anyhow::Result<Option<Arc<BundleVersion>>> {
-        if let Some(cache) = &self.latest {
+        let cache = match &self.db {
+            Db::Sqlite(db) => Some(&db.latest),
+            Db::Postgres(_) => None,
+        };
+        if let Some(cache) = cache {
             let cache = cache
                 .lock()
                 .unwrap_or_else(std::sync::PoisonError::into_inner);
@@ -489,7 +509,7 @@ impl Store {
             .await?
         });
         let latest = row.map(|row| Arc::new(full(row)));
-        if let (Some(cache), Some(latest)) = (&self.latest, &latest) {
+        if let (Some(cache), Some(latest)) = (cache, &latest) {
             remember_latest(cache, latest.clone());
         }
         Ok(latest)
@@ -569,7 +589,7 @@ impl Store {
         let hash = content_hash(&publish.content);
         let now = now_ms();
         let outcome = match &self.db {
-            Db::Sqlite(_) => {
+            Db::Sqlite(db) => {
                 let (reply, answer) = oneshot::channel();
                 let job = PublishJob {
                     publish,
@@ -577,10 +597,7 @@ impl Store {
                     now,
                     reply,
                 };
-                let Some(writer) = &self.writer else {
-                    bail!("the store has no writer");
-                };
-                writer
+                db.writer
                     .send(job)
                     .await
                     .map_err(|_| anyhow::anyhow!("the store's writer has stopped"))?;
