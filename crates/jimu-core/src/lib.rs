@@ -16,6 +16,7 @@ mod btree;
 mod bundle;
 mod check;
 pub mod clock;
+mod dec;
 pub mod expr;
 pub mod format;
 pub mod forms;

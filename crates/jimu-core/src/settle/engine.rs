@@ -10,6 +10,7 @@ use super::allocate;
 use super::order::Order;
 use super::plan::{ChannelPlan, Cond, Kind, PeriodRulePlan, PlanPlan, SettlePlan, tier_pay};
 use crate::bundle::Bundle;
+use crate::dec::Arith as _;
 use crate::format::settlement::{
     Allocation, Base, CommissionReversal, Deduction, Measure, Per, Period, PeriodMeasure,
     Proration, SettleOn,
@@ -111,7 +112,7 @@ impl Attainment {
             if factor == Decimal::ONE {
                 v
             } else {
-                v.checked_mul(factor).unwrap_or_default()
+                v.try_mul(factor).unwrap_or_default()
             }
         };
         self.amount += scaled(other.amount);
@@ -444,7 +445,7 @@ impl<'b> Settler<'b> {
         // The funding party's (negative) share brings the amount split back to what was paid.
         let amount = match &funding {
             Some((_, gap)) => amount
-                .checked_add(*gap)
+                .try_add(*gap)
                 .ok_or_else(|| vec![overflow("/amount")])?,
             None => amount,
         };
@@ -466,10 +467,10 @@ impl<'b> Settler<'b> {
             }
             let of = |of: Option<Base>| Self::base(order, of.unwrap_or(plan.base), revenue);
             let raw = match &component.kind {
-                Kind::Percentage { rate, of: o } => of(*o).map(|b| rate.checked_mul(b)),
+                Kind::Percentage { rate, of: o } => of(*o).map(|b| rate.try_mul(b)),
                 Kind::Fixed { amount, per } => Ok(match per {
                     Per::Order => Some(*amount),
-                    Per::Unit => amount.checked_mul(quantity),
+                    Per::Unit => amount.try_mul(quantity),
                 }),
                 Kind::Tiered {
                     bands,
@@ -531,7 +532,7 @@ impl<'b> Settler<'b> {
                     },
                 },
                 Kind::BonusAmount(amount) => Ok(Some(*amount)),
-                Kind::BonusRate { rate, of: o } => of(*o).map(|b| rate.checked_mul(b)),
+                Kind::BonusRate { rate, of: o } => of(*o).map(|b| rate.try_mul(b)),
                 Kind::RegionRate {
                     rates,
                     default,
@@ -546,7 +547,7 @@ impl<'b> Settler<'b> {
                         None => continue,
                         Some(rate) => Ok(match per {
                             Per::Order => Some(rate),
-                            Per::Unit => rate.checked_mul(quantity),
+                            Per::Unit => rate.try_mul(quantity),
                         }),
                     }
                 }
@@ -587,11 +588,9 @@ impl<'b> Settler<'b> {
         }
         let taken = shares
             .iter()
-            .try_fold(Decimal::ZERO, |sum, (_, _, a, _)| sum.checked_add(*a))
+            .try_fold(Decimal::ZERO, |sum, (_, _, a, _)| sum.try_add(*a))
             .ok_or_else(|| vec![overflow("")])?;
-        let left = amount
-            .checked_sub(taken)
-            .ok_or_else(|| vec![overflow("")])?;
+        let left = amount.try_sub(taken).ok_or_else(|| vec![overflow("")])?;
         let covering = if amount >= Decimal::ZERO {
             left >= Decimal::ZERO
         } else {
@@ -754,7 +753,7 @@ impl<'b> Settler<'b> {
         } else if total.is_zero() {
             Decimal::ZERO
         } else {
-            amount.checked_div(total).unwrap_or_default()
+            amount.try_div(total).unwrap_or_default()
         };
         self.count_period_rules(order, &mut context, factor)?;
         for (key, acc) in pending {
@@ -820,28 +819,28 @@ impl<'b> Settler<'b> {
                             )]);
                         }
                         remaining
-                            .checked_div(total)
+                            .try_div(total)
                             .ok_or_else(|| vec![overflow("/total_hours")])?
                     }
                 };
                 let mut value = paid
-                    .checked_mul(ratio)
+                    .try_mul(ratio)
                     .ok_or_else(|| vec![overflow("/amount")])?;
                 for deduction in &rule.deductions {
                     let off = match deduction {
                         Deduction::Promotion(p) => {
                             let promo = order.number_field("promotion_amount").unwrap_or_default();
                             if p.prorate {
-                                promo.checked_mul(ratio)
+                                promo.try_mul(ratio)
                             } else {
                                 Some(promo)
                             }
                         }
                         Deduction::Fixed(f) => Some(f.amount.0),
-                        Deduction::Rate(r) => value.checked_mul(r.rate.0),
+                        Deduction::Rate(r) => value.try_mul(r.rate.0),
                     };
                     value = off
-                        .and_then(|off| value.checked_sub(off))
+                        .and_then(|off| value.try_sub(off))
                         .ok_or_else(|| vec![overflow("/amount")])?;
                 }
                 plan.rounding.round(value.max(Decimal::ZERO), self.places)
@@ -885,15 +884,15 @@ impl<'b> Settler<'b> {
                 for share in &shares {
                     raw.push(
                         (-share.amount)
-                            .checked_mul(refund)
-                            .and_then(|v| v.checked_div(paid))
+                            .try_mul(refund)
+                            .and_then(|v| v.try_div(paid))
                             .ok_or_else(|| vec![overflow("")])?,
                     );
                 }
                 raw.push(
                     (-unallocated)
-                        .checked_mul(refund)
-                        .and_then(|v| v.checked_div(paid))
+                        .try_mul(refund)
+                        .and_then(|v| v.try_div(paid))
                         .ok_or_else(|| vec![overflow("")])?,
                 );
                 let mut rounded = allocate::round_shares(&raw, self.places, plan.rounding)
@@ -1213,10 +1212,10 @@ fn round_non_negative(values: &[Decimal], target: Decimal, places: u32) -> Optio
             value.round_dp_with_strategy(places, rust_decimal::RoundingStrategy::ToZero);
         floor.rescale(places);
         floor.set_sign_positive(true);
-        floors = floors.checked_add(floor)?;
+        floors = floors.try_add(floor)?;
         out.push(floor);
     }
-    let left = target.checked_sub(floors)?.checked_div(unit)?;
+    let left = target.try_sub(floors)?.try_div(unit)?;
     if !left.fract().is_zero() || left.is_sign_negative() {
         return None;
     }
@@ -1228,7 +1227,7 @@ fn round_non_negative(values: &[Decimal], target: Decimal, places: u32) -> Optio
     while left > 0 {
         let mut best: Option<(usize, Decimal)> = None;
         for (i, (value, floor)) in values.iter().zip(&out).enumerate() {
-            let fraction = value.checked_sub(*floor)?;
+            let fraction = value.try_sub(*floor)?;
             let free = bumped & (1 << i) == 0;
             if free && !fraction.is_zero() && best.is_none_or(|(_, b)| fraction > b) {
                 best = Some((i, fraction));
@@ -1236,7 +1235,7 @@ fn round_non_negative(values: &[Decimal], target: Decimal, places: u32) -> Optio
         }
         let (i, _) = best?;
         let slot = out.get_mut(i)?;
-        *slot = slot.checked_add(unit)?;
+        *slot = slot.try_add(unit)?;
         bumped |= 1 << i;
         left -= 1;
     }
@@ -1258,7 +1257,7 @@ fn period_pay(rule: &PeriodRulePlan, acc: &Attainment) -> Option<Decimal> {
     };
     for (at, amount) in &rule.milestones {
         if attained >= *at {
-            pay = pay.checked_add(*amount)?;
+            pay = pay.try_add(*amount)?;
         }
     }
     if let Some(min) = rule.minimum {
