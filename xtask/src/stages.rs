@@ -303,6 +303,7 @@ mod tests {
     #[test]
     fn the_budget_fails_one_byte_over_and_says_by_how_much() {
         assert!(check_wasm_budget(WASM_GZIP_BUDGET_BYTES).is_ok());
+        assert!(check_wasm_budget(WASM_GZIP_BUDGET_BYTES + 1).is_err());
         let err = check_wasm_budget(WASM_GZIP_BUDGET_BYTES + 1234)
             .unwrap_err()
             .to_string();

@@ -14,10 +14,15 @@ use rust_decimal::Decimal;
 /// Checked arithmetic on [`Decimal`]: exactly `Decimal::checked_*`, `None` on overflow (and, for
 /// division and remainder, on a zero divisor).
 pub(crate) trait Arith: Sized {
+    #[must_use]
     fn try_add(self, other: Self) -> Option<Self>;
+    #[must_use]
     fn try_sub(self, other: Self) -> Option<Self>;
+    #[must_use]
     fn try_mul(self, other: Self) -> Option<Self>;
+    #[must_use]
     fn try_div(self, other: Self) -> Option<Self>;
+    #[must_use]
     fn try_rem(self, other: Self) -> Option<Self>;
 }
 
@@ -99,7 +104,7 @@ mod tests {
             for &a in &values {
                 for &b in &values {
                     let expected = theirs(a, b);
-                    overflowed += usize::from(expected.is_none());
+                    overflowed += usize::from(expected.is_none() && !b.is_zero());
                     assert_eq!(ours(a, b), expected, "{a} {name} {b}");
                     // The same digits and scale, not only an equal value.
                     assert_eq!(
@@ -109,8 +114,8 @@ mod tests {
                 }
             }
         }
-        // Overflow and division by zero were among the cases.
-        assert!(overflowed > 20, "{overflowed}");
+        // Real overflow (not only a zero divisor) was among the cases, for add, sub and mul.
+        assert!(overflowed >= 3, "{overflowed}");
     }
 
     #[cfg(not(target_arch = "wasm32"))]

@@ -54,7 +54,7 @@ const bundle = {
   },
 };
 
-// The native bench's pool of 1,024 orders (amounts 100.00 to 5,100.00), repeated.
+// The native bench's pool of 1,024 orders (amounts 100.00 to 5,099.99), repeated.
 const pool = Array.from({ length: 1024 }, (_, i) => {
   const cents = 10_000 + ((i * 7_919) % 500_000);
   const pad = (n) => String(n).padStart(2, "0");
