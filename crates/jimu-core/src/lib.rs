@@ -16,7 +16,6 @@ mod btree;
 mod bundle;
 mod check;
 pub mod clock;
-mod dec;
 pub mod expr;
 pub mod format;
 pub mod forms;

@@ -28,7 +28,6 @@
 
 use super::{Date, ExprSource, Id, Money, Text, TimeZoneName, Window};
 use crate::check::{Ctx, IdKind, IdSet};
-use crate::dec::Arith as _;
 use crate::expr::{Scope, VarType};
 use crate::format::Dec;
 use crate::format::org::{parent_cycles, report_cycle, warning};
@@ -977,7 +976,7 @@ pub(crate) fn check(doc: &super::BundleDoc, ctx: &mut Ctx) {
 }
 
 fn pct(rate: Decimal) -> String {
-    let mut shown = rate.try_mul(Decimal::ONE_HUNDRED).unwrap_or(rate);
+    let mut shown = rate.checked_mul(Decimal::ONE_HUNDRED).unwrap_or(rate);
     shown = shown.normalize();
     format!("{shown}%")
 }
@@ -1169,7 +1168,7 @@ fn check_plan(plan: &Plan, tables: &[TierTable], p_at: &Pointer, scope: &Scope, 
             Component::Percentage(p) => {
                 bad_rate |= !check_rate(&p.rate, &c_at.key("rate"), ctx);
                 if p.when.is_none() && p.of.is_none_or(|of| of == plan.base) {
-                    percent_sum = percent_sum.try_add(p.rate.0).unwrap_or(Decimal::MAX);
+                    percent_sum = percent_sum.checked_add(p.rate.0).unwrap_or(Decimal::MAX);
                 } else {
                     other_amounts.push(c);
                 }

@@ -6,7 +6,6 @@ use super::plan::{Cond, EffectPlan, GroupPlan, Plan, Quantity, RulePlan};
 use super::tiers::{self, ChargeBreakdown, TierError};
 use super::{Adjustment, Calc, Outcome, Quote, QuoteLine, TraceStep, Why};
 use crate::bundle::Bundle;
-use crate::dec::Arith as _;
 use crate::format::pricing::Stacking;
 use crate::money::Rounding;
 use crate::predicate::Lookup as _;
@@ -91,7 +90,7 @@ pub(crate) fn run(
             );
             continue;
         };
-        let Some(amount) = item.price.0.try_mul(line.quantity) else {
+        let Some(amount) = item.price.0.checked_mul(line.quantity) else {
             run.overflow(at().as_str());
             continue;
         };
@@ -120,11 +119,11 @@ pub(crate) fn run(
     }
     let mut subtotal = Some(Decimal::ZERO);
     for line in &run.lines {
-        subtotal = subtotal.and_then(|s| s.try_add(line.out.amount));
+        subtotal = subtotal.and_then(|s| s.checked_add(line.out.amount));
     }
     let mut total = subtotal;
     for adjustment in &run.adjustments {
-        total = total.and_then(|t| t.try_add(adjustment.amount));
+        total = total.and_then(|t| t.checked_add(adjustment.amount));
     }
     let (Some(subtotal), Some(total)) = (subtotal, total) else {
         run.overflow("");
@@ -434,7 +433,7 @@ impl<'b> Run<'b> {
                 } else {
                     let fee = self.round(fee);
                     let added = self.fee_line(rule, item.as_deref(), Decimal::ONE, fee);
-                    amount.try_add(fee).map(|result| Applied {
+                    amount.checked_add(fee).map(|result| Applied {
                         result,
                         calc,
                         adds: Some(added),
@@ -453,13 +452,13 @@ impl<'b> Run<'b> {
                 let unit = price.or_else(|| self.bundle.item(item).map(|i| i.price.0));
                 // Validation made sure the item exists.
                 let unit = unit?;
-                let Some(line_amount) = unit.try_mul(count).map(|a| self.round(a)) else {
+                let Some(line_amount) = unit.checked_mul(count).map(|a| self.round(a)) else {
                     self.overflow(&rule.at.clone());
                     return None;
                 };
                 let mut added = self.fee_line(rule, Some(item), count, line_amount);
                 added.unit_price = unit;
-                amount.try_add(line_amount).map(|result| Applied {
+                amount.checked_add(line_amount).map(|result| Applied {
                     result,
                     calc: Calc::AddLine {
                         price: unit,
@@ -535,10 +534,10 @@ impl<'b> Run<'b> {
     fn ticket_group(&mut self, group: &GroupPlan) {
         let mut total = Some(Decimal::ZERO);
         for line in &self.lines {
-            total = total.and_then(|t| t.try_add(line.out.amount));
+            total = total.and_then(|t| t.checked_add(line.out.amount));
         }
         for adjustment in &self.adjustments {
-            total = total.and_then(|t| t.try_add(adjustment.amount));
+            total = total.and_then(|t| t.checked_add(adjustment.amount));
         }
         let Some(total) = total else {
             self.overflow("");
@@ -694,7 +693,7 @@ impl<'b> Run<'b> {
                 item: self.bundle.item(&added.item),
                 out: added,
             }),
-            None => match after.try_sub(before) {
+            None => match after.checked_sub(before) {
                 Some(delta) => self.adjustments.push(Adjustment {
                     group: Arc::clone(&group.id),
                     rule: Arc::clone(&rule.id),

@@ -31,7 +31,6 @@ pub use facts::QuoteContext;
 pub(crate) use plan::Plan;
 
 use crate::bundle::Bundle;
-use crate::dec::Arith as _;
 use crate::problem::{Localized, Problem};
 use crate::quote::QuoteRequest;
 use rust_decimal::Decimal;
@@ -280,11 +279,11 @@ fn show(value: Option<Decimal>) -> String {
 fn percent_of(amount: Decimal, percent: Decimal, up: bool) -> Option<Decimal> {
     let hundred = Decimal::ONE_HUNDRED;
     let factor = if up {
-        hundred.try_add(percent)?
+        hundred.checked_add(percent)?
     } else {
-        hundred.try_sub(percent)?
+        hundred.checked_sub(percent)?
     };
-    amount.try_mul(factor)?.try_div(hundred)
+    amount.checked_mul(factor)?.checked_div(hundred)
 }
 
 impl Calc {
@@ -293,9 +292,9 @@ impl Calc {
         match self {
             Self::PercentOff { amount, percent } => percent_of(*amount, *percent, false),
             Self::Markup { amount, percent } => percent_of(*amount, *percent, true),
-            Self::AmountOff { amount, off } => amount.try_sub(*off),
+            Self::AmountOff { amount, off } => amount.checked_sub(*off),
             Self::SetPrice { price, quantity } | Self::AddLine { price, quantity } => {
-                price.try_mul(*quantity)
+                price.checked_mul(*quantity)
             }
             Self::Floor { amount, floor } => Some((*amount).max(*floor)),
             Self::Cap { amount, cap } => Some((*amount).min(*cap)),
@@ -303,7 +302,7 @@ impl Calc {
                 cost,
                 coefficient,
                 quantity,
-            } => cost.try_mul(*coefficient)?.try_mul(*quantity),
+            } => cost.checked_mul(*coefficient)?.checked_mul(*quantity),
             Self::Tiered { breakdown, .. } => Some(breakdown.amount),
             Self::Rounded { result, .. } => Some(*result),
         }

@@ -28,7 +28,6 @@
 //! empty bands, and a package size that is not positive is reported as an overflow (the division
 //! has no meaningful result).
 
-use crate::dec::Arith as _;
 use crate::format::pricing::{Charge, RoundDirection, StepRounding, Tier};
 use crate::money::Rounding;
 use rust_decimal::Decimal;
@@ -121,7 +120,7 @@ fn ok(value: Option<Decimal>) -> Result<Decimal, TierError> {
 
 /// `a × b + c`, checked.
 fn mul_add(a: Decimal, b: Decimal, c: Decimal) -> Result<Decimal, TierError> {
-    ok(ok(a.try_mul(b))?.try_add(c))
+    ok(ok(a.checked_mul(b))?.checked_add(c))
 }
 
 /// The value of an optional amount of the format, 0 when absent.
@@ -207,7 +206,7 @@ fn band_holding(tiers: &[Tier], q: Decimal) -> Option<Band<'_>> {
 
 /// The exact remainder of `value` by `step` (non-zero), with the sign of `value`.
 fn remainder(value: Decimal, step: Decimal) -> Result<Decimal, TierError> {
-    ok(value.try_rem(step))
+    ok(value.checked_rem(step))
 }
 
 /// The integer quotient of `value` by `step`, truncated toward zero, given the `rem` from
@@ -215,8 +214,8 @@ fn remainder(value: Decimal, step: Decimal) -> Result<Decimal, TierError> {
 /// `value / step` is rounded to 28 digits and could mistake a value a hair above a multiple for
 /// the multiple itself.
 fn whole_quotient(value: Decimal, rem: Decimal, step: Decimal) -> Result<Decimal, TierError> {
-    let whole = ok(value.try_sub(rem))?;
-    Ok(ok(whole.try_div(step))?.trunc())
+    let whole = ok(value.checked_sub(rem))?;
+    Ok(ok(whole.checked_div(step))?.trunc())
 }
 
 /// Charges quantity `q` under `charge`.
@@ -327,13 +326,13 @@ fn graduated(tiers: &[Tier], q: Decimal, out: &mut ChargeBreakdown) -> Result<()
             break;
         }
         let top = band.up_to.map_or(q, |up| up.min(q));
-        let inside = ok(top.try_sub(band.lower))?;
+        let inside = ok(top.checked_sub(band.lower))?;
         if inside <= Decimal::ZERO {
             // An empty band of a table whose bounds do not ascend.
             continue;
         }
         let part = band.part(inside, band.unit())?;
-        out.amount = ok(out.amount.try_add(part.amount))?;
+        out.amount = ok(out.amount.checked_add(part.amount))?;
         out.parts.push(part);
     }
     Ok(())
@@ -350,7 +349,7 @@ fn package(
     if size <= Decimal::ZERO {
         return Err(TierError::Overflow);
     }
-    let over = ok(out.quantity.try_sub(free))?;
+    let over = ok(out.quantity.checked_sub(free))?;
     let packages = if over <= Decimal::ZERO {
         Decimal::ZERO
     } else {
@@ -359,10 +358,10 @@ fn package(
         if rem.is_zero() {
             whole
         } else {
-            ok(whole.try_add(Decimal::ONE))?
+            ok(whole.checked_add(Decimal::ONE))?
         }
     };
-    let amount = ok(packages.try_mul(price))?;
+    let amount = ok(packages.checked_mul(price))?;
     out.parts.push(ChargePart {
         above: (!free.is_zero()).then_some(free),
         up_to: None,
@@ -401,9 +400,9 @@ pub fn round_to_step(
     // (toward zero) and `away` (away from zero).
     let positive = value.is_sign_positive();
     let away = if positive {
-        ok(toward.try_add(Decimal::ONE))?
+        ok(toward.checked_add(Decimal::ONE))?
     } else {
-        ok(toward.try_sub(Decimal::ONE))?
+        ok(toward.checked_sub(Decimal::ONE))?
     };
     let k = match rule.round {
         RoundDirection::Up if positive => away,
@@ -411,14 +410,14 @@ pub fn round_to_step(
         RoundDirection::Down if positive => toward,
         RoundDirection::Down => away,
         RoundDirection::Nearest => {
-            let twice = ok(rem.abs().try_mul(Decimal::TWO))?;
+            let twice = ok(rem.abs().checked_mul(Decimal::TWO))?;
             match twice.cmp(&step) {
                 Ordering::Less => toward,
                 Ordering::Greater => away,
                 Ordering::Equal => match rounding {
                     Rounding::HalfAwayFromZero => away,
                     Rounding::HalfEven => {
-                        if ok(toward.try_rem(Decimal::TWO))?.is_zero() {
+                        if ok(toward.checked_rem(Decimal::TWO))?.is_zero() {
                             toward
                         } else {
                             away
@@ -428,7 +427,7 @@ pub fn round_to_step(
             }
         }
     };
-    let mut rounded = ok(k.try_mul(step))?;
+    let mut rounded = ok(k.checked_mul(step))?;
     if rounded.is_zero() {
         rounded.set_sign_positive(true);
     }

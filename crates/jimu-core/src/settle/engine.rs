@@ -10,7 +10,6 @@ use super::allocate;
 use super::order::Order;
 use super::plan::{ChannelPlan, Cond, Kind, PeriodRulePlan, PlanPlan, SettlePlan, tier_pay};
 use crate::bundle::Bundle;
-use crate::dec::Arith as _;
 use crate::format::settlement::{
     Allocation, Base, CommissionReversal, Deduction, Measure, Per, Period, PeriodMeasure,
     Proration, SettleOn,
@@ -112,7 +111,7 @@ impl Attainment {
             if factor == Decimal::ONE {
                 v
             } else {
-                v.try_mul(factor).unwrap_or_default()
+                v.checked_mul(factor).unwrap_or_default()
             }
         };
         self.amount += scaled(other.amount);
@@ -445,7 +444,7 @@ impl<'b> Settler<'b> {
         // The funding party's (negative) share brings the amount split back to what was paid.
         let amount = match &funding {
             Some((_, gap)) => amount
-                .try_add(*gap)
+                .checked_add(*gap)
                 .ok_or_else(|| vec![overflow("/amount")])?,
             None => amount,
         };
@@ -467,10 +466,10 @@ impl<'b> Settler<'b> {
             }
             let of = |of: Option<Base>| Self::base(order, of.unwrap_or(plan.base), revenue);
             let raw = match &component.kind {
-                Kind::Percentage { rate, of: o } => of(*o).map(|b| rate.try_mul(b)),
+                Kind::Percentage { rate, of: o } => of(*o).map(|b| rate.checked_mul(b)),
                 Kind::Fixed { amount, per } => Ok(match per {
                     Per::Order => Some(*amount),
-                    Per::Unit => amount.try_mul(quantity),
+                    Per::Unit => amount.checked_mul(quantity),
                 }),
                 Kind::Tiered {
                     bands,
@@ -532,7 +531,7 @@ impl<'b> Settler<'b> {
                     },
                 },
                 Kind::BonusAmount(amount) => Ok(Some(*amount)),
-                Kind::BonusRate { rate, of: o } => of(*o).map(|b| rate.try_mul(b)),
+                Kind::BonusRate { rate, of: o } => of(*o).map(|b| rate.checked_mul(b)),
                 Kind::RegionRate {
                     rates,
                     default,
@@ -547,7 +546,7 @@ impl<'b> Settler<'b> {
                         None => continue,
                         Some(rate) => Ok(match per {
                             Per::Order => Some(rate),
-                            Per::Unit => rate.try_mul(quantity),
+                            Per::Unit => rate.checked_mul(quantity),
                         }),
                     }
                 }
@@ -588,9 +587,11 @@ impl<'b> Settler<'b> {
         }
         let taken = shares
             .iter()
-            .try_fold(Decimal::ZERO, |sum, (_, _, a, _)| sum.try_add(*a))
+            .try_fold(Decimal::ZERO, |sum, (_, _, a, _)| sum.checked_add(*a))
             .ok_or_else(|| vec![overflow("")])?;
-        let left = amount.try_sub(taken).ok_or_else(|| vec![overflow("")])?;
+        let left = amount
+            .checked_sub(taken)
+            .ok_or_else(|| vec![overflow("")])?;
         let covering = if amount >= Decimal::ZERO {
             left >= Decimal::ZERO
         } else {
@@ -753,7 +754,7 @@ impl<'b> Settler<'b> {
         } else if total.is_zero() {
             Decimal::ZERO
         } else {
-            amount.try_div(total).unwrap_or_default()
+            amount.checked_div(total).unwrap_or_default()
         };
         self.count_period_rules(order, &mut context, factor)?;
         for (key, acc) in pending {
@@ -819,28 +820,28 @@ impl<'b> Settler<'b> {
                             )]);
                         }
                         remaining
-                            .try_div(total)
+                            .checked_div(total)
                             .ok_or_else(|| vec![overflow("/total_hours")])?
                     }
                 };
                 let mut value = paid
-                    .try_mul(ratio)
+                    .checked_mul(ratio)
                     .ok_or_else(|| vec![overflow("/amount")])?;
                 for deduction in &rule.deductions {
                     let off = match deduction {
                         Deduction::Promotion(p) => {
                             let promo = order.number_field("promotion_amount").unwrap_or_default();
                             if p.prorate {
-                                promo.try_mul(ratio)
+                                promo.checked_mul(ratio)
                             } else {
                                 Some(promo)
                             }
                         }
                         Deduction::Fixed(f) => Some(f.amount.0),
-                        Deduction::Rate(r) => value.try_mul(r.rate.0),
+                        Deduction::Rate(r) => value.checked_mul(r.rate.0),
                     };
                     value = off
-                        .and_then(|off| value.try_sub(off))
+                        .and_then(|off| value.checked_sub(off))
                         .ok_or_else(|| vec![overflow("/amount")])?;
                 }
                 plan.rounding.round(value.max(Decimal::ZERO), self.places)
@@ -884,15 +885,15 @@ impl<'b> Settler<'b> {
                 for share in &shares {
                     raw.push(
                         (-share.amount)
-                            .try_mul(refund)
-                            .and_then(|v| v.try_div(paid))
+                            .checked_mul(refund)
+                            .and_then(|v| v.checked_div(paid))
                             .ok_or_else(|| vec![overflow("")])?,
                     );
                 }
                 raw.push(
                     (-unallocated)
-                        .try_mul(refund)
-                        .and_then(|v| v.try_div(paid))
+                        .checked_mul(refund)
+                        .and_then(|v| v.checked_div(paid))
                         .ok_or_else(|| vec![overflow("")])?,
                 );
                 let mut rounded = allocate::round_shares(&raw, self.places, plan.rounding)
@@ -1212,10 +1213,10 @@ fn round_non_negative(values: &[Decimal], target: Decimal, places: u32) -> Optio
             value.round_dp_with_strategy(places, rust_decimal::RoundingStrategy::ToZero);
         floor.rescale(places);
         floor.set_sign_positive(true);
-        floors = floors.try_add(floor)?;
+        floors = floors.checked_add(floor)?;
         out.push(floor);
     }
-    let left = target.try_sub(floors)?.try_div(unit)?;
+    let left = target.checked_sub(floors)?.checked_div(unit)?;
     if !left.fract().is_zero() || left.is_sign_negative() {
         return None;
     }
@@ -1227,7 +1228,7 @@ fn round_non_negative(values: &[Decimal], target: Decimal, places: u32) -> Optio
     while left > 0 {
         let mut best: Option<(usize, Decimal)> = None;
         for (i, (value, floor)) in values.iter().zip(&out).enumerate() {
-            let fraction = value.try_sub(*floor)?;
+            let fraction = value.checked_sub(*floor)?;
             let free = bumped & (1 << i) == 0;
             if free && !fraction.is_zero() && best.is_none_or(|(_, b)| fraction > b) {
                 best = Some((i, fraction));
@@ -1235,7 +1236,7 @@ fn round_non_negative(values: &[Decimal], target: Decimal, places: u32) -> Optio
         }
         let (i, _) = best?;
         let slot = out.get_mut(i)?;
-        *slot = slot.try_add(unit)?;
+        *slot = slot.checked_add(unit)?;
         bumped |= 1 << i;
         left -= 1;
     }
@@ -1257,7 +1258,7 @@ fn period_pay(rule: &PeriodRulePlan, acc: &Attainment) -> Option<Decimal> {
     };
     for (at, amount) in &rule.milestones {
         if attained >= *at {
-            pay = pay.try_add(*amount)?;
+            pay = pay.checked_add(*amount)?;
         }
     }
     if let Some(min) = rule.minimum {

@@ -2,7 +2,6 @@
 //! parsed, tier tables resolved, conditions turned into native predicates where they can be.
 
 use super::order::{Order, OrderSlot};
-use crate::dec::Arith as _;
 use crate::expr::Expr;
 use crate::format::settlement::{
     Allocation, Base, CommissionReversal, Component, Deduction, Measure, Per, Period,
@@ -200,23 +199,25 @@ pub(crate) fn tier_pay(
         let holds = top.is_none_or(|top| measure <= top);
         match mode {
             TierMode::Marginal => {
-                let part = top.map_or(measure, |top| measure.min(top)).try_sub(below)?;
+                let part = top
+                    .map_or(measure, |top| measure.min(top))
+                    .checked_sub(below)?;
                 let rated = if part == measure {
                     base
                 } else {
-                    base.try_mul(part)?.try_div(measure)?
+                    base.checked_mul(part)?.checked_div(measure)?
                 };
                 pay = pay
-                    .try_add(band.rate.try_mul(rated)?)?
-                    .try_add(band.unit.try_mul(part)?)?
-                    .try_add(band.flat)?;
+                    .checked_add(band.rate.checked_mul(rated)?)?
+                    .checked_add(band.unit.checked_mul(part)?)?
+                    .checked_add(band.flat)?;
             }
             TierMode::Retroactive if holds => {
                 return band
                     .rate
-                    .try_mul(base)?
-                    .try_add(band.unit.try_mul(measure)?)?
-                    .try_add(band.flat);
+                    .checked_mul(base)?
+                    .checked_add(band.unit.checked_mul(measure)?)?
+                    .checked_add(band.flat);
             }
             TierMode::Retroactive => {}
         }
