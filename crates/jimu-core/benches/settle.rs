@@ -17,36 +17,11 @@ use std::hint::black_box;
 
 const ORDERS: u64 = 1_000_000;
 
+/// The plan, shared with the wasm package's Node harness (crates/jimu-wasm/bench/settle.mjs).
+const BUNDLE: &str = include_str!("fixtures/settle-bundle.json");
+
 fn bundle() -> Bundle {
-    let doc = json!({
-        "schema_version": 2, "currency": "CNY", "time_zone": "Asia/Shanghai",
-        "settlement": {
-            "parties": [
-                {"id": "hq", "name": "总部", "kind": "hq"},
-                {"id": "agent", "name": "区域代理", "kind": "agent"},
-                {"id": "store", "name": "门店", "kind": "store", "from_order": true},
-                {"id": "tech", "name": "技师", "kind": "technician", "from_order": true}
-            ],
-            "tier_tables": [{"id": "agent-tiers", "tiers": [
-                {"up_to": "1000", "rate": "0"}, {"up_to": null, "rate": "0.03"}]}],
-            "plans": [
-                {"id": "franchise", "name": "加盟", "when": "order.store_type == 'franchise'",
-                 "components": [
-                    {"kind": "percentage", "party": "store", "rate": "0.70"},
-                    {"kind": "tiered", "party": "agent", "tiers": "agent-tiers", "mode": "marginal"},
-                    {"kind": "fixed", "party": "tech", "amount": "8.00", "per": "unit"},
-                    {"kind": "remainder", "party": "hq"}]},
-                {"id": "direct", "name": "直营",
-                 "components": [
-                    {"kind": "percentage", "party": "store", "rate": "0.30"},
-                    {"kind": "tiered", "party": "agent", "tiers": "agent-tiers", "mode": "marginal"},
-                    {"kind": "fixed", "party": "tech", "amount": "8.00", "per": "unit"},
-                    {"kind": "remainder", "party": "hq"}]}
-            ],
-            "statements": {"cycle": "month", "settle_after_days": 1}
-        }
-    });
-    Bundle::from_json(&doc.to_string()).expect("the bench bundle is valid")
+    Bundle::from_json(BUNDLE).expect("the bench bundle is valid")
 }
 
 fn pool() -> Vec<Order> {

@@ -1,5 +1,6 @@
-// Settlement through the portal package under Node: `Engine.settleBatch` on the plan of
-// `crates/jimu-core/benches/settle.rs` (four parties, a marginal tier table), so the wasm
+// Settlement through the portal package under Node: `Engine.settleBatch` on the plan the
+// native bench `crates/jimu-core/benches/settle.rs` reads (`benches/fixtures/settle-bundle.json`:
+// four parties, a marginal tier table) and the same pool of orders, so the wasm
 // engine's speed can be compared with the native one and between builds of the package.
 //
 //   node crates/jimu-wasm/bench/settle.mjs [PKG_DIR] [WASM_FILE]
@@ -19,40 +20,7 @@ const wasmFile = resolve(process.argv[3] ?? `${pkgDir}/jimu_bg.wasm`);
 const jimu = await import(pathToFileURL(`${pkgDir}/jimu.js`).href);
 jimu.initSync({ module: readFileSync(wasmFile) });
 
-const bundle = {
-  schema_version: 2,
-  currency: "CNY",
-  time_zone: "Asia/Shanghai",
-  settlement: {
-    parties: [
-      { id: "hq", name: "总部", kind: "hq" },
-      { id: "agent", name: "区域代理", kind: "agent" },
-      { id: "store", name: "门店", kind: "store", from_order: true },
-      { id: "tech", name: "技师", kind: "technician", from_order: true },
-    ],
-    tier_tables: [
-      {
-        id: "agent-tiers",
-        tiers: [
-          { up_to: "1000", rate: "0" },
-          { up_to: null, rate: "0.03" },
-        ],
-      },
-    ],
-    plans: ["franchise", "direct"].map((id) => ({
-      id,
-      name: id === "franchise" ? "加盟" : "直营",
-      ...(id === "franchise" ? { when: "order.store_type == 'franchise'" } : {}),
-      components: [
-        { kind: "percentage", party: "store", rate: id === "franchise" ? "0.70" : "0.30" },
-        { kind: "tiered", party: "agent", tiers: "agent-tiers", mode: "marginal" },
-        { kind: "fixed", party: "tech", amount: "8.00", per: "unit" },
-        { kind: "remainder", party: "hq" },
-      ],
-    })),
-    statements: { cycle: "month", settle_after_days: 1 },
-  },
-};
+const bundle = readFileSync(`${root}/crates/jimu-core/benches/fixtures/settle-bundle.json`, "utf8");
 
 // The native bench's pool of 1,024 orders (amounts 100.00 to 5,099.99), repeated.
 const pool = Array.from({ length: 1024 }, (_, i) => {
