@@ -12,6 +12,9 @@ mod i18n;
 mod model;
 mod server;
 mod server_panel;
+// Wired into the page by the shell that follows; until then only its tests use it.
+#[allow(dead_code)]
+mod state;
 
 fn main() {
     console_error_panic_hook::set_once();

@@ -1,0 +1,5 @@
+//! The configurator's state: the document store and what is derived from it, without a browser.
+
+pub mod diff;
+pub mod doc;
+pub mod pointer;
