@@ -2,4 +2,7 @@
 
 pub mod diff;
 pub mod doc;
+pub mod draft;
+pub mod json_text;
 pub mod pointer;
+pub mod section;
