@@ -121,6 +121,8 @@ pub enum ProblemCode {
     EvaluationFailed,
     /// No settlement plan applies to an order.
     NoPlan,
+    /// A bundle's `name` is not the name it is published as.
+    NameMismatch,
 }
 
 impl ProblemCode {
@@ -166,6 +168,7 @@ impl ProblemCode {
             Self::MissingContext => "missing-context",
             Self::EvaluationFailed => "evaluation-failed",
             Self::NoPlan => "no-plan",
+            Self::NameMismatch => "name-mismatch",
         }
     }
 }
