@@ -8,41 +8,16 @@ use crate::i18n::{Key, Locale};
 use crate::model::BundleState;
 use jimu_core::Problem;
 use jimu_core::limits::valid_bundle_name;
-use serde_json::Value;
+use jimu_wire::{BundleList, ProblemDetails};
+/// A version as the server lists it (`GET /api/bundles`, a history, a publish's answer), and a
+/// bundle's versions, newest first: the API's own types.
+pub use jimu_wire::{History, VersionInfo};
 
 /// Where the API lives: `jimu serve` serves the configurator at `/` next to `/api`.
 pub const API: &str = "/api";
 
 /// The `localStorage` key the token is kept under (never in the URL).
 pub const TOKEN_KEY: &str = "jimu.token";
-
-/// A version as the server lists it (`GET /api/bundles`, a history, a publish's answer).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct VersionInfo {
-    pub name: String,
-    pub version: i64,
-    /// `sha256:<hex>`, unquoted (the ETag is this in double quotes).
-    pub hash: String,
-    pub created_at_ms: i64,
-    /// The label of the token that published it.
-    pub author: String,
-    pub message: String,
-}
-
-impl VersionInfo {
-    /// The ETag of this version, as `If-Match` wants it.
-    pub fn etag(&self) -> String {
-        quote_etag(&self.hash)
-    }
-}
-
-/// A bundle's versions, newest first.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct History {
-    pub name: String,
-    pub archived: bool,
-    pub versions: Vec<VersionInfo>,
-}
 
 /// The server version the editor's text was opened from or last published as: what a publish
 /// says it changed (`If-Match`), so it never overwrites someone else's publish unseen.
@@ -320,7 +295,7 @@ impl Failure {
 }
 
 /// The bundle name a file suggests: its name without the extension, when that is a valid
-/// name (lowercased if need be), as `jimu push` does.
+/// name (lowercased if need be).
 pub fn name_from_file(file_name: &str) -> Option<String> {
     let stem = file_name
         .rsplit_once('.')
@@ -480,13 +455,13 @@ fn is_ok(reply: &Reply) -> bool {
 
 /// Why a reply is not what was asked for.
 pub fn failure(reply: &Reply) -> Failure {
-    let problem: Option<Value> = serde_json::from_str(&reply.body).ok();
-    let field = |name: &str| {
+    let problem: Option<ProblemDetails> = serde_json::from_str(&reply.body).ok();
+    let said = |pick: fn(&ProblemDetails) -> &String| {
         problem
             .as_ref()
-            .and_then(|p| p.get(name))
-            .and_then(Value::as_str)
-            .map(str::to_owned)
+            .map(pick)
+            .filter(|text| !text.is_empty())
+            .cloned()
     };
     match reply.status {
         401 => Failure::Unauthorized,
@@ -495,15 +470,17 @@ pub fn failure(reply: &Reply) -> Failure {
         409 => Failure::Archived,
         412 => Failure::Conflict,
         422 => {
-            let problems = problem
+            // Every problem as jimu-core's, to show like the browser's own; a code this build
+            // does not know (a newer server's) leaves the server's detail to say it.
+            let problems: Vec<Problem> = problem
                 .as_ref()
-                .and_then(|p| p.get("problems"))
-                .and_then(|p| serde_json::from_value::<Vec<Problem>>(p.clone()).ok())
+                .and_then(|p| p.problems.as_ref())
+                .and_then(|all| all.iter().map(jimu_wire::ProblemItem::to_core).collect())
                 .unwrap_or_default();
             if problems.is_empty() {
                 Failure::Unexpected {
                     status: 422,
-                    detail: field("detail").unwrap_or_default(),
+                    detail: said(|p| &p.detail).unwrap_or_default(),
                 }
             } else {
                 Failure::Invalid(problems)
@@ -511,8 +488,8 @@ pub fn failure(reply: &Reply) -> Failure {
         }
         status => Failure::Unexpected {
             status,
-            detail: field("detail")
-                .or_else(|| field("title"))
+            detail: said(|p| &p.detail)
+                .or_else(|| said(|p| &p.title))
                 .unwrap_or_else(|| reply.body.chars().take(200).collect()),
         },
     }
@@ -525,35 +502,17 @@ fn unreadable(reply: &Reply) -> Failure {
     }
 }
 
-fn version_info(value: &Value) -> Option<VersionInfo> {
-    let text = |name: &str| {
-        value
-            .get(name)
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_owned()
-    };
-    Some(VersionInfo {
-        name: value.get("name")?.as_str()?.to_owned(),
-        version: value.get("version")?.as_i64()?,
-        hash: value.get("hash")?.as_str()?.to_owned(),
-        created_at_ms: value.get("created_at_ms")?.as_i64()?,
-        author: text("author"),
-        message: text("message"),
-    })
-}
-
-fn versions(value: Option<&Value>) -> Option<Vec<VersionInfo>> {
-    value?.as_array()?.iter().map(version_info).collect()
-}
-
 /// The answer to [`list_call`].
 pub fn read_list(reply: &Reply) -> Result<Vec<VersionInfo>, Failure> {
     if !is_ok(reply) {
         return Err(failure(reply));
     }
-    let value: Value = serde_json::from_str(&reply.body).map_err(|_| unreadable(reply))?;
-    versions(value.get("bundles")).ok_or_else(|| unreadable(reply))
+    let list: BundleList = serde_json::from_str(&reply.body).map_err(|_| unreadable(reply))?;
+    Ok(list
+        .bundles
+        .into_iter()
+        .map(|listed| listed.latest)
+        .collect())
 }
 
 /// The answer to [`history_call`].
@@ -561,18 +520,7 @@ pub fn read_history(reply: &Reply) -> Result<History, Failure> {
     if !is_ok(reply) {
         return Err(failure(reply));
     }
-    let value: Value = serde_json::from_str(&reply.body).map_err(|_| unreadable(reply))?;
-    let read = || {
-        Some(History {
-            name: value.get("name")?.as_str()?.to_owned(),
-            archived: value
-                .get("archived")
-                .and_then(Value::as_bool)
-                .unwrap_or(false),
-            versions: versions(value.get("versions"))?,
-        })
-    };
-    read().ok_or_else(|| unreadable(reply))
+    serde_json::from_str(&reply.body).map_err(|_| unreadable(reply))
 }
 
 /// The answer to [`open_call`]: the content becomes the editor's base.
@@ -596,8 +544,7 @@ pub fn read_published(reply: &Reply) -> Result<(VersionInfo, String), Failure> {
     if !is_ok(reply) {
         return Err(failure(reply));
     }
-    let value: Value = serde_json::from_str(&reply.body).map_err(|_| unreadable(reply))?;
-    let stored = version_info(&value).ok_or_else(|| unreadable(reply))?;
+    let stored: VersionInfo = serde_json::from_str(&reply.body).map_err(|_| unreadable(reply))?;
     let etag = reply
         .etag
         .as_deref()
@@ -637,7 +584,7 @@ fn civil_from_days(days: i64) -> (i64, i64, i64) {
 mod tests {
     use super::*;
     use crate::model::{EXAMPLE_BUNDLE, read_bundle};
-    use serde_json::json;
+    use serde_json::{Value, json};
 
     fn reply(status: u16, body: Value) -> Reply {
         Reply {
@@ -823,14 +770,45 @@ mod tests {
                 detail: "Bad Gateway".to_owned()
             }
         );
-        // A 422 carries every problem, as jimu-core reports them.
-        let problems = jimu_core::validate_bundle(r#"{"schema_version":1,"currency":"RMB"}"#);
-        assert!(!problems.is_empty());
+        // A 422 carries every problem, as jimu-core reports them: a name that is not the one
+        // published under among them.
+        let problems = jimu_core::validate_publish(
+            r#"{"schema_version":1,"name":"double-11","currency":"RMB"}"#,
+            "home-services",
+        );
+        assert!(problems.len() > 1, "{problems:?}");
+        assert_eq!(problems[0].code.as_str(), "name-mismatch");
         let invalid = reply(
             422,
-            json!({"title": "invalid bundle", "status": 422, "detail": "d", "problems": problems}),
+            json!({"type": "about:blank", "title": "invalid bundle", "status": 422, "detail": "d",
+                   "problems": problems}),
         );
         assert_eq!(failure(&invalid), Failure::Invalid(problems));
+        // A problem this build cannot read (a newer server's code): the server's detail.
+        let newer = reply(
+            422,
+            json!({"title": "invalid bundle", "status": 422, "detail": "1 problem",
+                   "problems": [{"code": "from-the-future", "severity": "error", "path": "",
+                                 "message": {"zh-CN": "新", "en": "new"}}]}),
+        );
+        assert_eq!(
+            failure(&newer),
+            Failure::Unexpected {
+                status: 422,
+                detail: "1 problem".to_owned()
+            }
+        );
+        // No detail: the title, then the body itself.
+        assert_eq!(
+            failure(&reply(
+                500,
+                json!({"title": "internal error", "status": 500})
+            )),
+            Failure::Unexpected {
+                status: 500,
+                detail: "internal error".to_owned()
+            }
+        );
     }
 
     #[test]
@@ -839,7 +817,12 @@ mod tests {
             json!({"name": "shop", "version": version, "hash": format!("sha256:{version}"),
                    "created_at_ms": 1_700_000_000_000_i64, "author": "alice", "message": "m"})
         };
-        let list = read_list(&reply(200, json!({"bundles": [v(3)]}))).expect("a list");
+        let listed = |version: i64| {
+            let mut entry = v(version);
+            entry["archived"] = json!(false);
+            entry
+        };
+        let list = read_list(&reply(200, json!({"bundles": [listed(3)]}))).expect("a list");
         assert_eq!(list[0].version, 3);
         assert_eq!(list[0].author, "alice");
         assert_eq!(list[0].etag(), "\"sha256:3\"");
@@ -849,6 +832,13 @@ mod tests {
         );
         assert!(matches!(
             read_list(&reply(200, json!({"nope": []}))),
+            Err(Failure::Unexpected { status: 200, .. })
+        ));
+        // An entry without its hash is not a version the editor could publish over.
+        let mut hashless = listed(4);
+        hashless.as_object_mut().unwrap().remove("hash");
+        assert!(matches!(
+            read_list(&reply(200, json!({"bundles": [hashless]}))),
             Err(Failure::Unexpected { status: 200, .. })
         ));
 

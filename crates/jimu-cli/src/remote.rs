@@ -10,6 +10,7 @@
 
 use crate::{Format, Lang, LangArg, heading, print_json};
 use jimu_core::Problem;
+use jimu_wire::{History, ProblemDetails, ProblemItem, VersionInfo};
 use serde::{Deserialize, Serialize};
 use std::ffi::OsString;
 use std::fmt::Write as _;
@@ -207,53 +208,6 @@ fn finish(result: Res<()>) -> ExitCode {
             ExitCode::from(failure.exit as u8)
         }
     }
-}
-
-/// One stored version as the server describes it.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-struct Version {
-    #[serde(default)]
-    name: String,
-    version: i64,
-    hash: String,
-    created_at_ms: i64,
-    #[serde(default)]
-    author: String,
-    #[serde(default)]
-    message: String,
-}
-
-#[derive(Debug, Deserialize)]
-struct History {
-    #[serde(default)]
-    archived: bool,
-    versions: Vec<Version>,
-}
-
-/// A problem of a refused bundle as the server sends it (read loosely: a newer server may
-/// know codes this client does not).
-#[derive(Debug, Deserialize)]
-struct RemoteProblem {
-    #[serde(default)]
-    path: String,
-    #[serde(default)]
-    code: String,
-    #[serde(default)]
-    severity: String,
-    message: jimu_core::Localized,
-    #[serde(default)]
-    hint: Option<jimu_core::Localized>,
-}
-
-/// An `application/problem+json` body.
-#[derive(Debug, Default, Deserialize)]
-struct ProblemBody {
-    #[serde(default)]
-    title: String,
-    #[serde(default)]
-    detail: String,
-    #[serde(default)]
-    problems: Vec<RemoteProblem>,
 }
 
 /// What a file was last pulled or pushed as: kept in `FILE.jimu-base`.
@@ -456,7 +410,7 @@ impl Reply {
         (200..300).contains(&self.status)
     }
 
-    fn problem(&self) -> Option<ProblemBody> {
+    fn problem(&self) -> Option<ProblemDetails> {
         self.content_type
             .contains("json")
             .then(|| serde_json::from_slice(&self.body).ok())
@@ -722,7 +676,7 @@ impl Client {
                 ),
             );
         }
-        let problems = problem.map(|p| p.problems).unwrap_or_default();
+        let problems = problem.and_then(|p| p.problems).unwrap_or_default();
         match status {
             401 => {
                 let (zh, en) = if self.token.is_none() {
@@ -821,13 +775,13 @@ impl Client {
     }
 
     /// A publish or rollback the server stored: what it says of the new version.
-    fn stored(&self, reply: &Reply) -> Res<Version> {
+    fn stored(&self, reply: &Reply) -> Res<VersionInfo> {
         serde_json::from_slice(&reply.body).map_err(|err| self.garbled(&err))
     }
 
     /// "version 7 (sha256:…), published by alice at …: "message"" — the newest version, best
     /// effort (for conflict messages).
-    fn describe_newest(&self, name: &str) -> Option<(Version, String, String)> {
+    fn describe_newest(&self, name: &str) -> Option<(VersionInfo, String, String)> {
         let newest = self.history(name).ok()??.versions.into_iter().next()?;
         let zh = format!(
             "第 {} 版（{}），由 {} 于 {} 发布{}",
@@ -862,7 +816,7 @@ fn quoted_message(message: &str, sep: &str) -> String {
 }
 
 /// The problems of a bundle the server refused, as `jimu validate` prints them.
-fn remote_problems_text(file: &str, problems: &[RemoteProblem], lang: Lang) -> String {
+fn remote_problems_text(file: &str, problems: &[ProblemItem], lang: Lang) -> String {
     let mut out = String::new();
     for p in problems {
         let path = if p.path.is_empty() { "/" } else { &p.path };
@@ -1587,9 +1541,10 @@ mod tests {
     #[test]
     fn the_table_lines_up_columns_with_chinese_authors() {
         let history = History {
+            name: "home".into(),
             archived: false,
             versions: vec![
-                Version {
+                VersionInfo {
                     name: "home".into(),
                     version: 2,
                     hash: "sha256:bbbbbbbbbbbbbbbb".into(),
@@ -1597,7 +1552,7 @@ mod tests {
                     author: "王五".into(),
                     message: "second".into(),
                 },
-                Version {
+                VersionInfo {
                     name: "home".into(),
                     version: 1,
                     hash: "sha256:aaaaaaaaaaaaaaaa".into(),
@@ -1677,8 +1632,8 @@ mod tests {
                 .contains("invalid bundle (422): the bundle has 1 problem(s)"),
             "{failure:?}"
         );
-        let problems: ProblemBody = serde_json::from_slice(&invalid.body).unwrap();
-        let text = remote_problems_text("home.json", &problems.problems, Lang::Both);
+        let problems: ProblemDetails = serde_json::from_slice(&invalid.body).unwrap();
+        let text = remote_problems_text("home.json", &problems.problems.unwrap(), Lang::Both);
         assert_eq!(
             text,
             "error[some-future-code] home.json /catalog/0/price\n    must not be negative\n    不能为负数\n"

@@ -1,12 +1,13 @@
-//! The one error type handlers return, rendered as RFC 9457 `application/problem+json`.
+//! The one error type handlers return, rendered as RFC 9457 `application/problem+json`
+//! (`jimu_wire::ProblemDetails`).
 //!
 //! Internal failures are logged in full and reach clients only as a generic 500, so no
 //! SQL, path or stack detail ever leaks.
 
-use crate::Role;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use jimu_core::Problem;
+use jimu_wire::Role;
 
 #[derive(Debug)]
 pub enum AppError {
@@ -172,12 +173,9 @@ impl IntoResponse for AppError {
                 )
             }
         };
-        let body = crate::openapi::ProblemDetails {
-            kind: "about:blank",
-            title,
-            status: status.as_u16(),
-            detail,
-            problems,
+        let body = jimu_wire::ProblemDetails {
+            problems: problems.map(|all| all.iter().map(jimu_wire::ProblemItem::from).collect()),
+            ..jimu_wire::ProblemDetails::new(status.as_u16(), title, detail)
         };
         let body = serde_json::to_string(&body).unwrap_or_default();
         let mut response = (status, body).into_response();

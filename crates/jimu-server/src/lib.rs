@@ -11,12 +11,10 @@ mod store;
 
 pub use auth::{Admin, Publisher, Reader};
 pub use error::AppError;
+pub use jimu_wire::{AuditEntry, Listed, Role, Token};
 pub use openapi::ApiDoc;
 pub use routes::app;
-pub use store::{
-    AuditEntry, BundleVersion, Expect, Listed, Publish, Published, Role, Store, StoreConfig, Token,
-    content_hash,
-};
+pub use store::{BundleVersion, Expect, Publish, Published, Store, StoreConfig, content_hash};
 
 use std::net::SocketAddr;
 use std::path::PathBuf;

@@ -1,11 +1,14 @@
 //! The API's OpenAPI 3.1 description, generated from the handlers' `#[utoipa::path]`
-//! annotations and the types their bodies are made of, served at `/api/openapi.json`.
+//! annotations and the types their bodies are made of (`jimu-wire`, with its `openapi`
+//! feature), served at `/api/openapi.json`.
 
 use crate::routes;
-use crate::{AuditEntry, BundleVersion, Listed, Role, Token};
-use serde::{Deserialize, Serialize};
+use jimu_wire::{
+    ArchiveState, AuditEntry, AuditPage, BundleList, History, Listed, LocalizedDoc, MadeToken,
+    NewToken, ProblemDetails, ProblemItem, Revoked, Role, Status, Token, TokenList, VersionInfo,
+};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
-use utoipa::{Modify, OpenApi, ToSchema};
+use utoipa::{Modify, OpenApi};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -34,7 +37,7 @@ use utoipa::{Modify, OpenApi, ToSchema};
         routes::audit,
     ),
     components(schemas(
-        BundleVersion,
+        VersionInfo,
         Listed,
         Token,
         Role,
@@ -50,7 +53,7 @@ use utoipa::{Modify, OpenApi, ToSchema};
         AuditPage,
         ProblemDetails,
         ProblemItem,
-        Localized,
+        LocalizedDoc,
     )),
     modifiers(&BearerAuth),
     security(("bearer" = [])),
@@ -91,89 +94,6 @@ pub fn json() -> String {
         .unwrap_or_else(|_| String::from("{}"))
 }
 
-/// `{"status": …}` of health and readiness.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct Status {
-    /// `ok`, `ready` or `unavailable`.
-    pub status: &'static str,
-}
-
-/// Every bundle's newest version.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct BundleList {
-    pub bundles: Vec<Listed>,
-}
-
-/// A bundle's versions, newest first.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct History {
-    pub name: String,
-    pub archived: bool,
-    pub versions: Vec<BundleVersion>,
-}
-
-/// A bundle's archive state after an archive or unarchive.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ArchiveState {
-    pub name: String,
-    pub archived: bool,
-    /// Whether this request changed it (false: it already was so).
-    pub changed: bool,
-}
-
-/// A token to make.
-#[derive(Debug, Deserialize, ToSchema)]
-pub struct NewToken {
-    /// `reader`, `publisher` or `admin`.
-    pub role: String,
-    /// Who or what it is for; the author of what it publishes. Defaults to its id.
-    #[serde(default)]
-    pub label: String,
-}
-
-/// A token just made, with its secret: shown this once, stored only as a hash.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct MadeToken {
-    pub token: Token,
-    pub secret: String,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct TokenList {
-    pub tokens: Vec<Token>,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct Revoked {
-    pub id: String,
-    pub revoked: bool,
-    /// Whether this request revoked it (false: it already was).
-    pub changed: bool,
-}
-
-/// Audit entries, newest first.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct AuditPage {
-    pub entries: Vec<AuditEntry>,
-}
-
-/// An RFC 9457 problem: every refusal and error has this body
-/// (`Content-Type: application/problem+json`).
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ProblemDetails {
-    /// Always `about:blank`: `title` and `status` say what happened.
-    #[serde(rename = "type")]
-    pub kind: &'static str,
-    pub title: &'static str,
-    pub status: u16,
-    /// What happened and what to do, for a person.
-    pub detail: String,
-    /// For an invalid bundle (422): every problem jimu-core found.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<Vec<ProblemItem>>)]
-    pub problems: Option<Vec<jimu_core::Problem>>,
-}
-
 /// The refusals of every route that needs a token.
 #[derive(utoipa::IntoResponses)]
 #[expect(
@@ -187,34 +107,6 @@ pub enum TokenRefusals {
     /// The token's role is too low
     #[response(status = 403, content_type = "application/problem+json")]
     Forbidden(ProblemDetails),
-}
-
-/// One problem of a bundle, as jimu-core reports it (the documentation of
-/// `jimu_core::Problem`'s JSON; a test holds the two together).
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ProblemItem {
-    /// A stable code, e.g. `negative`, `json-syntax`, `unknown-reference`.
-    pub code: String,
-    /// `error` (stops a publish) or `warning`.
-    pub severity: String,
-    /// RFC 6901 JSON pointer into the bundle (`""` is the whole bundle).
-    pub path: String,
-    pub message: Localized,
-    pub hint: Option<Localized>,
-    /// 1-based line and column of a syntax error.
-    pub line: Option<usize>,
-    pub column: Option<usize>,
-    /// Characters `start..end` of an expression the problem is about.
-    pub start: Option<usize>,
-    pub end: Option<usize>,
-}
-
-/// A message in both languages.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct Localized {
-    #[serde(rename = "zh-CN")]
-    pub zh_cn: String,
-    pub en: String,
 }
 
 #[cfg(test)]

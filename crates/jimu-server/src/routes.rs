@@ -3,9 +3,6 @@
 
 use crate::BundleVersion;
 use crate::auth::{Admin, Publisher, Reader};
-use crate::openapi::{
-    ArchiveState, AuditPage, BundleList, History, MadeToken, NewToken, Revoked, Status, TokenList,
-};
 use crate::{AppError, AppState, Expect, Publish, Published, Role};
 use axum::body::Bytes;
 use axum::extract::Query;
@@ -17,6 +14,10 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post};
 use axum::{Json, Router};
 use futures_util::Stream;
+use jimu_wire::{
+    ArchiveState, AuditPage, BundleList, History, MadeToken, NewToken, ProblemDetails, Revoked,
+    Status, TokenList, VersionInfo,
+};
 use std::convert::Infallible;
 use tokio::sync::broadcast::error::RecvError;
 use tower_http::cors::{AllowOrigin, CorsLayer};
@@ -112,7 +113,13 @@ fn cors_layer(cors: &crate::Cors) -> Option<CorsLayer> {
     )
 )]
 pub(crate) async fn health() -> Json<Status> {
-    Json(Status { status: "ok" })
+    status("ok")
+}
+
+fn status(status: &str) -> Json<Status> {
+    Json(Status {
+        status: status.to_owned(),
+    })
 }
 
 /// Ready for traffic: the store answers. A load balancer stops sending requests otherwise.
@@ -129,16 +136,10 @@ pub(crate) async fn health() -> Json<Status> {
 )]
 pub(crate) async fn ready(State(state): State<AppState>) -> Response {
     match state.store.ping().await {
-        Ok(()) => Json(Status { status: "ready" }).into_response(),
+        Ok(()) => status("ready").into_response(),
         Err(err) => {
             tracing::warn!(error = ?err, "not ready: the store does not answer");
-            (
-                StatusCode::SERVICE_UNAVAILABLE,
-                Json(Status {
-                    status: "unavailable",
-                }),
-            )
-                .into_response()
+            (StatusCode::SERVICE_UNAVAILABLE, status("unavailable")).into_response()
         }
     }
 }
@@ -251,7 +252,7 @@ pub(crate) async fn all_events(
     ),
     responses(
         (status = 200, description = "As /api/events, this bundle only", content_type = "text/event-stream", body = String),
-        (status = 400, description = "Not a bundle name", body = crate::openapi::ProblemDetails, content_type = "application/problem+json"),
+        (status = 400, description = "Not a bundle name", body = ProblemDetails, content_type = "application/problem+json"),
         crate::openapi::TokenRefusals,
     )
 )]
@@ -346,7 +347,7 @@ fn announce(version: &BundleVersion) -> Event {
     Event::default()
         .id(version.seq.to_string())
         .event("version")
-        .json_data(version)
+        .json_data(VersionInfo::from(version))
         .unwrap_or_else(|_| {
             Event::default()
                 .id(version.seq.to_string())
@@ -372,7 +373,7 @@ pub(crate) struct ListQuery {
     ),
     responses(
         (status = 200, body = BundleList),
-        (status = 400, description = "Unreadable query", body = crate::openapi::ProblemDetails, content_type = "application/problem+json"),
+        (status = 400, description = "Unreadable query", body = ProblemDetails, content_type = "application/problem+json"),
         crate::openapi::TokenRefusals,
     )
 )]
@@ -397,7 +398,7 @@ pub(crate) async fn list_bundles(
     ),
     responses(
         (status = 200, body = History),
-        (status = 404, description = "No such bundle", body = crate::openapi::ProblemDetails, content_type = "application/problem+json"),
+        (status = 404, description = "No such bundle", body = ProblemDetails, content_type = "application/problem+json"),
         crate::openapi::TokenRefusals,
     )
 )]
@@ -415,7 +416,7 @@ pub(crate) async fn history(
     Ok(Json(History {
         name,
         archived,
-        versions,
+        versions: versions.iter().map(VersionInfo::from).collect(),
     })
     .into_response())
 }
@@ -433,7 +434,7 @@ pub(crate) async fn history(
     responses(
         (status = 200, description = "The bundle JSON exactly as published", content_type = "application/json", body = Object, headers(("ETag" = String, description = "\"sha256:<hex>\" of the content"), ("Jimu-Version" = i64))),
         (status = 304, description = "The held ETag is current"),
-        (status = 404, description = "No such bundle", body = crate::openapi::ProblemDetails, content_type = "application/problem+json"),
+        (status = 404, description = "No such bundle", body = ProblemDetails, content_type = "application/problem+json"),
         crate::openapi::TokenRefusals,
     )
 )]
@@ -464,7 +465,7 @@ pub(crate) async fn get_bundle(
     responses(
         (status = 200, description = "That version exactly as published", content_type = "application/json", body = Object, headers(("ETag" = String), ("Jimu-Version" = i64))),
         (status = 304, description = "The held ETag is current"),
-        (status = 404, description = "No such bundle or version", body = crate::openapi::ProblemDetails, content_type = "application/problem+json"),
+        (status = 404, description = "No such bundle or version", body = ProblemDetails, content_type = "application/problem+json"),
         crate::openapi::TokenRefusals,
     )
 )]
@@ -527,15 +528,15 @@ fn content_response(stored: &BundleVersion, request: &HeaderMap) -> Response {
     ),
     request_body(content = Object, content_type = "application/json", description = "The bundle JSON"),
     responses(
-        (status = 201, description = "Created as version 1", body = BundleVersion),
-        (status = 200, description = "Stored as the next version", body = BundleVersion),
-        (status = 400, description = "Not a bundle name, or not UTF-8", body = crate::openapi::ProblemDetails, content_type = "application/problem+json"),
-        (status = 413, description = "Over 4 MiB", body = crate::openapi::ProblemDetails, content_type = "application/problem+json"),
-        (status = 415, description = "Not Content-Type: application/json", body = crate::openapi::ProblemDetails, content_type = "application/problem+json"),
-        (status = 422, description = "The bundle has errors: every one in `problems`; nothing stored", body = crate::openapi::ProblemDetails, content_type = "application/problem+json"),
-        (status = 409, description = "The bundle is archived", body = crate::openapi::ProblemDetails, content_type = "application/problem+json"),
-        (status = 412, description = "The bundle changed since that ETag (or exists, when creating); `ETag` and `Jimu-Version` name the current version", body = crate::openapi::ProblemDetails, content_type = "application/problem+json", headers(("ETag" = String), ("Jimu-Version" = i64))),
-        (status = 428, description = "Neither If-Match nor If-None-Match: *", body = crate::openapi::ProblemDetails, content_type = "application/problem+json"),
+        (status = 201, description = "Created as version 1", body = VersionInfo),
+        (status = 200, description = "Stored as the next version", body = VersionInfo),
+        (status = 400, description = "Not a bundle name, or not UTF-8", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 413, description = "Over 4 MiB", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 415, description = "Not Content-Type: application/json", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 422, description = "The bundle has errors: every one in `problems`; nothing stored", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 409, description = "The bundle is archived", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 412, description = "The bundle changed since that ETag (or exists, when creating); `ETag` and `Jimu-Version` name the current version", body = ProblemDetails, content_type = "application/problem+json", headers(("ETag" = String), ("Jimu-Version" = i64))),
+        (status = 428, description = "Neither If-Match nor If-None-Match: *", body = ProblemDetails, content_type = "application/problem+json"),
         crate::openapi::TokenRefusals,
     )
 )]
@@ -600,11 +601,11 @@ pub(crate) struct RollbackQuery {
         ("If-Match" = String, Header, description = "The ETag of the current version"),
     ),
     responses(
-        (status = 200, body = BundleVersion),
-        (status = 404, description = "No such bundle or version", body = crate::openapi::ProblemDetails, content_type = "application/problem+json"),
-        (status = 409, description = "The bundle is archived", body = crate::openapi::ProblemDetails, content_type = "application/problem+json"),
-        (status = 412, description = "The bundle changed since that ETag (or exists, when creating); `ETag` and `Jimu-Version` name the current version", body = crate::openapi::ProblemDetails, content_type = "application/problem+json", headers(("ETag" = String), ("Jimu-Version" = i64))),
-        (status = 428, description = "Neither If-Match nor If-None-Match: *", body = crate::openapi::ProblemDetails, content_type = "application/problem+json"),
+        (status = 200, body = VersionInfo),
+        (status = 404, description = "No such bundle or version", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 409, description = "The bundle is archived", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 412, description = "The bundle changed since that ETag (or exists, when creating); `ETag` and `Jimu-Version` name the current version", body = ProblemDetails, content_type = "application/problem+json", headers(("ETag" = String), ("Jimu-Version" = i64))),
+        (status = 428, description = "Neither If-Match nor If-None-Match: *", body = ProblemDetails, content_type = "application/problem+json"),
         crate::openapi::TokenRefusals,
     )
 )]
@@ -682,7 +683,7 @@ async fn publish_checked(
     if let Some(tag) = etag(&stored.hash) {
         headers.insert(header::ETAG, tag);
     }
-    Ok((status, headers, Json(stored)).into_response())
+    Ok((status, headers, Json(VersionInfo::from(&stored))).into_response())
 }
 
 /// Archives a bundle: its versions stay readable, it leaves the list, publishes are refused.
@@ -696,7 +697,7 @@ async fn publish_checked(
     ),
     responses(
         (status = 200, body = ArchiveState),
-        (status = 404, description = "No such bundle", body = crate::openapi::ProblemDetails, content_type = "application/problem+json"),
+        (status = 404, description = "No such bundle", body = ProblemDetails, content_type = "application/problem+json"),
         crate::openapi::TokenRefusals,
     )
 )]
@@ -719,7 +720,7 @@ pub(crate) async fn archive_bundle(
     ),
     responses(
         (status = 200, body = ArchiveState),
-        (status = 404, description = "No such bundle", body = crate::openapi::ProblemDetails, content_type = "application/problem+json"),
+        (status = 404, description = "No such bundle", body = ProblemDetails, content_type = "application/problem+json"),
         crate::openapi::TokenRefusals,
     )
 )]
@@ -758,7 +759,7 @@ async fn set_archived(
     request_body = NewToken,
     responses(
         (status = 201, body = MadeToken),
-        (status = 400, description = "Unreadable body or unknown role", body = crate::openapi::ProblemDetails, content_type = "application/problem+json"),
+        (status = 400, description = "Unreadable body or unknown role", body = ProblemDetails, content_type = "application/problem+json"),
         crate::openapi::TokenRefusals,
     )
 )]
@@ -806,7 +807,7 @@ pub(crate) async fn list_tokens(
     ),
     responses(
         (status = 200, body = Revoked),
-        (status = 404, description = "No such token", body = crate::openapi::ProblemDetails, content_type = "application/problem+json"),
+        (status = 404, description = "No such token", body = ProblemDetails, content_type = "application/problem+json"),
         crate::openapi::TokenRefusals,
     )
 )]
@@ -844,7 +845,7 @@ pub(crate) struct AuditQuery {
     ),
     responses(
         (status = 200, body = AuditPage),
-        (status = 400, description = "Unreadable query", body = crate::openapi::ProblemDetails, content_type = "application/problem+json"),
+        (status = 400, description = "Unreadable query", body = ProblemDetails, content_type = "application/problem+json"),
         crate::openapi::TokenRefusals,
     )
 )]

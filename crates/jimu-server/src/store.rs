@@ -8,15 +8,14 @@
 //! announce them — are assigned in commit order on both.
 
 use anyhow::{Context as _, bail};
+use jimu_wire::{AuditEntry, Listed, Role, Token, VersionInfo};
 use sha2::{Digest, Sha256};
 use sqlx::postgres::{PgListener, PgPool, PgPoolOptions};
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 use std::collections::HashMap;
-use std::fmt;
 use std::path::Path;
-use std::str::FromStr;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use tokio::sync::{broadcast, mpsc, oneshot};
@@ -30,13 +29,13 @@ const CHANNEL: &str = "jimu_versions";
 /// The advisory lock every PostgreSQL write holds until it commits ("jimu" in ASCII).
 const WRITE_LOCK: i64 = 0x6a69_6d75;
 
-/// One stored version of a bundle.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+/// One stored version of a bundle. Its API form (without the content) is
+/// [`VersionInfo`].
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BundleVersion {
     pub name: String,
     pub version: i64,
     /// The bundle JSON exactly as it was published (left out of lists and announcements).
-    #[serde(skip)]
     pub content: String,
     /// `sha256:` and the hex digest of the content: the strong ETag.
     pub hash: String,
@@ -46,16 +45,20 @@ pub struct BundleVersion {
     /// What the publisher said about the change (may be empty).
     pub message: String,
     /// Its place in the store-wide order of publishes: the id of the event announcing it.
-    #[serde(skip_serializing, default)]
     pub seq: i64,
 }
 
-/// A bundle as listed: its newest version and whether it is archived.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
-pub struct Listed {
-    #[serde(flatten)]
-    pub latest: BundleVersion,
-    pub archived: bool,
+impl From<&BundleVersion> for VersionInfo {
+    fn from(stored: &BundleVersion) -> Self {
+        VersionInfo {
+            name: stored.name.clone(),
+            version: stored.version,
+            hash: stored.hash.clone(),
+            created_at_ms: stored.created_at_ms,
+            author: stored.author.clone(),
+            message: stored.message.clone(),
+        }
+    }
 }
 
 /// What a conditional publish expects of the bundle's newest version.
@@ -102,100 +105,6 @@ pub enum Published {
     },
     /// The bundle is archived: unarchive it first.
     Archived,
-}
-
-/// What a token may do; each role may do everything the ones before it may.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, utoipa::ToSchema,
-)]
-#[serde(rename_all = "lowercase")]
-pub enum Role {
-    /// Deployments and portals: read bundles, their history and events.
-    Reader,
-    /// Admins in the configurator: also publish, roll back and archive.
-    Publisher,
-    /// Also manage tokens and read the audit log.
-    Admin,
-}
-
-impl Role {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Reader => "reader",
-            Role::Publisher => "publisher",
-            Role::Admin => "admin",
-        }
-    }
-}
-
-impl fmt::Display for Role {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for Role {
-    type Err = String;
-    fn from_str(text: &str) -> Result<Self, String> {
-        match text {
-            "reader" => Ok(Role::Reader),
-            "publisher" => Ok(Role::Publisher),
-            "admin" => Ok(Role::Admin),
-            other => Err(format!(
-                "unknown role `{other}`: use reader, publisher or admin"
-            )),
-        }
-    }
-}
-
-/// An API token as stored: never its secret, which only its creator ever sees.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
-pub struct Token {
-    pub id: String,
-    pub role: Role,
-    pub label: String,
-    pub created_at_ms: i64,
-    pub created_by: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub revoked_at_ms: Option<i64>,
-}
-
-impl Token {
-    /// Who acts when the store is used directly on the data directory (`jimu token create`).
-    pub fn local() -> Self {
-        Self::unstored("local", Role::Admin)
-    }
-
-    /// Who reads without a token on a server with public reads.
-    pub fn anonymous() -> Self {
-        Self::unstored("anonymous", Role::Reader)
-    }
-
-    /// A caller that is not a stored token: its id is also its label.
-    fn unstored(id: &str, role: Role) -> Self {
-        Token {
-            id: id.to_owned(),
-            role,
-            label: id.to_owned(),
-            created_at_ms: 0,
-            created_by: id.to_owned(),
-            revoked_at_ms: None,
-        }
-    }
-}
-
-/// One recorded write.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
-pub struct AuditEntry {
-    pub seq: i64,
-    pub at_ms: i64,
-    /// The id of the token that made the write (`local` from the command line).
-    pub actor: String,
-    /// `publish`, `rollback`, `archive`, `unarchive`, `token.create`, `token.revoke`.
-    pub action: String,
-    pub bundle: Option<String>,
-    pub version: Option<i64>,
-    pub detail: String,
 }
 
 #[derive(Clone, Debug)]
@@ -550,7 +459,9 @@ impl Store {
             .filter(|row| with_archived || row.7.is_none())
             .map(
                 |(seq, name, version, hash, at, author, message, archived)| Listed {
-                    latest: summary((seq, name, version, hash, at, author, message)),
+                    latest: VersionInfo::from(&summary((
+                        seq, name, version, hash, at, author, message,
+                    ))),
                     archived: archived.is_some(),
                 },
             )
@@ -952,8 +863,9 @@ async fn relay(mut listener: PgListener, store: Store) {
     loop {
         match listener.try_recv().await {
             Ok(Some(notification)) => {
-                match serde_json::from_str::<BundleVersion>(notification.payload()) {
-                    Ok(version) => {
+                match serde_json::from_str::<Announcement>(notification.payload()) {
+                    Ok(announced) => {
+                        let version = announced.into_version();
                         last_seen = last_seen.max(version.seq);
                         let _ = store.announce.send(version);
                     }
@@ -982,10 +894,42 @@ async fn relay(mut listener: PgListener, store: Store) {
 }
 
 /// The notification payload: the version without its content, with its sequence number.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Announcement {
+    #[serde(flatten)]
+    info: VersionInfo,
+    seq: i64,
+}
+
+impl Announcement {
+    fn into_version(self) -> BundleVersion {
+        let VersionInfo {
+            name,
+            version,
+            hash,
+            created_at_ms,
+            author,
+            message,
+        } = self.info;
+        BundleVersion {
+            name,
+            version,
+            content: String::new(),
+            hash,
+            created_at_ms,
+            author,
+            message,
+            seq: self.seq,
+        }
+    }
+}
+
 fn announcement(version: &BundleVersion) -> String {
-    let mut value = serde_json::to_value(version).unwrap_or_default();
-    value["seq"] = version.seq.into();
-    value.to_string()
+    serde_json::to_string(&Announcement {
+        info: version.into(),
+        seq: version.seq,
+    })
+    .unwrap_or_default()
 }
 
 /// A stored row: sequence, name, version, content, hash, time, author, message.
