@@ -25,7 +25,8 @@ Exit codes:
   0  done, or nothing to do (already up to date)
   1  the bundle is invalid (found locally, or by the server): every problem is printed
   2  usage or local error: bad arguments or server URL, a file that cannot be read or
-     written, no base version to push from
+     written, no base version to push from, a --name other than the bundle's own name
+     (or no --name for a bundle without one)
   3  conflict: someone else published first (412), the bundle exists already (--create),
      it is archived, or pull would overwrite changes that were not pushed
   4  not allowed: no token, an unknown or revoked one (401), or a role too low (403)
@@ -56,6 +57,7 @@ pub struct ServerArgs {
 /// Publish a bundle file as the bundle's next version.
 ///
 /// The file is validated first; with errors, every problem is printed and nothing is sent.
+/// It is published under its own name (its `name` field; `--name` for a file without one).
 /// The publish names the version the file was edited from, so it never overwrites someone
 /// else's publish unseen: by default the one `jimu pull` (or the last push) recorded in
 /// FILE.jimu-base; `--expect` names it (its ETag `sha256:…` or its version number), `--create`
@@ -71,7 +73,8 @@ pub struct ServerArgs {
 pub struct PushArgs {
     /// The bundle file.
     file: PathBuf,
-    /// The bundle's name on the server (default: the file's name without its extension).
+    /// The bundle's name on the server, for a file without a `name` field; with one, it is
+    /// published under that name, and --name must be the same.
     #[arg(long)]
     name: Option<String>,
     /// What changed, kept in the history.
@@ -357,10 +360,10 @@ fn check_name(name: &str, lang: Lang) -> Res<()> {
             say(
                 lang,
                 format!(
-                    "`{name}` 不是合法的方案名：用 1–64 个小写字母、数字、`-` 或 `_`，以字母或数字开头（push 可用 --name 指定）"
+                    "`{name}` 不是合法的方案名：用 1–64 个小写字母、数字、`-` 或 `_`，以字母或数字开头（push 用方案文件里的 name，文件没有 name 时用 --name）"
                 ),
                 format!(
-                    "`{name}` is not a bundle name: use 1–64 lowercase letters, digits, `-` or `_`, starting with a letter or digit (push takes --name)"
+                    "`{name}` is not a bundle name: use 1–64 lowercase letters, digits, `-` or `_`, starting with a letter or digit (push uses the bundle's `name`, or --name for a file without one)"
                 ),
             ),
         ))
@@ -861,15 +864,6 @@ fn push_with(client: &Client, args: &PushArgs) -> Res<()> {
             ),
         )
     })?;
-    let name = match &args.name {
-        Some(name) => name.clone(),
-        None => file
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_default(),
-    };
-    check_name(&name, lang)?;
-
     // Validate before anything is sent; warnings are shown and do not stop a publish.
     let problems = jimu_core::validate_bundle(&text);
     if !problems.is_empty() {
@@ -885,6 +879,13 @@ fn push_with(client: &Client, args: &PushArgs) -> Res<()> {
             ),
         ));
     }
+    let name = push_name(
+        &shown,
+        jimu_core::bundle_name(&text),
+        args.name.as_deref(),
+        lang,
+    )?;
+    check_name(&name, lang)?;
     let local = jimu_server::content_hash(&text);
 
     // Which version this file was edited from.
@@ -1048,6 +1049,40 @@ fn push_with(client: &Client, args: &PushArgs) -> Res<()> {
     Ok(())
 }
 
+/// The name a bundle file is published as: its own `name`. `--name` is for a bundle without
+/// one; given beside one, it must be the same (the server refuses a bundle published under
+/// another name than its own).
+fn push_name(shown: &str, own: Option<String>, flag: Option<&str>, lang: Lang) -> Res<String> {
+    match (own, flag) {
+        (Some(own), Some(flag)) if own != flag => Err(fail(
+            Exit::Usage,
+            say(
+                lang,
+                format!(
+                    "{shown} 的名称（name 字段）是「{own}」，不是 --name 给出的「{flag}」：方案只能以自己的名称发布。去掉 --name，或把 {shown} 的 name 改为「{flag}」；未发送任何内容"
+                ),
+                format!(
+                    "{shown} is named `{own}` (its `name` field), not `{flag}` as --name says: a bundle is published under its own name. Leave out --name, or change the `name` in {shown} to `{flag}`; nothing was sent"
+                ),
+            ),
+        )),
+        (Some(own), _) => Ok(own),
+        (None, Some(flag)) => Ok(flag.to_owned()),
+        (None, None) => Err(fail(
+            Exit::Usage,
+            say(
+                lang,
+                format!(
+                    "{shown} 没有 name 字段，不知道要发布成哪个方案：用 --name NAME 指明，或在文件里写上 \"name\": \"NAME\"；未发送任何内容"
+                ),
+                format!(
+                    "{shown} has no `name`, so which bundle is it? Say with --name NAME, or add \"name\": \"NAME\" to the file; nothing was sent"
+                ),
+            ),
+        )),
+    }
+}
+
 fn same_server(a: &str, b: &str) -> bool {
     a.trim_end_matches('/')
         .eq_ignore_ascii_case(b.trim_end_matches('/'))
@@ -1091,25 +1126,30 @@ fn forced(client: &Client, name: &str) -> Res<Precondition> {
 /// The 412 of a push: who published what, and how to go on.
 fn stale(client: &Client, args: &PushArgs, name: &str, pre: &Precondition) -> Fail {
     let shown = args.file.display().to_string();
+    // The push to run again: --name only when the file needed it.
+    let again = match &args.name {
+        Some(_) => format!("jimu push {shown} --name {name}"),
+        None => format!("jimu push {shown}"),
+    };
     let newest = client.describe_newest(name);
     let text = match (pre, newest) {
         (Precondition::Absent, Some((newest, zh, en))) => client.say(
             format!(
-                "服务器上已有 `{name}`：{zh}。未保存任何内容。要在它之上发布：取回（`jimu pull {name} -o {name}.theirs.json`），把你的修改合并进去，再 `jimu push {shown} --name {name} --expect {}`；或用 --force 覆盖它",
+                "服务器上已有 `{name}`：{zh}。未保存任何内容。要在它之上发布：取回（`jimu pull {name} -o {name}.theirs.json`），把你的修改合并进去，再 `{again} --expect {}`；或用 --force 覆盖它",
                 newest.version
             ),
             format!(
-                "`{name}` already exists on the server: {en}. Nothing was stored. To publish over it, fetch it (`jimu pull {name} -o {name}.theirs.json`), merge your changes in, then `jimu push {shown} --name {name} --expect {}`; or --force to publish over it",
+                "`{name}` already exists on the server: {en}. Nothing was stored. To publish over it, fetch it (`jimu pull {name} -o {name}.theirs.json`), merge your changes in, then `{again} --expect {}`; or --force to publish over it",
                 newest.version
             ),
         ),
         (_, Some((newest, zh, en))) => client.say(
             format!(
-                "有人在你取回之后发布了 `{name}`，未保存任何内容。服务器上现在是{zh}。请取回（`jimu pull {name} -o {name}.theirs.json`），把对方的修改合并进 {shown}，再 `jimu push {shown} --name {name} --expect {}`（或用 --force 覆盖对方的版本）",
+                "有人在你取回之后发布了 `{name}`，未保存任何内容。服务器上现在是{zh}。请取回（`jimu pull {name} -o {name}.theirs.json`），把对方的修改合并进 {shown}，再 `{again} --expect {}`（或用 --force 覆盖对方的版本）",
                 newest.version
             ),
             format!(
-                "someone else published `{name}` since the version {shown} was edited from; nothing was stored. The server now has {en}. Fetch theirs (`jimu pull {name} -o {name}.theirs.json`), merge their changes into {shown}, then `jimu push {shown} --name {name} --expect {}` (or --force to publish over theirs)",
+                "someone else published `{name}` since the version {shown} was edited from; nothing was stored. The server now has {en}. Fetch theirs (`jimu pull {name} -o {name}.theirs.json`), merge their changes into {shown}, then `{again} --expect {}` (or --force to publish over theirs)",
                 newest.version
             ),
         ),

@@ -26,13 +26,19 @@ const CLEARED: &[&str] = &[
 ];
 
 /// A bundle whose bytes are not what a serializer would write (spacing, a tab, Chinese text,
-/// no final newline), so "the exact bytes" means something.
-fn bundle(price: &str) -> String {
+/// no final newline), so "the exact bytes" means something; named `name` (or not named).
+fn bundle_with(name: Option<&str>, price: &str) -> String {
+    let name = name.map_or_else(String::new, |name| format!("\"name\": \"{name}\","));
     format!(
-        "{{\n  \"schema_version\": 1 ,\"currency\":\"CNY\",\n\t\"catalog\":[{{\"id\":\"ac-clean\",\
+        "{{\n  \"schema_version\": 1 ,{name}\"currency\":\"CNY\",\n\t\"catalog\":[{{\"id\":\"ac-clean\",\
          \"name\":{{\"zh-CN\":\"空调清洗\",\"en\":\"AC cleaning\"}},\"kind\":\"service\",\
          \"price\":\"{price}\"}}]}}   "
     )
+}
+
+/// The bundle `home` at this price.
+fn bundle(price: &str) -> String {
+    bundle_with(Some("home"), price)
 }
 
 fn hash(content: &str) -> String {
@@ -339,6 +345,100 @@ fn push_pull_history_and_rollback_round_trip_the_exact_bytes() {
     assert_eq!(json["version"], 4);
     assert_eq!(json["hash"], hash(&bundle("99.00")));
     assert_eq!(json["author"], "alice");
+}
+
+#[test]
+fn push_publishes_a_bundle_under_its_own_name_not_its_file_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let alice = token(&data, "publisher", "alice");
+    let server = Server::start(&data);
+    let url = server.url.as_str();
+    let work = dir.path().join("work");
+    std::fs::create_dir(&work).unwrap();
+    let file = work.join("pricing-double-11.json");
+    std::fs::write(&file, bundle_with(Some("double-11"), "120.00")).unwrap();
+    let ran = jimu(
+        &work,
+        url,
+        &alice,
+        &["push", "pricing-double-11.json", "--create"],
+    );
+    assert_eq!(ran.code, Some(0), "{ran:?}");
+    assert!(
+        ran.stdout.contains("created double-11 version 1"),
+        "{ran:?}"
+    );
+    assert_eq!(history(url, &alice, "double-11").len(), 1);
+    assert_eq!(base(&file)["name"], "double-11");
+    let (status, _) = get_json(url, &alice, "bundles/pricing-double-11/versions");
+    assert_eq!(status, 404);
+
+    // --name other than the bundle's own: a local error naming both, before anything is
+    // sent (where no server listens, still 2, never "cannot reach").
+    for (server, lang, says) in [
+        (url, "en", ["`double-11`", "`home-services`"]),
+        (
+            "http://127.0.0.1:9",
+            "zh-CN",
+            ["「double-11」", "「home-services」"],
+        ),
+    ] {
+        let ran = jimu(
+            &work,
+            server,
+            &alice,
+            &[
+                "push",
+                "pricing-double-11.json",
+                "--name",
+                "home-services",
+                "--force",
+                "--lang",
+                lang,
+            ],
+        );
+        assert_eq!(ran.code, Some(2), "{ran:?}");
+        for needed in says {
+            assert!(ran.stderr.contains(needed), "{needed}: {ran:?}");
+        }
+    }
+    let (status, _) = get_json(url, &alice, "bundles/home-services/versions");
+    assert_eq!(status, 404);
+    // The same name given twice is no mismatch.
+    std::fs::write(&file, bundle_with(Some("double-11"), "130.00")).unwrap();
+    let ran = jimu(
+        &work,
+        url,
+        &alice,
+        &["push", "pricing-double-11.json", "--name", "double-11"],
+    );
+    assert_eq!(ran.code, Some(0), "{ran:?}");
+    assert_eq!(history(url, &alice, "double-11").len(), 2);
+
+    // A bundle without a name needs --name; without it nothing is sent.
+    std::fs::write(work.join("unnamed.json"), bundle_with(None, "120.00")).unwrap();
+    let ran = jimu(
+        &work,
+        "http://127.0.0.1:9",
+        &alice,
+        &["push", "unnamed.json", "--create"],
+    );
+    assert_eq!(ran.code, Some(2), "{ran:?}");
+    assert!(
+        ran.stderr.contains("unnamed.json has no `name`") && ran.stderr.contains("--name"),
+        "{ran:?}"
+    );
+    let ran = jimu(
+        &work,
+        url,
+        &alice,
+        &["push", "unnamed.json", "--create", "--name", "shop"],
+    );
+    assert_eq!(ran.code, Some(0), "{ran:?}");
+    assert_eq!(history(url, &alice, "shop").len(), 1);
+    let (status, _) = get_json(url, &alice, "bundles/unnamed/versions");
+    assert_eq!(status, 404);
 }
 
 #[test]
@@ -703,7 +803,7 @@ impl Writer {
         while self.next < PUBLISHES_EACH {
             let i = self.next;
             self.next += 1;
-            let content = bundle(&format!("{}.{:02}", 100 + i, self.index));
+            let content = bundle_with(Some(name), &format!("{}.{:02}", 100 + i, self.index));
             let request = agent
                 .put(format!("{server}/api/bundles/{name}"))
                 .query("message", format!("publish {i}"))

@@ -533,7 +533,7 @@ fn content_response(stored: &BundleVersion, request: &HeaderMap) -> Response {
         (status = 400, description = "Not a bundle name, or not UTF-8", body = ProblemDetails, content_type = "application/problem+json"),
         (status = 413, description = "Over 4 MiB", body = ProblemDetails, content_type = "application/problem+json"),
         (status = 415, description = "Not Content-Type: application/json", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 422, description = "The bundle has errors: every one in `problems`; nothing stored", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 422, description = "The bundle has errors: every one in `problems` (`name-mismatch` at `/name` when its `name` is not the one in the URL); nothing stored", body = ProblemDetails, content_type = "application/problem+json"),
         (status = 409, description = "The bundle is archived", body = ProblemDetails, content_type = "application/problem+json"),
         (status = 412, description = "The bundle changed since that ETag (or exists, when creating); `ETag` and `Jimu-Version` name the current version", body = ProblemDetails, content_type = "application/problem+json", headers(("ETag" = String), ("Jimu-Version" = i64))),
         (status = 428, description = "Neither If-Match nor If-None-Match: *", body = ProblemDetails, content_type = "application/problem+json"),
@@ -573,7 +573,7 @@ pub(crate) async fn put_bundle(
         action: "publish",
         detail: String::new(),
     };
-    publish_checked(&state, &request, publish).await
+    publish_checked(&state, &request, publish, Content::New).await
 }
 
 #[derive(serde::Deserialize)]
@@ -643,7 +643,16 @@ pub(crate) async fn rollback(
         action: "rollback",
         detail: format!("to version {number}"),
     };
-    publish_checked(&state, &request, publish).await
+    publish_checked(&state, &request, publish, Content::Restored).await
+}
+
+/// Where a publish's content comes from, which says what it is checked for.
+enum Content {
+    /// Sent by the client: a valid bundle whose `name`, if it has one, is the name it is
+    /// published as (`name-mismatch` otherwise).
+    New,
+    /// An earlier version's, restored as it was stored (it may predate the name check).
+    Restored,
 }
 
 /// Validates and stores a publish when the request's precondition (`If-Match`, or
@@ -652,6 +661,7 @@ async fn publish_checked(
     state: &AppState,
     request: &HeaderMap,
     mut publish: Publish,
+    content: Content,
 ) -> Result<Response, AppError> {
     let if_match = request.get(header::IF_MATCH).map(listed_tags);
     let creating = request
@@ -664,7 +674,10 @@ async fn publish_checked(
         None => return Err(AppError::PreconditionRequired),
     };
     // Warnings (an unreachable rule, an unused role) do not stop a publish; errors do.
-    let problems = jimu_core::validate_bundle(&publish.content);
+    let problems = match content {
+        Content::New => jimu_core::validate_publish(&publish.content, &publish.name),
+        Content::Restored => jimu_core::validate_bundle(&publish.content),
+    };
     let name = publish.name.clone();
     if problems.iter().any(jimu_core::Problem::is_error) {
         return Err(AppError::InvalidBundle(problems));

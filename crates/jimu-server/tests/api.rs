@@ -812,6 +812,119 @@ async fn a_rollback_publishes_an_earlier_content_as_a_new_version(backend: Backe
     assert_eq!(missing.status, StatusCode::NOT_FOUND);
 }
 
+/// `VALID` naming itself `name`.
+fn named(name: &str) -> String {
+    VALID.replacen('{', &format!(r#"{{"name":"{name}","#), 1)
+}
+
+async fn a_publish_under_another_name_than_the_bundles_own_is_refused(backend: Backend) {
+    let h = harness(backend, false).await;
+    // Named as published, or not named at all: stored.
+    let own = send(&h, "PUT", "/api/bundles/double-11", &named("double-11")).await;
+    assert_eq!(own.status, StatusCode::CREATED, "{}", own.body);
+    let unnamed = send(&h, "PUT", "/api/bundles/anything", VALID).await;
+    assert_eq!(unnamed.status, StatusCode::CREATED, "{}", unnamed.body);
+
+    // Another bundle's content under this name: a 422 problem naming both, nothing stored,
+    // whether it would create the bundle or update it.
+    let create = send(&h, "PUT", "/api/bundles/home-services", &named("double-11")).await;
+    let tag = own.headers[header::ETAG].to_str().unwrap();
+    let update = send_with(
+        &h,
+        "PUT",
+        "/api/bundles/double-11",
+        &named("home-services"),
+        &[("if-match", tag), ("content-type", "application/json")],
+    )
+    .await;
+    for (put, own, published) in [
+        (&create, "double-11", "home-services"),
+        (&update, "home-services", "double-11"),
+    ] {
+        assert_eq!(put.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", put.body);
+        assert_eq!(
+            put.headers[header::CONTENT_TYPE],
+            "application/problem+json"
+        );
+        let body = put.json();
+        assert_eq!(body["title"], "invalid bundle");
+        let problems = body["problems"].as_array().unwrap();
+        assert_eq!(problems.len(), 1, "{body}");
+        let problem = &problems[0];
+        assert_eq!(
+            (&problem["code"], &problem["path"], &problem["severity"]),
+            (&"name-mismatch".into(), &"/name".into(), &"error".into())
+        );
+        for lang in ["zh-CN", "en"] {
+            let text = problem["message"][lang].as_str().unwrap();
+            assert!(text.contains(own) && text.contains(published), "{text}");
+        }
+    }
+    assert_eq!(
+        send(&h, "GET", "/api/bundles/home-services", "")
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    let history = send(&h, "GET", "/api/bundles/double-11/versions", "").await;
+    assert_eq!(history.json()["versions"].as_array().unwrap().len(), 1);
+
+    // The mismatch is listed with the bundle's other problems.
+    let broken = named("shop").replace("120.00", "-5");
+    let both = send(&h, "PUT", "/api/bundles/other", &broken).await;
+    let codes: Vec<String> = both.json()["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["code"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(codes, ["name-mismatch", "negative"]);
+}
+
+async fn a_rollback_restores_a_version_whatever_its_name(backend: Backend) {
+    let h = harness(backend, false).await;
+    // A version stored before names were checked, as the store keeps it.
+    let old = named("old-name");
+    let stored = h
+        .store
+        .publish(jimu_server::Publish {
+            name: "shop".to_owned(),
+            content: old.clone(),
+            expect: jimu_server::Expect::Absent,
+            by: Token::local(),
+            message: String::new(),
+            action: "publish",
+            detail: String::new(),
+        })
+        .await
+        .unwrap();
+    assert!(matches!(stored, jimu_server::Published::Stored(_)));
+    let v1 = send(&h, "GET", "/api/bundles/shop", "").await;
+    let v1 = v1.headers[header::ETAG].to_str().unwrap().to_owned();
+    let json = ("content-type", "application/json");
+    let v2 = send_with(
+        &h,
+        "PUT",
+        "/api/bundles/shop",
+        &named("shop"),
+        &[("if-match", &v1), json],
+    )
+    .await;
+    assert_eq!(v2.status, StatusCode::OK, "{}", v2.body);
+    let v2 = v2.headers[header::ETAG].to_str().unwrap().to_owned();
+    let back = send_with(
+        &h,
+        "POST",
+        "/api/bundles/shop/rollback?to=1",
+        "",
+        &[("if-match", &v2)],
+    )
+    .await;
+    assert_eq!(back.status, StatusCode::OK, "{}", back.body);
+    assert_eq!(back.json()["version"], 3);
+    assert_eq!(send(&h, "GET", "/api/bundles/shop", "").await.body, old);
+}
+
 #[tokio::test]
 async fn the_app_is_served_at_the_root_with_deep_links_falling_back_to_index() {
     let h = harness(Backend::Sqlite, true).await;
@@ -1343,6 +1456,8 @@ on_both_stores!(
     a_wrong_method_or_query_is_a_problem_too,
     a_body_not_declared_as_json_is_refused,
     a_rollback_publishes_an_earlier_content_as_a_new_version,
+    a_publish_under_another_name_than_the_bundles_own_is_refused,
+    a_rollback_restores_a_version_whatever_its_name,
     ready_answers_when_the_store_does,
     health_answers_ok,
     writers_need_a_publisher_token_and_a_wrong_token_learns_nothing,
