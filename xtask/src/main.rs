@@ -21,7 +21,8 @@ commands:
   setup              install whatever is missing (wasm target, trunk, wasm-bindgen, npm packages, Chromium)
   test               setup, then every test: fmt, clippy, native, wasm32, wasm package, app build, end-to-end
   serve [ARGS…]      setup, build the configurator and serve it with the embedded SQLite store
-                     (ARGS go to `jimu serve`, e.g. --addr 127.0.0.1:9000 --data ./jimu-data)
+                     (ARGS go to `jimu serve`, e.g. --addr 127.0.0.1:9000 --data ./jimu-data;
+                     the address is checked before anything is built)
   wasm-pkg           build the portal package into web/pkg
   bless              rewrite the corpus's expected outputs and schema/bundle.schema.json from the code
   tz-tables --upstream PATH

@@ -267,8 +267,10 @@ fn build_app(ctx: &mut Ctx) -> anyhow::Result<()> {
     })
 }
 
-/// Builds everything `jimu serve` needs, then runs it in the foreground.
+/// Builds everything `jimu serve` needs, then runs it in the foreground. The address is
+/// checked first, so a taken port fails at once, not after minutes of building.
 pub fn serve(ctx: &mut Ctx, args: &[String]) -> anyhow::Result<()> {
+    check_addr(&serve_addr(args, std::env::var("JIMU_ADDR").ok()))?;
     setup::all(ctx, Need::App)?;
     build_app(ctx)?;
     ctx.stage("build jimu (release)", |ctx| {
@@ -296,9 +298,79 @@ pub fn serve(ctx: &mut Ctx, args: &[String]) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The address `jimu serve` is to listen on: `--addr` among its arguments, else `JIMU_ADDR`,
+/// else its default.
+fn serve_addr(args: &[String], env: Option<String>) -> String {
+    let mut addr = None;
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        if arg == "--addr" {
+            addr = args.next().cloned();
+        } else if let Some(value) = arg.strip_prefix("--addr=") {
+            addr = Some(value.to_owned());
+        }
+    }
+    addr.or(env).unwrap_or_else(|| "127.0.0.1:8080".to_owned())
+}
+
+/// Fails, naming the address, when `jimu serve` could not listen there: not an address, or
+/// taken (another server, or an earlier `cargo xtask serve` still running).
+fn check_addr(addr: &str) -> anyhow::Result<()> {
+    let parsed: std::net::SocketAddr = addr.parse().map_err(|_| {
+        anyhow::anyhow!(
+            "`{addr}` is not an address to listen on: give an IP address and port, e.g. \
+             cargo xtask serve --addr 127.0.0.1:9000"
+        )
+    })?;
+    match std::net::TcpListener::bind(parsed) {
+        Ok(_) => Ok(()),
+        Err(err) => bail!(
+            "cannot listen on {addr} ({err}): another server may be running there (an earlier \
+             `cargo xtask serve`?). Stop it, or pick another address: \
+             cargo xtask serve --addr 127.0.0.1:9000"
+        ),
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::{WASM_GZIP_BUDGET_BYTES, check_wasm_budget};
+    use super::{WASM_GZIP_BUDGET_BYTES, check_addr, check_wasm_budget, serve_addr};
+
+    #[test]
+    fn a_taken_address_is_reported_by_name_before_anything_is_built() {
+        let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = taken.local_addr().unwrap().to_string();
+        let err = check_addr(&addr).unwrap_err().to_string();
+        assert!(
+            err.contains(&format!("cannot listen on {addr}")) && err.contains("--addr"),
+            "{err}"
+        );
+        // Any free port is fine.
+        assert!(check_addr("127.0.0.1:0").is_ok());
+        let err = check_addr("localhost").unwrap_err().to_string();
+        assert!(err.contains("`localhost` is not an address"), "{err}");
+    }
+
+    #[test]
+    fn the_address_is_the_one_jimu_serve_would_take() {
+        let args = |list: &[&str]| list.iter().map(|a| (*a).to_owned()).collect::<Vec<_>>();
+        assert_eq!(serve_addr(&args(&["--data", "d"]), None), "127.0.0.1:8080");
+        assert_eq!(
+            serve_addr(&args(&["--addr", "127.0.0.1:9000"]), None),
+            "127.0.0.1:9000"
+        );
+        assert_eq!(
+            serve_addr(
+                &args(&["--addr=0.0.0.0:80"]),
+                Some("127.0.0.1:1".to_owned())
+            ),
+            "0.0.0.0:80"
+        );
+        assert_eq!(
+            serve_addr(&args(&["--public-read"]), Some("127.0.0.1:7000".to_owned())),
+            "127.0.0.1:7000"
+        );
+    }
 
     #[test]
     fn the_budget_fails_one_byte_over_and_says_by_how_much() {

@@ -84,8 +84,10 @@ pub struct ServeOptions {
     pub public_read: bool,
 }
 
-/// Opens the store and serves until Ctrl-C or SIGTERM.
+/// Opens the store and serves until Ctrl-C or SIGTERM. An address that cannot be listened on
+/// is an error that names it.
 pub async fn serve(options: ServeOptions) -> anyhow::Result<()> {
+    use anyhow::Context as _;
     // Held while serving: on SQLite this process's writer must be the only one storing
     // versions (its in-memory newest versions rely on it).
     let _lock = match &options.store {
@@ -101,7 +103,14 @@ pub async fn serve(options: ServeOptions) -> anyhow::Result<()> {
         public_read: options.public_read,
         request_timeout: REQUEST_TIMEOUT,
     };
-    let listener = tokio::net::TcpListener::bind(options.addr).await?;
+    let addr = options.addr;
+    let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| {
+        format!(
+            "cannot listen on {addr}: is another server using it? Pick another address with \
+             --addr, e.g. --addr 127.0.0.1:9000 (无法监听 {addr}：是否已被其他程序占用？用 \
+             --addr 换一个地址)"
+        )
+    })?;
     let local = listener.local_addr()?;
     match &options.dist {
         Some(dist) => tracing::info!(dist = %dist.display(), "serving the configurator"),
