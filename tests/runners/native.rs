@@ -188,3 +188,15 @@ fn twenty_mistakes_are_twenty_problems() {
         );
     }
 }
+
+/// The editor-only section changes no outcome: the case run on a bundle with one has the very
+/// bytes of the same case on the bundle without it (on every host that runs the corpus).
+#[test]
+fn an_editor_section_changes_no_outcome() {
+    let expected = corpus().join("expected");
+    let read = |name: &str| std::fs::read_to_string(expected.join(name)).expect("expected file");
+    assert_eq!(
+        read("editor-section-is-ignored.json"),
+        read("pricing-double-11-inside-window.json")
+    );
+}

@@ -67,6 +67,26 @@ fn validate_and_quote_report_problems_in_both_languages_with_paths() {
     let schema = jimu(&["schema"], dir.path());
     let schema: serde_json::Value = serde_json::from_slice(&schema.stdout).unwrap();
     assert_eq!(schema["title"], "Jimu bundle");
+    assert!(schema["$defs"]["Editor"]["properties"]["samples"].is_object());
+
+    // The editor-only section: anything inside an object is accepted, nothing else is.
+    let with_editor = |editor: &str| BUNDLE.replacen('{', &format!(r#"{{"editor":{editor},"#), 1);
+    std::fs::write(
+        dir.path().join("editor.json"),
+        with_editor(r#"{"layout":{"f":{"nodes":{"s":{"x":"12"}}}},"colapsed":1}"#),
+    )
+    .unwrap();
+    let ok = jimu(&["validate", "editor.json"], dir.path());
+    assert!(
+        ok.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ok.stdout)
+    );
+    std::fs::write(dir.path().join("editor.json"), with_editor("[]")).unwrap();
+    let bad = jimu(&["validate", "editor.json", "--lang", "en"], dir.path());
+    assert_eq!(bad.status.code(), Some(1));
+    let text = String::from_utf8(bad.stdout).unwrap();
+    assert!(text.contains("editor.json /editor"), "{text}");
 
     let missing = jimu(&["validate", "nope.json"], dir.path());
     assert_eq!(missing.status.code(), Some(2));

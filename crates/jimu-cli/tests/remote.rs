@@ -26,13 +26,18 @@ const CLEARED: &[&str] = &[
 ];
 
 /// A bundle whose bytes are not what a serializer would write (spacing, a tab, Chinese text,
-/// no final newline), so "the exact bytes" means something; named `name` (or not named).
+/// `1.50`, no final newline), so "the exact bytes" means something; named `name` (or not named);
+/// with an editor-only section (node positions, a sample, a key no engine knows), which travels
+/// untouched.
 fn bundle_with(name: Option<&str>, price: &str) -> String {
     let name = name.map_or_else(String::new, |name| format!("\"name\": \"{name}\","));
     format!(
         "{{\n  \"schema_version\": 1 ,{name}\"currency\":\"CNY\",\n\t\"catalog\":[{{\"id\":\"ac-clean\",\
          \"name\":{{\"zh-CN\":\"空调清洗\",\"en\":\"AC cleaning\"}},\"kind\":\"service\",\
-         \"price\":\"{price}\"}}]}}   "
+         \"price\":\"{price}\"}}],\n  \"editor\": {{\"layout\": {{\"f\": {{\"nodes\": \
+         {{\"s\": {{\"x\": 1.50, \"y\": 2}}}}}}}}, \"samples\": {{\"quotes\": [{{\"name\": \"两台\", \
+         \"request\": {{\"lines\": [{{\"item\": \"ac-clean\", \"quantity\": \"2\"}}]}}}}]}}, \
+         \"next\": null}}}}   "
     )
 }
 

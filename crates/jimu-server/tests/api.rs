@@ -237,6 +237,59 @@ async fn put_then_get_returns_the_exact_text_with_a_content_etag(backend: Backen
     assert_ne!(got2.headers[header::ETAG], got.headers[header::ETAG]);
 }
 
+/// A bundle with an editor-only section (node positions, samples, keys no engine knows) is
+/// stored and served as the exact bytes sent: the section is validated as "an object" only,
+/// and nothing re-serializes it (`1.50`, `\u00e9`, the odd spacing and key order survive).
+async fn an_editor_section_is_stored_and_served_byte_for_byte(backend: Backend) {
+    let h = harness(backend, false).await;
+    let text = r#"{"schema_version":2,"name":"home-services","currency":"CNY","catalog":[
+  {"id":"ac-clean","name":"AC","kind":"service","unit":"台","price":"120.00"}],
+  "editor" : {"zz": 1, "layout": {"f": {"nodes": {"start": {"x": 1.50, "y": -0.0}}}},
+    "collapsed": ["/catalog/0"],
+    "samples": {"quotes": [{"name": "caf\u00e9",
+      "request": {"lines": [{"item": "ac-clean", "quantity": "2"}]}}],
+      "orders_csv": "id,amount\no1,1.00\n"},
+    "x-typo": {"colapsed": "yes"}}}
+"#;
+    // Parsed and written again, the text would not be the same bytes.
+    let reserialized =
+        serde_json::to_string(&serde_json::from_str::<Value>(text).unwrap()).unwrap();
+    assert_ne!(reserialized, text);
+    let put = send(&h, "PUT", "/api/bundles/home-services", text).await;
+    assert_eq!(put.status, StatusCode::CREATED, "{}", put.body);
+    for uri in [
+        "/api/bundles/home-services",
+        "/api/bundles/home-services/versions/1",
+    ] {
+        let got = send(&h, "GET", uri, "").await;
+        assert_eq!(got.status, StatusCode::OK, "{uri}");
+        assert_eq!(got.body, text, "{uri}");
+        assert_eq!(
+            got.headers[header::ETAG],
+            put.headers[header::ETAG],
+            "{uri}"
+        );
+    }
+    // The section may hold anything an object holds, but it must be an object.
+    let refused = send(
+        &h,
+        "PUT",
+        "/api/bundles/other",
+        &text
+            .replace("home-services", "other")
+            .replace(r#""editor" : {"zz": 1,"#, r#""editor" : ["zz", {"#)
+            .replace(r#""yes"}}}"#, r#""yes"}}]}"#),
+    )
+    .await;
+    assert_eq!(
+        refused.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        refused.body
+    );
+    assert!(refused.body.contains("/editor"), "{}", refused.body);
+}
+
 async fn an_invalid_bundle_is_refused_with_every_problem_and_nothing_is_stored(backend: Backend) {
     let h = harness(backend, false).await;
     let bad = r#"{"schema_version":1,"currency":"CNY","catalog":[
@@ -1442,6 +1495,7 @@ async fn the_api_describes_itself_in_openapi(backend: Backend) {
 
 on_both_stores!(
     put_then_get_returns_the_exact_text_with_a_content_etag,
+    an_editor_section_is_stored_and_served_byte_for_byte,
     an_invalid_bundle_is_refused_with_every_problem_and_nothing_is_stored,
     publishing_is_conditional_and_reading_answers_not_modified,
     of_fifty_concurrent_publishes_on_one_version_exactly_one_wins,

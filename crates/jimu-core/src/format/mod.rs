@@ -9,6 +9,7 @@ mod read;
 
 pub mod calendar;
 pub mod catalog;
+pub mod editor;
 pub mod flow;
 pub mod form;
 pub mod org;
@@ -59,6 +60,11 @@ pub struct BundleDoc {
     pub pricing: pricing::Pricing,
     #[serde(default)]
     pub settlement: settlement::Settlement,
+    /// What only the configurator needs (node positions, collapsed groups, sample inputs).
+    /// Engines ignore it, and validation checks only that it is an object.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "editor::Editor")]
+    pub editor: Option<editor::Editor>,
 }
 
 /// Reads a structurally checked bundle (see `read.rs`): what `BundleDoc`'s derived
@@ -81,6 +87,7 @@ pub(crate) fn read_bundle(value: serde_json::Value) -> read::Res<BundleDoc> {
         flows: default with |v| list(v, flow::read_flow),
         pricing: default with pricing::read_pricing,
         settlement: default with settlement::read_settlement,
+        editor: default with |v| option(v, editor::read_editor),
     }))
 }
 
