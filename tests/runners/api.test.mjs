@@ -134,6 +134,20 @@ test('evaluateForm: computed values, roles, masking, and unknown forms and roles
   assert.equal(role.code, 'unknown-role');
   assert.equal(role.path, '/role');
   assert.equal(jimuError(() => engine.evaluateForm('deal', values, { context: { nope: 'x' } })).code, 'invalid-options');
+  // The core's form-request reader: every context problem at once, pointers into the request.
+  const context = jimuError(() => engine.evaluateForm('deal', values, { context: { now: 'yesterday', regoin: 'bj', user: 7 } }));
+  assert.equal(context.code, 'invalid-options');
+  assert.deepEqual(context.problems.map((p) => [p.code, p.path]), [
+    ['invalid-instant', '/context/now'],
+    ['unknown-field', '/context/regoin'],
+    ['wrong-type', '/context/user'],
+  ]);
+  assert.equal(engine.evaluateForm('deal', values, { context: { channel: null } }).valid, true);
+  // A role is refused by a bundle that defines none.
+  const noRoles = bundle('form-shared-variants');
+  const refused = jimuError(() => noRoles.evaluateForm('service-order', {}, { role: 'staff' }));
+  assert.deepEqual([refused.code, refused.path], ['unknown-role', '/role']);
+  noRoles.free();
 });
 
 test('quote: rules, adjustments and the trace; problems are answers, not exceptions', () => {

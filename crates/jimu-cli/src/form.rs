@@ -1,18 +1,19 @@
 //! `jimu form`: one form of a bundle evaluated for some values, a role and a context — each field's state, the errors and warnings, and the route.
 //!
-//! The evaluation is `jimu_core::forms::evaluate`; this module only reads the inputs, refuses
-//! the ones the engine would take silently (an unknown role, a misspelt context key) and
-//! prints the outcome for a person or as JSON.
+//! The request is read by `jimu_core::forms::FormRequest` (the rules every host shares: the
+//! form, the role, the values, the context keys) and evaluated by the core; this module reads
+//! the files, reports each refused part in the file it came from, and prints the outcome for a
+//! person or as JSON.
 
 use crate::{
     Format, Lang, LangArg, exit_for, heading, label, pick, print_json, print_problems, read,
 };
 use anyhow::Context as _;
 use clap::Args;
-use jimu_core::forms::{FieldIssue, FieldState, FormEvaluation};
-use jimu_core::{Bundle, Localized, Problem, ProblemCode};
+use jimu_core::forms::{FieldIssue, FieldState, FormEvaluation, FormRequest, RequestPart};
+use jimu_core::{Bundle, Localized, Problem};
 use serde::Serialize;
-use serde_json::{Map, Value};
+use serde_json::Value;
 use std::io::Read as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -22,8 +23,9 @@ use std::process::ExitCode;
 /// VALUES is a JSON object of field id → value (`{"complaint_type": "service", "phone":
 /// "13812345678"}`); `-` reads stdin. Numbers and amounts may be JSON strings ("12.50") or
 /// numbers. With `--role`, the role's permissions apply: hidden fields are left out and masked
-/// fields are only ever printed masked. `--context` is a JSON object, given inline or as a file
-/// (`-` for stdin), with any of `channel`, `region`, `now` (RFC 3339) and `user`, all strings.
+/// fields are only ever printed masked; a role the bundle does not define is refused. `--context`
+/// is a JSON object, given inline or as a file (`-` for stdin), with any of `channel`, `region`,
+/// `now` (RFC 3339 with an offset) and `user`, all strings (`null` is left out).
 ///
 /// Exit code: 0 when the form is valid (warnings allowed), 1 when it has errors or the bundle,
 /// form, role, values or context are not usable, 2 when a file cannot be read.
@@ -62,9 +64,6 @@ pub struct FormArgs {
     lang: LangArg,
 }
 
-/// The keys a form's `context` may have (the engine adds `role` from `--role`).
-const CONTEXT_KEYS: &[&str] = &["channel", "region", "now", "user"];
-
 /// The widest value the text table shows; longer ones end in `…`.
 const VALUE_WIDTH: usize = 40;
 
@@ -93,52 +92,66 @@ pub fn run(args: FormArgs) -> anyhow::Result<ExitCode> {
         Ok(bundle) => bundle,
         Err(problems) => return report.refused("bundle", &args.bundle, &problems),
     };
-    if let Some(role) = &args.role
-        && let Some(problem) = unknown_role(&bundle, role)
-    {
-        return report.refused("role", &args.bundle, &[problem]);
-    }
     let values_json = match jimu_core::parse_json(&values.text) {
         Ok(json) => json,
         Err(problems) => return report.refused("values", &values.file, &problems),
     };
     let context_json = match &context {
-        None => Value::Object(Map::new()),
-        Some(input) => match read_context(&input.text) {
-            Ok(json) => json,
+        None => None,
+        Some(input) => match jimu_core::parse_json(&input.text) {
+            Ok(json) => Some(json),
             Err(problems) => return report.refused("context", &input.file, &problems),
         },
     };
-    match jimu_core::forms::evaluate(
+    // The request's rules are jimu-core's (`FormRequest`), as in every host; its problems point
+    // into the request, and each is reported in the file its part came from.
+    let request = match FormRequest::from_parts(
         &bundle,
         &args.form,
         &values_json,
         args.role.as_deref(),
-        &context_json,
+        context_json.as_ref(),
     ) {
-        Ok(evaluation) => {
-            match args.format {
-                Format::Json => print_json(&evaluation)?,
-                Format::Text => print_evaluation(&bundle, &evaluation, lang),
-            }
-            Ok(exit_for(evaluation.valid))
+        Ok(request) => request,
+        Err(problems) => {
+            let part = problems
+                .first()
+                .and_then(|p| RequestPart::of(&p.path))
+                .map_or(RequestPart::Values, |(part, _)| part);
+            let (stage, file) = match (part, &context) {
+                (RequestPart::Form, _) => ("form", args.bundle.as_path()),
+                (RequestPart::Role, _) => ("role", args.bundle.as_path()),
+                (RequestPart::Context, Some(input)) => ("context", input.file.as_path()),
+                _ => ("values", values.file.as_path()),
+            };
+            let in_file: Vec<Problem> = problems
+                .into_iter()
+                .filter_map(|mut problem| {
+                    let (of, inside) = RequestPart::of(&problem.path)?;
+                    if of != part {
+                        return None;
+                    }
+                    // A form or role the bundle lacks is located where the bundle lists them.
+                    problem.path = match part {
+                        RequestPart::Form => "/forms".to_owned(),
+                        RequestPart::Role => "/org/roles".to_owned(),
+                        RequestPart::Values | RequestPart::Context => inside.to_owned(),
+                    };
+                    Some(problem)
+                })
+                .collect();
+            return report.refused(stage, file, &in_file);
         }
-        // An unknown form is a problem of the FORM argument, located where forms live in the
-        // bundle; anything else is about the values.
-        Err(mut problems)
-            if problems
-                .iter()
-                .any(|p| p.code == ProblemCode::UnknownReference) =>
-        {
-            for problem in &mut problems {
-                if problem.path.is_empty() {
-                    problem.path = "/forms".to_owned();
-                }
-            }
-            report.refused("form", &args.bundle, &problems)
-        }
-        Err(problems) => report.refused("values", &values.file, &problems),
+    };
+    let evaluation = match request.evaluate(&bundle) {
+        Ok(evaluation) => evaluation,
+        Err(problems) => return report.refused("form", &args.bundle, &problems),
+    };
+    match args.format {
+        Format::Json => print_json(&evaluation)?,
+        Format::Text => print_evaluation(&bundle, &evaluation, lang),
     }
+    Ok(exit_for(evaluation.valid))
 }
 
 /// A file, or stdin for `-`.
@@ -168,110 +181,6 @@ fn read_context_arg(arg: &str) -> anyhow::Result<Input> {
         });
     }
     read_input(Path::new(arg))
-}
-
-/// The context object: only the keys a form reads, each a string (`null` is left out).
-fn read_context(text: &str) -> Result<Value, Vec<Problem>> {
-    let json = jimu_core::parse_json(text)?;
-    let Value::Object(given) = json else {
-        return Err(vec![Problem::error(
-            ProblemCode::WrongType,
-            "",
-            Localized::new(
-                format!(
-                    "上下文应为对象（{}），而不是 {}",
-                    CONTEXT_KEYS.join("、"),
-                    json
-                ),
-                format!(
-                    "the context must be an object ({}), not {json}",
-                    CONTEXT_KEYS.join(", ")
-                ),
-            ),
-        )]);
-    };
-    let mut problems = Vec::new();
-    let mut context = Map::new();
-    for (key, value) in given {
-        let at = format!("/{}", key.replace('~', "~0").replace('/', "~1"));
-        if key == "role" {
-            problems.push(Problem::error(
-                ProblemCode::UnknownField,
-                at,
-                Localized::new(
-                    "角色请用 --role 指定，而不是写在上下文中",
-                    "give the role with --role, not in the context",
-                ),
-            ));
-        } else if !CONTEXT_KEYS.contains(&key.as_str()) {
-            problems.push(
-                Problem::error(
-                    ProblemCode::UnknownField,
-                    at,
-                    Localized::new(
-                        format!("上下文没有「{key}」这一项"),
-                        format!("the context has no `{key}`"),
-                    ),
-                )
-                .with_hint(jimu_core::hint_for(
-                    &key,
-                    CONTEXT_KEYS,
-                    ("上下文可用的项", "context keys"),
-                )),
-            );
-        } else if value.is_string() {
-            context.insert(key, value);
-        } else if !value.is_null() {
-            problems.push(Problem::error(
-                ProblemCode::WrongType,
-                at,
-                Localized::new(
-                    format!("上下文的「{key}」应为文本，而不是 {value}"),
-                    format!("context `{key}` must be a string, not {value}"),
-                ),
-            ));
-        }
-    }
-    if problems.is_empty() {
-        Ok(Value::Object(context))
-    } else {
-        Err(problems)
-    }
-}
-
-/// A role the bundle does not define: the engine would treat it as a role without
-/// permissions and show it every field unmasked, so it is refused.
-fn unknown_role(bundle: &Bundle, role: &str) -> Option<Problem> {
-    let roles: Vec<&str> = bundle
-        .doc()
-        .org
-        .roles
-        .iter()
-        .map(|r| r.id.as_str())
-        .collect();
-    if roles.contains(&role) {
-        return None;
-    }
-    let problem = Problem::error(
-        ProblemCode::UnknownReference,
-        "/org/roles",
-        Localized::new(
-            format!("方案中没有角色「{role}」"),
-            format!("no role `{role}` in the bundle"),
-        ),
-    );
-    Some(if roles.is_empty() {
-        problem.with_hint(Localized::new(
-            "这个方案没有定义角色（org.roles），请去掉 --role",
-            "this bundle defines no roles (org.roles): leave out --role",
-        ))
-    } else {
-        problem.with_hint(jimu_core::hint_for(
-            role,
-            &roles,
-            ("方案中的角色", "roles in the bundle"),
-        ))
-    })
 }
 
 /// How refused inputs are reported.

@@ -824,6 +824,28 @@ fn form_reports_bad_values_forms_and_contexts() {
     ] {
         assert!(text.contains(expected), "{expected}\n{text}");
     }
+    // The instant is read as an instant (issue 21: "yesterday" was taken silently).
+    let json = json_out(&jimu(
+        &[
+            "form",
+            &catering,
+            "dining-feedback",
+            "rating.json",
+            "--context",
+            r#"{"now":"yesterday","region":"王府井"}"#,
+            "--format",
+            "json",
+        ],
+        dir.path(),
+    ));
+    assert_eq!(json["stage"], "context", "{json}");
+    assert_eq!(json["file"], "--context");
+    assert_eq!(json["problems"][0]["code"], "invalid-instant");
+    assert_eq!(json["problems"][0]["path"], "/now");
+    assert_eq!(
+        json["problems"][0]["message"]["en"],
+        "`yesterday` is not an RFC 3339 instant with an offset"
+    );
 
     let missing = jimu(&["form", &bundle, "complaint", "nope.json"], dir.path());
     assert_eq!(missing.status.code(), Some(2));

@@ -805,6 +805,22 @@ fn a_role_the_bundle_does_not_define_is_refused() {
             "did you mean `sales`?"
         ))
     );
+    // Also when the bundle defines no roles at all: no role can be given.
+    let none = bundle("shared-variants");
+    assert!(none.doc().org.roles.is_empty());
+    let problems = evaluate(
+        &none,
+        "service-order",
+        &json!({}),
+        Some("staff"),
+        &json!({}),
+    )
+    .unwrap_err();
+    assert_eq!(
+        (problems.len(), problems[0].path.as_str()),
+        (1, "/role"),
+        "{problems:#?}"
+    );
 }
 
 #[test]
@@ -1142,12 +1158,43 @@ fn an_amount_given_as_a_json_number_is_refused() {
     assert_eq!(field(&ev, "deal_amount").value, None);
 }
 
+/// The context holds only what form expressions read, each a string: a misspelt key, a number
+/// or an instant that is not one is refused before anything is evaluated, every problem at once
+/// (the rules of `FormRequest`, which every host reads requests with).
+#[test]
+fn the_context_is_checked_before_the_form_is_evaluated() {
+    let b = bundle("catering-rating");
+    let context = json!({"regoin": "王府井", "now": "yesterday", "user": 42, "channel": null});
+    let problems = evaluate(&b, "dining-feedback", &json!({}), None, &context).unwrap_err();
+    let got: Vec<(ProblemCode, &str)> =
+        problems.iter().map(|p| (p.code, p.path.as_str())).collect();
+    assert_eq!(
+        got,
+        [
+            (ProblemCode::UnknownField, "/context/regoin"),
+            (ProblemCode::InvalidInstant, "/context/now"),
+            (ProblemCode::WrongType, "/context/user"),
+        ]
+    );
+    // `null` is left out, and a good context evaluates.
+    let ev = eval(
+        &b,
+        "dining-feedback",
+        json!({}),
+        None,
+        json!({"region": "王府井", "channel": null, "now": "2026-11-11T10:00:00+08:00"}),
+    );
+    assert_eq!(field(&ev, "branch").value, Some(json!("王府井店")));
+}
+
 #[test]
 fn values_must_be_an_object_and_the_form_must_exist() {
     let b = bundle("catering-rating");
     let problems = evaluate(&b, "dining-feedback", &json!([]), None, &json!({})).unwrap_err();
     assert_eq!(problems.len(), 1);
     assert_eq!(problems[0].code, ProblemCode::WrongType);
+    // Pointers into the request the arguments make up (`FormRequest`).
+    assert_eq!(problems[0].path, "/values");
     assert_eq!(
         problems[0].message,
         Localized::new(
@@ -1158,6 +1205,7 @@ fn values_must_be_an_object_and_the_form_must_exist() {
     let problems = evaluate(&b, "dining-feedbak", &json!({}), None, &json!({})).unwrap_err();
     assert_eq!(problems.len(), 1);
     assert_eq!(problems[0].code, ProblemCode::UnknownReference);
+    assert_eq!(problems[0].path, "/form");
     assert_eq!(
         problems[0].message,
         Localized::new(

@@ -9,6 +9,7 @@ use crate::types::{
     self, FormEvaluation, FormOptions, Localized, QuoteOutcome, SettleOptions, SettleOutcome,
     SettleReport, SettleSummary, Statement, TicketRecord, TicketState, Timeline, ValidationReport,
 };
+use jimu_core::forms::{FormRequest, RequestPart};
 use jimu_core::settle::{Order, Settler};
 use jimu_core::ticket::{self as core_ticket, Command, CommandKind, Script};
 use jimu_core::{Bundle, QuoteRequest, Stage};
@@ -146,7 +147,10 @@ impl Engine {
 
     /// Evaluates form `form` for `values` (field id → value), as `options.role` sees it in
     /// `options.context`. Throws a `JimuError` for an unknown form (`unknown-form`) or role
-    /// (`unknown-role`) or unusable values or options.
+    /// (`unknown-role`, also when the bundle defines no roles), unusable values
+    /// (`invalid-values`) or options (`invalid-options`: a context key forms do not read, a
+    /// value that is not a string, a `now` that is not RFC 3339); problem paths point into
+    /// `{form, values, role, context}` (`/context/now`).
     #[wasm_bindgen(js_name = evaluateForm)]
     pub fn evaluate_form(
         &self,
@@ -166,24 +170,23 @@ impl Engine {
                 problems,
             )
         })?;
-        let context = serde_json::to_value(options.context.unwrap_or_default())
-            .unwrap_or_else(|_| serde_json::Value::Object(serde_json::Map::new()));
-        let evaluation = jimu_core::forms::evaluate(
+        // The request's rules are the core's (`FormRequest`), as in every host; problems point
+        // into the request `{form, values, role, context}` (so into `options` for the last two).
+        let evaluation = FormRequest::from_parts(
             &self.bundle,
             form,
             &values,
             options.role.as_deref(),
-            &context,
+            options.context.as_ref(),
         )
+        .and_then(|request| request.evaluate(&self.bundle))
         .map_err(|problems| {
-            let (code, what) = match problems.first() {
-                Some(p)
-                    if p.code == jimu_core::ProblemCode::UnknownReference && p.path == "/role" =>
-                {
-                    ("unknown-role", ("没有这个角色", "unknown role"))
-                }
-                Some(p) if p.code == jimu_core::ProblemCode::UnknownReference => {
-                    ("unknown-form", ("没有这个表单", "unknown form"))
+            let part = problems.first().and_then(|p| RequestPart::of(&p.path));
+            let (code, what) = match part.map(|(part, _)| part) {
+                Some(RequestPart::Form) => ("unknown-form", ("没有这个表单", "unknown form")),
+                Some(RequestPart::Role) => ("unknown-role", ("没有这个角色", "unknown role")),
+                Some(RequestPart::Context) => {
+                    ("invalid-options", ("选项有误", "the options are not valid"))
                 }
                 _ => (
                     "invalid-values",

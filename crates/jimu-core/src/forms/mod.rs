@@ -9,10 +9,13 @@
 //! masked field's value leaves the engine masked, so no host can forget to mask it.
 
 pub(crate) mod plan;
+mod request;
+
+pub use request::{CONTEXT_KEYS, FormRequest, RequestPart};
 
 use crate::bundle::Bundle;
 use crate::format::form::{Access, ComputedType, Field, Mask, RuleSeverity, ValidationRule};
-use crate::problem::{Localized, Problem, ProblemCode};
+use crate::problem::{Localized, Problem};
 use crate::reader::did_you_mean;
 use plan::{FExpr, FieldPlan, FormPlan};
 use rust_decimal::Decimal;
@@ -409,7 +412,10 @@ fn access_name(access: Access) -> &'static str {
 }
 
 /// Evaluates form `form` of `bundle` for `values` (a JSON object of field id → value), the
-/// person's `role`, and `context` (`channel`, `region`, `now`, `user`; `role` is added).
+/// person's `role`, and `context` (an object of `channel`, `region`, `now`, `user`; `role` and
+/// `region_path` are added). The inputs are checked as [`FormRequest::from_parts`] checks
+/// them, with the same problems (pointers into the request they make up: `/form`, `/values`,
+/// `/role`, `/context/<key>`); a bad value of a field is an issue in the evaluation instead.
 pub fn evaluate(
     bundle: &Bundle,
     form: &str,
@@ -417,53 +423,32 @@ pub fn evaluate(
     role: Option<&str>,
     context: &Value,
 ) -> Result<FormEvaluation, Vec<Problem>> {
-    let Some(plan) = bundle.form_plan(form) else {
-        let mut problem = Problem::error(
-            ProblemCode::UnknownReference,
-            "",
-            Localized::new(
-                format!("方案中没有表单「{form}」"),
-                format!("no form `{form}` in the bundle"),
-            ),
-        );
-        if let Some(hint) = did_you_mean(form, bundle.doc().forms.iter().map(|f| f.id.as_str())) {
-            problem = problem.with_hint(hint);
-        }
-        return Err(vec![problem]);
-    };
-    let roles = &bundle.doc().org.roles;
-    if let Some(role) = role
-        && !roles.is_empty()
-        && !roles.iter().any(|r| r.id.as_str() == role)
-    {
-        let mut problem = Problem::error(
-            ProblemCode::UnknownReference,
-            "/role",
-            Localized::new(
-                format!("方案中没有角色「{role}」"),
-                format!("no role `{role}` in the bundle"),
-            ),
-        );
-        if let Some(hint) = did_you_mean(role, roles.iter().map(|r| r.id.as_str())) {
-            problem = problem.with_hint(hint);
-        }
-        return Err(vec![problem]);
+    let mut diag = crate::reader::Diagnostics::default();
+    let plan = request::check_form(bundle, form, &mut diag);
+    if let Some(role) = role {
+        request::check_role(bundle, role, &mut diag);
     }
-    let Value::Object(given) = values else {
-        return Err(vec![Problem::error(
-            ProblemCode::WrongType,
-            "",
-            Localized::new(
-                "表单的值应为对象（字段 id → 值）",
-                "form values must be an object (field id → value)",
-            ),
-        )]);
-    };
-    let mut context_map = VariableMap::with_capacity(6);
-    if let Value::Object(c) = context {
-        for (k, v) in c {
-            context_map.insert(k.as_str().into(), Variable::from(v.clone()));
+    let given = request::check_values(values, &mut diag);
+    let context = request::read_context(context, &mut diag);
+    match (plan, given, context) {
+        (Some(plan), Some(given), Some(context)) if !diag.has_errors() => {
+            Ok(run(bundle, plan, given, role, &context))
         }
+        _ => Err(diag.into_problems()),
+    }
+}
+
+/// Evaluates a form for inputs already checked (see [`evaluate`]).
+pub(crate) fn run(
+    bundle: &Bundle,
+    plan: &FormPlan,
+    given: &Map<String, Value>,
+    role: Option<&str>,
+    context: &Map<String, Value>,
+) -> FormEvaluation {
+    let mut context_map = VariableMap::with_capacity(6);
+    for (k, v) in context {
+        context_map.insert(k.as_str().into(), Variable::from(v.clone()));
     }
     if let Some(role) = role {
         context_map.insert("role".into(), Variable::String(role.into()));
@@ -630,7 +615,7 @@ pub fn evaluate(
         }
     }
     let route = route.or_else(|| plan.default_flow.clone());
-    Ok(FormEvaluation {
+    FormEvaluation {
         form: plan.id.clone(),
         role: role.map(str::to_owned),
         valid: run.errors.is_empty(),
@@ -639,7 +624,7 @@ pub fn evaluate(
         errors: run.errors,
         warnings: run.warnings,
         route,
-    })
+    }
 }
 
 /// Reads the given values into the evaluation context; bad ones become per-field errors.

@@ -125,9 +125,11 @@ pub struct FormOptions {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[tsify(optional)]
     pub role: Option<String>,
+    /// Read by the core's form-request reader (`jimu_core::forms::FormRequest`), which checks
+    /// its keys and values; `null` is no context.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
-    pub context: Option<FormContext>,
+    #[tsify(optional, type = "FormContext")]
+    pub context: Option<Value>,
 }
 
 /// What a form's expressions may read besides the values (`role` comes from the options).
@@ -140,7 +142,7 @@ pub struct FormContext {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[tsify(optional)]
     pub region: Option<String>,
-    /// RFC 3339.
+    /// RFC 3339 with an offset.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[tsify(optional)]
     pub now: Option<String>,

@@ -77,6 +77,25 @@ fn form_evaluations_cross_unchanged() {
     same_json(&FormEvaluation::from(core.clone()), &core);
 }
 
+/// The context the TypeScript declarations offer is the one the core's reader accepts.
+#[test]
+fn the_declared_form_context_has_the_core_s_keys() {
+    let all = FormContext {
+        channel: Some(String::new()),
+        region: Some(String::new()),
+        now: Some(String::new()),
+        user: Some(String::new()),
+    };
+    let declared: Vec<String> = serde_json::to_value(all)
+        .unwrap()
+        .as_object()
+        .unwrap()
+        .keys()
+        .cloned()
+        .collect();
+    assert_eq!(declared, jimu_core::forms::CONTEXT_KEYS);
+}
+
 /// Settlement: splits (with refunds) and statements with their lines.
 #[test]
 fn splits_and_statements_cross_unchanged() {
