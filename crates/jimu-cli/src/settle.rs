@@ -7,7 +7,7 @@ use crate::{Lang, LangArg, heading, pick, read};
 use anyhow::Context as _;
 use clap::{Args, ValueEnum};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use jimu_core::settle::{Order, OrderSplit, Settler, Statement};
+use jimu_core::settle::{CsvHeader, Order, OrderSplit, Settler, Statement};
 use jimu_core::{Bundle, Localized, Problem, ProblemCode};
 use serde::Serialize;
 use serde_json::Value;
@@ -344,8 +344,7 @@ impl Record {
 enum Source {
     Csv {
         reader: csv::Reader<Box<dyn Read>>,
-        headers: Vec<String>,
-        id_column: Option<usize>,
+        header: CsvHeader,
         record: csv::StringRecord,
     },
     Jsonl {
@@ -369,9 +368,9 @@ impl Source {
                 line: 0,
             }));
         }
-        let mut reader = csv::ReaderBuilder::new()
-            .trim(csv::Trim::Headers)
-            .from_reader(reader);
+        // Tokenizing is the csv crate's; the header and each row are read by jimu-core
+        // (`CsvHeader`), which also reports rows of the wrong width, so the reader is flexible.
+        let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(reader);
         let headers: Vec<String> = match reader.headers() {
             Ok(headers) => headers.iter().map(str::to_owned).collect(),
             Err(err) => match err.kind() {
@@ -381,15 +380,9 @@ impl Source {
                 _ => return Err(csv_io(err, path)),
             },
         };
-        let problems = check_header(&headers);
-        if !problems.is_empty() {
-            return Ok(Err(problems));
-        }
-        let id_column = headers.iter().position(|h| h == "id");
-        Ok(Ok(Self::Csv {
+        Ok(CsvHeader::new(&headers, 1).map(|header| Self::Csv {
             reader,
-            headers,
-            id_column,
+            header,
             record: csv::StringRecord::new(),
         }))
     }
@@ -400,31 +393,22 @@ impl Source {
         match self {
             Self::Csv {
                 reader,
-                headers,
-                id_column,
+                header,
                 record,
             } => loop {
                 match reader.read_record(record) {
                     Ok(false) => return Ok(None),
                     Ok(true) => {}
-                    Err(err) => return csv_record_error(err, headers, path).map(Some),
-                }
-                // Rows with every cell empty (spreadsheets leave them) are not orders.
-                if record.iter().all(str::is_empty) {
-                    continue;
+                    Err(err) => return csv_record_error(err, header.columns(), path).map(Some),
                 }
                 let line = record
                     .position()
                     .map_or(0, |p| usize::try_from(p.line()).unwrap_or(usize::MAX));
-                let id = id_column
-                    .and_then(|i| record.get(i))
-                    .filter(|id| !id.is_empty())
-                    .map(str::to_owned);
-                let order = Order::from_fields(
-                    headers.iter().map(String::as_str).zip(record.iter()),
-                    Some(line),
-                );
-                return Ok(Some(Record::read(line, id, order)));
+                let cells: Vec<&str> = record.iter().collect();
+                // `None`: a row with every cell empty (spreadsheets leave them), not an order.
+                if let Some(row) = header.read_row(&cells, line) {
+                    return Ok(Some(Record::read(row.line, row.id, row.order)));
+                }
             },
             Self::Jsonl { reader, buf, line } => loop {
                 buf.clear();
@@ -589,56 +573,12 @@ fn column(path: &str) -> String {
         .join(".")
 }
 
-/// Problems of a CSV header: columns orders do not have (asked of the engine, with its
-/// did-you-mean hint) and columns named twice. Either makes every row ambiguous.
-fn check_header(headers: &[String]) -> Vec<Problem> {
-    let mut problems = Vec::new();
-    for (i, name) in headers.iter().enumerate() {
-        if name.is_empty() {
-            // An unnamed column is fine while its cells are empty; a row with a value there
-            // reports it.
-            continue;
-        }
-        if let Some(first) = headers
-            .get(..i)
-            .and_then(|before| before.iter().position(|h| h == name))
-        {
-            let mut problem = Problem::error(
-                ProblemCode::InvalidValue,
-                pointer(name),
-                Localized::new(
-                    format!("第 {} 列与第 {} 列同名「{name}」", i + 1, first + 1),
-                    format!(
-                        "columns {} and {} are both named `{name}`",
-                        first + 1,
-                        i + 1
-                    ),
-                ),
-            );
-            problem.line = Some(1);
-            problems.push(problem);
-            continue;
-        }
-        if let Err(found) = Order::from_fields([(name.as_str(), "x")], Some(1)) {
-            for mut problem in found {
-                if problem.code == ProblemCode::UnknownField {
-                    problem.message = Localized::new(
-                        format!("第 {} 列「{name}」不是订单字段", i + 1),
-                        format!("column {} `{name}` is not an order field", i + 1),
-                    );
-                    problems.push(problem);
-                }
-            }
-        }
-    }
-    problems
-}
-
 fn csv_io(err: csv::Error, path: &Path) -> anyhow::Error {
     anyhow::Error::new(err).context(format!("cannot read {}", path.display()))
 }
 
-/// A CSV record the reader refused: a problem on its line, or an IO error.
+/// A CSV record the reader refused (text that is not UTF-8): a problem on its line, or an IO
+/// error.
 fn csv_record_error(err: csv::Error, headers: &[String], path: &Path) -> anyhow::Result<Record> {
     let line_of = |pos: Option<&csv::Position>| {
         pos.map_or(0, |p| usize::try_from(p.line()).unwrap_or(usize::MAX))
@@ -648,27 +588,6 @@ fn csv_record_error(err: csv::Error, headers: &[String], path: &Path) -> anyhow:
             let line = line_of(pos.as_ref());
             let column = headers.get(err.field()).map_or("", String::as_str);
             Ok(Record::problem(line, None, not_utf8(line, column)))
-        }
-        csv::ErrorKind::UnequalLengths {
-            pos,
-            expected_len,
-            len,
-        } => {
-            let line = line_of(pos.as_ref());
-            let mut problem = Problem::error(
-                ProblemCode::InvalidValue,
-                "",
-                Localized::new(
-                    format!("这一行有 {len} 列，表头有 {expected_len} 列"),
-                    format!("the row has {len} fields; the header has {expected_len}"),
-                ),
-            )
-            .with_hint(Localized::new(
-                "含逗号、引号或换行的单元格要用双引号括起来",
-                "quote cells that hold commas, quotes or line breaks",
-            ));
-            problem.line = Some(line);
-            Ok(Record::problem(line, None, problem))
         }
         _ => Err(csv_io(err, path)),
     }

@@ -505,6 +505,68 @@ fn settle_prints_a_summary_in_the_readers_language() {
     );
 }
 
+/// The CSV header and each row are read by jimu-core (`settle::CsvHeader`): a header with a
+/// column orders lack or a name given twice reads no order at all; a row of another width is a
+/// problem on its line; rows of empty cells are skipped; a byte-order mark and spaces around
+/// names are dropped. (The output is the one `jimu settle` gave before the move, byte for byte.)
+#[test]
+fn settle_reads_csv_headers_and_rows_through_the_core() {
+    let dir = tempfile::tempdir().unwrap();
+    let bundle = settlement_bundle();
+    std::fs::write(
+        dir.path().join("header.csv"),
+        "id,amout,id,payees.x,,channel\no,1,o,x,,y\n",
+    )
+    .unwrap();
+    let run = jimu(
+        &["settle", &bundle, "header.csv", "--lang", "en"],
+        dir.path(),
+    );
+    assert_eq!(run.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8(run.stdout).unwrap(),
+        "error[unknown-field] header.csv:1 amout\n    column 2 `amout` is not an order field\n    \
+         hint: did you mean `amount`?\nerror[invalid-value] header.csv:1 id\n    columns 1 and 3 \
+         are both named `id`\n2 problem(s)\nheader.csv: no order read; the header needs fixing first\n"
+    );
+    std::fs::write(
+        dir.path().join("rows.csv"),
+        "\u{feff} id , amount ,placed_at\n,,\no-1,1.00\no-2,1.00,2026-11-03T10:00:00+08:00,x\n\
+         o-3,abc,2026-11-03T10:00:00+08:00\n,,\n",
+    )
+    .unwrap();
+    let run = jimu(
+        &[
+            "settle", &bundle, "rows.csv", "--lang", "en", "--format", "json",
+        ],
+        dir.path(),
+    );
+    assert_eq!(run.status.code(), Some(1));
+    let json = json_out(&run);
+    let problems: Vec<(u64, &str, &str)> = json["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (
+                p["line"].as_u64().unwrap(),
+                p["path"].as_str().unwrap(),
+                p["message"]["en"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        problems,
+        [
+            (3, "", "the row has 2 fields; the header has 3"),
+            (4, "", "the row has 4 fields; the header has 3"),
+            (5, "/amount", "`abc` is not a decimal number"),
+        ]
+    );
+    assert_eq!(json["problems"][2]["order"], "o-3");
+    assert_eq!(json["summary"]["orders"], 3);
+}
+
 fn valid_bundle(name: &str) -> String {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../../tests/bundles/valid")
