@@ -84,6 +84,11 @@ impl Scope {
         self
     }
 
+    /// The declared type of the top-level variable `name`.
+    pub fn var(&self, name: &str) -> Option<&VarType> {
+        self.vars.get(name)
+    }
+
     /// Makes `in_region(id)` available, reading the region path from `path` (a variable of
     /// this scope such as `region_path` or `order.region_path`).
     pub fn with_region_path(mut self, path: impl Into<String>) -> Self {
@@ -315,6 +320,23 @@ impl Expr {
                 .iter()
                 .any(|(r, m)| r == root && m.as_deref().is_none_or(|m| m == member))
         })
+    }
+
+    /// The members of `root` the expression reads (`form.floors > 3` → `floors`), in the
+    /// order the text reads them, without repeats; `None` when it may read others (it reads
+    /// `root` whole, or its text is beyond the scan that finds them).
+    pub fn members_of(&self, root: &str) -> Option<Vec<&str>> {
+        let mut found: Vec<&str> = Vec::new();
+        for (r, member) in self.members.as_ref()? {
+            if r != root {
+                continue;
+            }
+            let member = member.as_deref()?;
+            if !found.contains(&member) {
+                found.push(member);
+            }
+        }
+        Some(found)
     }
 
     /// Whether evaluating needs an [`Env`] (it calls `business_days_between`).

@@ -119,6 +119,60 @@ impl<S: Slots> Pred<S> {
     }
 }
 
+/// The string literals a condition compares a variable with, as `(variable path, literal)` in
+/// the order written: `tier == 'vip'`, `'vip' != tier`, `channel in ['app', 'web']`, and the
+/// region of `in_region('bj')` or `'bj' in region_path` (as `region`). Read from the tokens
+/// alone, so it also finds them in conditions only zen evaluates (`tier == 'vip' and
+/// form.floors > 3`); empty when the text has tokens the scan does not know (best effort).
+pub(crate) fn compared_literals(source: &str) -> Vec<(String, String)> {
+    let Some(tokens) = tokenize(source) else {
+        return Vec::new();
+    };
+    let mut found = Vec::new();
+    let at = |i: usize| tokens.get(i);
+    let eq = |t: Option<&Token>| matches!(t, Some(Token::Op(Cmp::Eq | Cmp::Ne)));
+    for (i, token) in tokens.iter().enumerate() {
+        match token {
+            Token::Name(name) if name == "in_region" => {
+                if let (Some(Token::Open), Some(Token::Str(region))) = (at(i + 1), at(i + 2)) {
+                    found.push(("region".to_owned(), region.clone()));
+                }
+            }
+            Token::Name(name) if eq(at(i + 1)) => {
+                if let Some(Token::Str(value)) = at(i + 2) {
+                    found.push((name.clone(), value.clone()));
+                }
+            }
+            Token::Name(name) if matches!(at(i + 1), Some(Token::In)) => {
+                if !matches!(at(i + 2), Some(Token::OpenList)) {
+                    continue;
+                }
+                for item in tokens.get(i + 3..).unwrap_or_default() {
+                    match item {
+                        Token::Str(value) => found.push((name.clone(), value.clone())),
+                        Token::Comma => {}
+                        _ => break,
+                    }
+                }
+            }
+            Token::Str(value) if eq(at(i + 1)) => {
+                if let Some(Token::Name(name)) = at(i + 2) {
+                    found.push((name.clone(), value.clone()));
+                }
+            }
+            Token::Str(value) if matches!(at(i + 1), Some(Token::In)) => {
+                if let Some(Token::Name(name)) = at(i + 2)
+                    && name.ends_with("region_path")
+                {
+                    found.push(("region".to_owned(), value.clone()));
+                }
+            }
+            _ => {}
+        }
+    }
+    found
+}
+
 #[derive(Debug, Clone, PartialEq)]
 enum Token {
     Name(String),
@@ -369,6 +423,36 @@ mod tests {
             let line = source != "item.category == 'ac'";
             assert!(Pred::<Slot>::compile(source, line).is_none(), "{source}");
         }
+    }
+
+    #[test]
+    fn literals_compared_with_variables() {
+        let pairs = |source: &str| -> Vec<(String, String)> { compared_literals(source) };
+        let owned = |list: &[(&str, &str)]| -> Vec<(String, String)> {
+            list.iter()
+                .map(|(a, b)| ((*a).to_owned(), (*b).to_owned()))
+                .collect()
+        };
+        assert_eq!(
+            pairs("tier == 'vip' or 'svip' == tier or channel in ['app', \"web\"]"),
+            owned(&[
+                ("tier", "vip"),
+                ("tier", "svip"),
+                ("channel", "app"),
+                ("channel", "web")
+            ])
+        );
+        assert_eq!(
+            pairs("in_region('beijing') and not ('sh' in region_path) and form.size != 'large'"),
+            owned(&[
+                ("region", "beijing"),
+                ("region", "sh"),
+                ("form.size", "large")
+            ])
+        );
+        // Numbers are not offered; text the scan does not know gives nothing.
+        assert_eq!(pairs("distance_km > 3 and count == 2"), owned(&[]));
+        assert_eq!(pairs("tier == 'vip' and len(channel) + 1 > 2"), owned(&[]));
     }
 
     /// Native predicates give zen's answer on every context: zen is the oracle.

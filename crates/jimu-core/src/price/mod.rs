@@ -25,10 +25,12 @@
 mod engine;
 pub(crate) mod facts;
 pub(crate) mod plan;
+mod reads;
 pub mod tiers;
 
 pub use facts::QuoteContext;
 pub(crate) use plan::Plan;
+pub use reads::{ContextInput, context_inputs};
 
 use crate::bundle::Bundle;
 use crate::problem::{Localized, Problem};
