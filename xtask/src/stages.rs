@@ -257,14 +257,47 @@ fn gzipped_len(path: &std::path::Path) -> anyhow::Result<u64> {
     Ok(bytes.len() as u64)
 }
 
-/// The configurator, built by Trunk into dist/.
+/// The configurator, built by Trunk into dist/, within its size budget.
 fn build_app(ctx: &mut Ctx) -> anyhow::Result<()> {
     ctx.stage("configurator (trunk build --release)", |ctx| {
         ctx.cmd("trunk")
             .args(["build", "--release=true", "--offline"])
             .env("TRUNK_SKIP_VERSION_CHECK", "true")
-            .run()
+            .run()?;
+        let mut sizes = Vec::new();
+        for entry in std::fs::read_dir(ctx.root.join("dist"))? {
+            let path = entry?.path();
+            let shipped = path
+                .extension()
+                .is_some_and(|e| e == "wasm" || e == "js" || e == "css");
+            if shipped {
+                sizes.push((path.clone(), gzipped_len(&path)?));
+            }
+        }
+        for (path, size) in &sizes {
+            println!("{}: {size} bytes gzipped", path.display());
+        }
+        check_app_budget(sizes.iter().map(|(_, s)| s).sum())
     })
+}
+
+/// The configurator's size budget: its wasm, JavaScript and CSS, each gzipped with `gzip -9`,
+/// at most 1.5 MB together, counted as 1,500 * 1000 bytes.
+const APP_GZIP_BUDGET_BYTES: u64 = 1_500 * 1000;
+
+fn check_app_budget(gzipped: u64) -> anyhow::Result<()> {
+    let budget = APP_GZIP_BUDGET_BYTES;
+    if gzipped > budget {
+        bail!(
+            "the configurator is {gzipped} bytes gzipped, over its budget of {budget} bytes (1.5 MB, gzip -9 of the wasm, JavaScript and CSS Trunk writes) by {} bytes",
+            gzipped - budget
+        );
+    }
+    println!(
+        "configurator size budget: {gzipped} bytes gzipped is within {budget} bytes, {} bytes to spare",
+        budget - gzipped
+    );
+    Ok(())
 }
 
 /// Builds everything `jimu serve` needs, then runs it in the foreground. The address is
@@ -334,7 +367,19 @@ fn check_addr(addr: &str) -> anyhow::Result<()> {
 
 #[cfg(test)]
 mod tests {
-    use super::{WASM_GZIP_BUDGET_BYTES, check_addr, check_wasm_budget, serve_addr};
+    use super::{
+        APP_GZIP_BUDGET_BYTES, WASM_GZIP_BUDGET_BYTES, check_addr, check_app_budget,
+        check_wasm_budget, serve_addr,
+    };
+
+    #[test]
+    fn the_configurator_budget_fails_one_byte_over() {
+        assert!(check_app_budget(APP_GZIP_BUDGET_BYTES).is_ok());
+        let err = check_app_budget(APP_GZIP_BUDGET_BYTES + 1)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("by 1 bytes"), "{err}");
+    }
 
     #[test]
     fn a_taken_address_is_reported_by_name_before_anything_is_built() {

@@ -5,13 +5,13 @@
 //! everything here is plain data in, plain data out, and unit-tested natively.
 
 use crate::i18n::{Key, Locale};
-use crate::model::BundleState;
 use jimu_core::Problem;
 use jimu_core::limits::valid_bundle_name;
 use jimu_wire::{BundleList, ProblemDetails};
 /// A version as the server lists it (`GET /api/bundles`, a history, a publish's answer), and a
 /// bundle's versions, newest first: the API's own types.
 pub use jimu_wire::{History, VersionInfo};
+use serde_json::Value;
 
 /// Where the API lives: `jimu serve` serves the configurator at `/` next to `/api`.
 pub const API: &str = "/api";
@@ -294,16 +294,6 @@ impl Failure {
     }
 }
 
-/// The bundle name a file suggests: its name without the extension, when that is a valid
-/// name (lowercased if need be).
-pub fn name_from_file(file_name: &str) -> Option<String> {
-    let stem = file_name
-        .rsplit_once('.')
-        .map_or(file_name, |(stem, _)| stem);
-    let lower = stem.to_ascii_lowercase();
-    valid_bundle_name(&lower).then_some(lower)
-}
-
 /// Percent-encodes a query or path component (everything but `A-Z a-z 0-9 - _ . ~`).
 pub fn encode_component(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -375,6 +365,17 @@ pub fn history_call(name: &str, token: &str) -> Call {
     )
 }
 
+/// `GET /api/bundles/{name}/versions/{n}`: version `n`'s content, its ETag and version.
+pub fn version_call(name: &str, version: i64, token: &str) -> Call {
+    get(
+        format!(
+            "{API}/bundles/{}/versions/{version}",
+            encode_component(name)
+        ),
+        token,
+    )
+}
+
 /// `PUT /api/bundles/{name}[?message=…]` with the bundle text as JSON, the token and the
 /// precondition.
 pub fn publish_call(
@@ -425,27 +426,34 @@ pub fn precondition(name: &str, base: Option<&Base>) -> Precondition {
     }
 }
 
-/// Whether the editor holds text that is not on the server as its base: that text is kept
-/// aside before anything replaces it.
-pub fn has_unpublished(text: &str, base: Option<&Base>) -> bool {
-    !text.trim().is_empty() && base.is_none_or(|base| base.text != text)
+/// Whether the draft holds changes that are not in the server version it is based on: the
+/// documents differ as JSON (the server keeps the bytes it was sent; the draft is a document,
+/// so formatting alone is no change).
+pub fn has_unpublished(doc: &Value, base: Option<&Base>) -> bool {
+    base.is_none_or(|base| {
+        serde_json::from_str::<Value>(&base.text).map_or(true, |published| published != *doc)
+    })
 }
 
-/// Checks a publish before sending it: a token, a name, and no errors in the bundle (warnings
-/// are allowed). `Ok` holds the number of warnings.
-pub fn check_publish(token: &str, name: &str, bundle: &BundleState) -> Result<usize, NotSent> {
+/// Checks a publish before sending it: a token, the bundle's own name, and no errors in the
+/// bundle (warnings are allowed). `problems` is the last check of the draft (`None`: not checked
+/// yet). `Ok` holds the number of warnings.
+pub fn check_publish(
+    token: &str,
+    name: Option<&str>,
+    problems: Option<&[Problem]>,
+) -> Result<usize, NotSent> {
     if token.trim().is_empty() {
         return Err(NotSent::NoToken);
     }
+    let name = name.unwrap_or_default();
     if !valid_bundle_name(name) {
         return Err(NotSent::BadName(name.to_owned()));
     }
-    match bundle {
-        BundleState::Empty => Err(NotSent::Empty),
-        BundleState::Invalid(problems) => Err(NotSent::Errors(
-            problems.iter().filter(|p| p.is_error()).count().max(1),
-        )),
-        BundleState::Valid(bundle) => Ok(bundle.warnings().len()),
+    let problems = problems.ok_or(NotSent::Empty)?;
+    match problems.iter().filter(|p| p.is_error()).count() {
+        0 => Ok(problems.len()),
+        errors => Err(NotSent::Errors(errors)),
     }
 }
 
@@ -583,7 +591,14 @@ fn civil_from_days(days: i64) -> (i64, i64, i64) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{EXAMPLE_BUNDLE, read_bundle};
+
+    /// The problems of checking a bundle text: errors, or the warnings of one that loads.
+    fn checked(text: &str) -> Vec<Problem> {
+        jimu_core::validate_bundle(text)
+    }
+
+    const EXAMPLE_BUNDLE: &str = r#"{"schema_version": 2, "name": "shop", "currency": "CNY",
+        "catalog": [{"id": "a", "name": "A", "kind": "service", "price": "1.00"}]}"#;
     use serde_json::{Value, json};
 
     fn reply(status: u16, body: Value) -> Reply {
@@ -620,13 +635,6 @@ mod tests {
         ] {
             assert!(!valid_bundle_name(bad), "{bad}");
         }
-        assert_eq!(
-            name_from_file("home-services.json").as_deref(),
-            Some("home-services")
-        );
-        assert_eq!(name_from_file("Shop.JSON").as_deref(), Some("shop"));
-        assert_eq!(name_from_file("my bundle.json"), None);
-        assert_eq!(name_from_file("noext").as_deref(), Some("noext"));
     }
 
     #[test]
@@ -700,43 +708,60 @@ mod tests {
 
     #[test]
     fn a_publish_with_errors_or_without_token_or_name_is_not_sent() {
-        let valid = read_bundle(EXAMPLE_BUNDLE);
-        assert_eq!(check_publish("t", "shop", &valid), Ok(0));
-        assert_eq!(check_publish(" ", "shop", &valid), Err(NotSent::NoToken));
+        let valid = checked(EXAMPLE_BUNDLE);
+        assert_eq!(check_publish("t", Some("shop"), Some(&valid)), Ok(0));
         assert_eq!(
-            check_publish("t", "Shop", &valid),
+            check_publish(" ", Some("shop"), Some(&valid)),
+            Err(NotSent::NoToken)
+        );
+        assert_eq!(
+            check_publish("t", Some("Shop"), Some(&valid)),
             Err(NotSent::BadName("Shop".to_owned()))
         );
         assert_eq!(
-            check_publish("t", "shop", &read_bundle(" ")),
-            Err(NotSent::Empty)
+            check_publish("t", None, Some(&valid)),
+            Err(NotSent::BadName(String::new()))
         );
-        let invalid = read_bundle(
+        assert_eq!(check_publish("t", Some("shop"), None), Err(NotSent::Empty));
+        let invalid = checked(
             r#"{"schema_version":1,"currency":"RMB","catalog":[{"id":"a","name":"A","kind":"service","price":"-1"}]}"#,
         );
         assert_eq!(
-            check_publish("t", "shop", &invalid),
+            check_publish("t", Some("shop"), Some(&invalid)),
             Err(NotSent::Errors(2))
         );
     }
 
     #[test]
     fn warnings_do_not_stop_a_publish() {
-        let with_warning = read_bundle(
+        let with_warning = checked(
             r#"{"schema_version": 2, "currency": "CNY",
             "catalog": [{"id": "a", "name": "A", "kind": "service", "price": "1.00"}],
             "pricing": {"groups": [{"id": "g", "name": "空", "stacking": "first_match",
             "applies_to": {"scope": "ticket"}}]}}"#,
         );
-        assert_eq!(check_publish("t", "shop", &with_warning), Ok(1));
+        assert_eq!(check_publish("t", Some("shop"), Some(&with_warning)), Ok(1));
     }
 
     #[test]
-    fn unpublished_text_is_what_differs_from_the_base() {
-        assert!(!has_unpublished("  ", None));
-        assert!(has_unpublished("{}", None));
-        assert!(!has_unpublished("{}", Some(&base("shop", 1))));
-        assert!(has_unpublished("{ }", Some(&base("shop", 1))));
+    fn unpublished_changes_are_what_differs_from_the_base_as_json() {
+        let mut b = base("shop", 1);
+        b.text = "{\n  \"a\": 1,\n  \"b\": [2]\n}".to_owned();
+        assert!(
+            has_unpublished(&json!({"a": 1}), None),
+            "nothing published yet"
+        );
+        assert!(
+            !has_unpublished(&json!({"a": 1, "b": [2]}), Some(&b)),
+            "formatting is no change"
+        );
+        assert!(
+            !has_unpublished(&json!({"b": [2], "a": 1}), Some(&b)),
+            "nor is the order of members"
+        );
+        assert!(has_unpublished(&json!({"a": 2, "b": [2]}), Some(&b)));
+        b.text = "not json".to_owned();
+        assert!(has_unpublished(&json!({}), Some(&b)));
     }
 
     #[test]

@@ -1,17 +1,20 @@
-//! The sync server panel: the token, the server's bundles (open one), publishing the editor's
-//! text over the version it was opened from, and a bundle's history with rollback.
+//! The publish section: the token, the server's bundles (open one), publishing the draft over
+//! the version it was opened from (under the name the bundle gives itself), and a bundle's
+//! history: open or compare any version, roll back to one.
 //!
 //! The rules of the workflow live in [`crate::server`]; this module holds the signals and the
-//! requests in flight. Two promises hold throughout: a failed request never changes the
-//! editor's text, and text that is not on the server is never replaced without being kept
-//! aside first (the "kept text" bar restores or downloads it).
+//! requests in flight. A failed request never changes the draft, and what the server sends
+//! opens like any other document (`Workspace::open_document`): as an undoable step, or as a
+//! draft of its own, so nothing typed is ever lost to it.
 
-use crate::app::{Notice, Tone, problem_card};
 use crate::browser;
 use crate::http;
 use crate::i18n::{Key, Locale};
-use crate::model::{self, BundleState, Quantities};
 use crate::server::{self, Action, Base, Failure, History, Outcome, Precondition, VersionInfo};
+use crate::shell::workspace::Workspace;
+use crate::state::diff::{Difference, differences};
+use crate::state::draft::{ServerBase, bundle_name};
+use crate::ui::problems::ProblemItems;
 use jimu_core::limits::valid_bundle_name;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -40,37 +43,56 @@ enum Busy {
     Publishing,
     Opening,
     RollingBack,
+    Comparing,
 }
 
-/// The editor's signals that the server panel reads and replaces.
-#[derive(Clone, Copy)]
-pub struct Editor {
-    pub text: RwSignal<String>,
-    pub quantities: RwSignal<Quantities>,
-    pub notice: RwSignal<Option<Notice>>,
-    pub bundle: Memo<BundleState>,
+/// A server version compared with the draft.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Comparison {
+    pub name: String,
+    pub version: i64,
+    pub differences: Vec<Difference>,
+    /// More differences than are listed.
+    pub more: bool,
 }
 
 /// The panel's state. Every field is a signal, so the whole is `Copy` and moves into
 /// handlers and tasks freely.
 #[derive(Clone, Copy)]
 pub struct Server {
-    editor: Editor,
+    ws: Workspace,
     token: RwSignal<String>,
-    /// The bundle name field: what a publish is called and whose history is shown.
-    pub name: RwSignal<String>,
     message: RwSignal<String>,
-    base: RwSignal<Option<Base>>,
     bundles: RwSignal<Fetched<Vec<VersionInfo>>>,
     /// The bundle the history is about, and the history.
     history_of: RwSignal<String>,
     history: RwSignal<Fetched<History>>,
     outcome: RwSignal<Option<Outcome>>,
     busy: RwSignal<Option<Busy>>,
-    /// Unpublished texts that were replaced, newest last.
-    kept: RwSignal<Vec<String>>,
     /// The version a rollback waits to be confirmed to.
     confirm: RwSignal<Option<i64>>,
+    comparison: RwSignal<Option<Comparison>>,
+}
+
+/// How many differences a comparison lists.
+const COMPARE_LIMIT: usize = 200;
+
+fn to_base(base: &ServerBase) -> Base {
+    Base {
+        name: base.name.clone(),
+        version: base.version,
+        etag: base.etag.clone(),
+        text: base.text.clone(),
+    }
+}
+
+fn from_base(base: &Base) -> ServerBase {
+    ServerBase {
+        name: base.name.clone(),
+        version: base.version,
+        etag: base.etag.clone(),
+        text: base.text.clone(),
+    }
 }
 
 async fn fetch<T>(
@@ -84,20 +106,18 @@ async fn fetch<T>(
 }
 
 impl Server {
-    pub fn new(editor: Editor) -> Self {
+    pub fn new(ws: Workspace) -> Self {
         Self {
-            editor,
+            ws,
             token: RwSignal::new(http::stored_token()),
-            name: RwSignal::new(String::new()),
             message: RwSignal::new(String::new()),
-            base: RwSignal::new(None),
             bundles: RwSignal::new(Fetched::Idle),
             history_of: RwSignal::new(String::new()),
             history: RwSignal::new(Fetched::Idle),
             outcome: RwSignal::new(None),
             busy: RwSignal::new(None),
-            kept: RwSignal::new(Vec::new()),
             confirm: RwSignal::new(None),
+            comparison: RwSignal::new(None),
         }
     }
 
@@ -111,14 +131,16 @@ impl Server {
         self.token.set(token.to_owned());
     }
 
-    /// Fills the name from a file's name when none is entered yet.
-    pub fn suggest_name(self, file_name: &str) {
-        if self.name.with_untracked(|n| n.trim().is_empty())
-            && let Some(name) = server::name_from_file(file_name)
-        {
-            self.name.set(name);
-            self.refresh_history();
-        }
+    /// The name the draft publishes as: the bundle's own `name`.
+    fn name(self) -> Option<String> {
+        self.ws.store.with_untracked(|s| bundle_name(s.doc()))
+    }
+
+    /// The draft's text as it is published.
+    fn text(self) -> String {
+        self.ws
+            .store
+            .with_untracked(|s| serde_json::to_string_pretty(s.doc()).unwrap_or_default() + "\n")
     }
 
     fn refresh_list(self) {
@@ -131,7 +153,7 @@ impl Server {
     }
 
     fn refresh_history(self) {
-        let name = self.name.get_untracked().trim().to_owned();
+        let name = self.name().unwrap_or_default();
         self.confirm.set(None);
         if !valid_bundle_name(&name) {
             self.history_of.set(String::new());
@@ -157,24 +179,28 @@ impl Server {
         }
     }
 
-    /// Puts a server version in the editor, keeping unpublished text aside first.
+    /// Opens a server version in the draft (as an undoable step, or as a draft of its own
+    /// when it is another bundle) and makes it the base of publishes.
     fn load(self, base: Base) {
-        let current = self.editor.text.get_untracked();
-        if current != base.text
-            && self
-                .base
-                .with_untracked(|b| server::has_unpublished(&current, b.as_ref()))
-        {
-            self.kept.update(|kept| kept.push(current));
+        let what = self.ws.locale.get_untracked().fill(
+            Key::ServerVersionName,
+            &[("name", &base.name), ("version", &base.version.to_string())],
+        );
+        match serde_json::from_str(&base.text) {
+            Ok(value) => {
+                self.ws.open_document(value, what);
+                self.ws.base.set(Some(from_base(&base)));
+                self.ws.changed_view();
+            }
+            Err(_) => self.outcome.set(Some(Outcome::Failed {
+                action: Action::Open,
+                name: base.name,
+                failure: Failure::Unexpected {
+                    status: 200,
+                    detail: "not JSON".to_owned(),
+                },
+            })),
         }
-        self.editor.quantities.set(Quantities::new());
-        self.editor.text.set(base.text.clone());
-        self.editor.notice.set(Some(Notice::Opened {
-            name: base.name.clone(),
-            version: base.version,
-        }));
-        self.name.set(base.name.clone());
-        self.base.set(Some(base));
     }
 
     /// Opens a bundle's newest version in the editor.
@@ -190,6 +216,9 @@ impl Server {
                     self.outcome.set(None);
                     self.load(base);
                     self.refresh_history();
+                    self.ws
+                        .section
+                        .set(crate::state::section::Section::Overview);
                 }
                 Err(failure) => self.outcome.set(Some(Outcome::Failed {
                     action: Action::Open,
@@ -201,17 +230,17 @@ impl Server {
         });
     }
 
-    /// Publishes the editor's text: checked in the browser first, then sent over the base.
+    /// Publishes the draft under its bundle's name, over the base when the base is that bundle.
     fn publish(self) {
         if self.busy.get_untracked().is_some() {
             return;
         }
+        self.ws.check_now();
         let token = self.token();
-        let name = self.name.get_untracked().trim().to_owned();
-        let checked = self
-            .editor
-            .bundle
-            .with_untracked(|bundle| server::check_publish(&token, &name, bundle));
+        let name = self.name();
+        let checked = self.ws.checked.with_untracked(|c| {
+            server::check_publish(&token, name.as_deref(), c.as_ref().map(|c| c.problems()))
+        });
         let warnings = match checked {
             Ok(warnings) => warnings,
             Err(not_sent) => {
@@ -219,10 +248,11 @@ impl Server {
                 return;
             }
         };
-        let precondition = self
-            .base
-            .with_untracked(|base| server::precondition(&name, base.as_ref()));
-        let text = self.editor.text.get_untracked();
+        let name = name.unwrap_or_default();
+        let precondition = self.ws.base.with_untracked(|base| {
+            server::precondition(&name, base.as_ref().map(to_base).as_ref())
+        });
+        let text = self.text();
         let message = self.message.get_untracked();
         let call = server::publish_call(&name, &message, &token, &precondition, &text);
         self.outcome.set(None);
@@ -235,13 +265,14 @@ impl Server {
             {
                 Ok(((stored, etag), created)) => {
                     // The text sent is now on the server: the base for what comes next, even
-                    // if the editor was typed in meanwhile.
-                    self.base.set(Some(Base {
+                    // if the draft was edited meanwhile.
+                    self.ws.base.set(Some(ServerBase {
                         name: name.clone(),
                         version: stored.version,
                         etag,
                         text,
                     }));
+                    self.ws.changed_view();
                     self.message.set(String::new());
                     self.refresh_list();
                     self.refresh_history();
@@ -272,6 +303,64 @@ impl Server {
                 },
             };
             self.outcome.set(Some(outcome));
+            self.busy.set(None);
+        });
+    }
+
+    /// Opens version `version` of the bundle in view.
+    fn open_version(self, version: i64) {
+        if self.busy.get_untracked().is_some() {
+            return;
+        }
+        let name = self.history_of.get_untracked();
+        self.busy.set(Some(Busy::Opening));
+        let call = server::version_call(&name, version, &self.token());
+        spawn_local(async move {
+            match fetch(call, |reply| server::read_content(reply, &name)).await {
+                Ok(base) => {
+                    self.outcome.set(None);
+                    self.load(base);
+                }
+                Err(failure) => self.outcome.set(Some(Outcome::Failed {
+                    action: Action::Open,
+                    name,
+                    failure,
+                })),
+            }
+            self.busy.set(None);
+        });
+    }
+
+    /// Compares version `version` of the bundle in view with the draft.
+    fn compare(self, version: i64) {
+        if self.busy.get_untracked().is_some() {
+            return;
+        }
+        let name = self.history_of.get_untracked();
+        self.busy.set(Some(Busy::Comparing));
+        let call = server::version_call(&name, version, &self.token());
+        spawn_local(async move {
+            match fetch(call, |reply| server::read_content(reply, &name)).await {
+                Ok(base) => {
+                    let theirs: serde_json::Value =
+                        serde_json::from_str(&base.text).unwrap_or_default();
+                    let (found, more) = self
+                        .ws
+                        .store
+                        .with_untracked(|s| differences(&theirs, s.doc(), COMPARE_LIMIT));
+                    self.comparison.set(Some(Comparison {
+                        name,
+                        version,
+                        differences: found,
+                        more,
+                    }));
+                }
+                Err(failure) => self.outcome.set(Some(Outcome::Failed {
+                    action: Action::Open,
+                    name,
+                    failure,
+                })),
+            }
             self.busy.set(None);
         });
     }
@@ -312,7 +401,7 @@ impl Server {
         spawn_local(async move {
             let outcome = match fetch(call, server::read_published).await {
                 Ok((stored, _)) => {
-                    // Show the new version in the editor (unpublished text is kept aside).
+                    // Show the new version in the draft (as an undoable step).
                     let opened = fetch(server::open_call(&name, &token), |reply| {
                         server::read_content(reply, &name)
                     })
@@ -347,81 +436,76 @@ impl Server {
             self.busy.set(None);
         });
     }
-
-    /// Puts the newest kept text back in the editor (the text there is kept in its place when
-    /// it is not on the server).
-    fn restore_kept(self) {
-        let Some(restored) = self.kept.with_untracked(|kept| kept.last().cloned()) else {
-            return;
-        };
-        let current = self.editor.text.get_untracked();
-        let keep_current = self
-            .base
-            .with_untracked(|b| server::has_unpublished(&current, b.as_ref()));
-        self.kept.update(|kept| {
-            kept.pop();
-            if keep_current && current != restored {
-                kept.push(current);
-            }
-        });
-        self.editor.quantities.set(Quantities::new());
-        self.editor.text.set(restored);
-        self.editor.notice.set(Some(Notice::Restored));
-    }
 }
 
-/// The whole panel.
+/// The publish section's page.
 #[component]
-pub fn ServerPanel(locale: RwSignal<Locale>, server: Server) -> impl IntoView {
+pub fn PublishPage(ws: Workspace) -> impl IntoView {
+    let server = Server::new(ws);
+    let locale = ws.locale;
     let t = move |key: Key| locale.get().text(key);
-    // Read the list at once when a token is kept from an earlier visit.
+    // Read the list at once when a token is kept from an earlier visit, and the history of
+    // the bundle the draft is (again whenever its name changes).
     if !server.token.get_untracked().is_empty() {
         server.refresh_list();
     }
+    let name = Memo::new(move |_| ws.read(bundle_name));
+    Effect::new(move |_| {
+        // `get`, not `track`: the memo must compute to follow the document.
+        let _ = name.get();
+        if !server.token.get_untracked().is_empty() {
+            server.refresh_history();
+        }
+    });
 
     view! {
-        <section id="server" class="panel server-panel">
-            <div class="panel-head">
-                <h2 class="panel-title">{move || t(Key::ServerTitle)}</h2>
-                <div class="token-row">
-                    <label for="server-token" class="field-label">{move || t(Key::TokenLabel)}</label>
-                    <input
-                        id="server-token"
-                        class="text-input token-input"
-                        type="password"
-                        autocomplete="off"
-                        spellcheck="false"
-                        placeholder=move || t(Key::TokenPlaceholder)
-                        title=move || t(Key::TokenNote)
-                        prop:value=move || server.token.get()
-                        on:input=move |ev| server.set_token(&event_target_value(&ev))
-                        on:change=move |_| {
-                            server.refresh_list();
-                            server.refresh_history();
-                        }
-                    />
-                    <button
-                        id="clear-token"
-                        type="button"
-                        class="btn"
-                        title=move || t(Key::ClearTokenTitle)
-                        disabled=move || server.token.with(String::is_empty)
-                        on:click=move |_| {
-                            server.set_token("");
-                            server.bundles.set(Fetched::Idle);
-                        }
-                    >
-                        {move || t(Key::ClearToken)}
-                    </button>
+        <div class="page publish-page">
+            <header class="page-head">
+                <h1 class="page-title">{move || t(Key::NavPublish)}</h1>
+                <p class="muted">{move || t(Key::TokenNote)}</p>
+            </header>
+            <section id="server" class="card server-panel" aria-labelledby="server-title">
+                <div class="card-head">
+                    <h2 class="card-title" id="server-title">{move || t(Key::ServerTitle)}</h2>
+                    <div class="token-row">
+                        <label for="server-token" class="field-label">{move || t(Key::TokenLabel)}</label>
+                        <input
+                            id="server-token"
+                            class="text-input token-input"
+                            type="password"
+                            autocomplete="off"
+                            spellcheck="false"
+                            placeholder=move || t(Key::TokenPlaceholder)
+                            prop:value=move || server.token.get()
+                            on:input=move |ev| server.set_token(&event_target_value(&ev))
+                            on:change=move |_| {
+                                server.refresh_list();
+                                server.refresh_history();
+                            }
+                        />
+                        <button
+                            id="clear-token"
+                            type="button"
+                            class="btn"
+                            title=move || t(Key::ClearTokenTitle)
+                            disabled=move || server.token.with(String::is_empty)
+                            on:click=move |_| {
+                                server.set_token("");
+                                server.bundles.set(Fetched::Idle);
+                            }
+                        >
+                            {move || t(Key::ClearToken)}
+                        </button>
+                    </div>
                 </div>
-            </div>
-            <p class="server-note">{move || t(Key::TokenNote)}</p>
-            <div class="server-body">
-                <BundleList locale server />
+            </section>
+            <div class="publish-grid">
                 <PublishCard locale server />
-                <HistoryCard locale server />
+                <BundleList locale server />
             </div>
-        </section>
+            <HistoryCard locale server />
+            <CompareCard locale server />
+        </div>
     }
 }
 
@@ -453,9 +537,9 @@ fn BundleList(locale: RwSignal<Locale>, server: Server) -> impl IntoView {
         })
     };
     view! {
-        <section class="card" id="bundles-card">
+        <section class="card" id="bundles-card" aria-labelledby="bundles-title">
             <div class="card-head">
-                <h3 class="card-title">{move || t(Key::BundlesTitle)}</h3>
+                <h2 class="card-title" id="bundles-title">{move || t(Key::BundlesTitle)}</h2>
                 <button id="refresh-bundles" type="button" class="btn btn-small" on:click=move |_| server.refresh_list()>
                     {move || t(Key::Refresh)}
                 </button>
@@ -490,6 +574,7 @@ fn bundle_table(locale: Locale, server: Server, list: &[VersionInfo]) -> impl In
                             on:click=move |_| server.open(open_name.clone())
                         >
                             {locale.text(Key::OpenBundle)}
+                            <span class="visually-hidden">" " {v.name.clone()}</span>
                         </button>
                     </td>
                 </tr>
@@ -500,11 +585,11 @@ fn bundle_table(locale: Locale, server: Server, list: &[VersionInfo]) -> impl In
         <table id="bundle-list" class="data-table compact">
             <thead>
                 <tr>
-                    <th>{locale.text(Key::ColName)}</th>
-                    <th class="num">{locale.text(Key::ColVersion)}</th>
-                    <th>{locale.text(Key::ColAuthor)}</th>
-                    <th>{locale.text(Key::ColTime)}</th>
-                    <th></th>
+                    <th scope="col">{locale.text(Key::ColName)}</th>
+                    <th scope="col" class="num">{locale.text(Key::ColVersion)}</th>
+                    <th scope="col">{locale.text(Key::ColAuthor)}</th>
+                    <th scope="col">{locale.text(Key::ColTime)}</th>
+                    <th scope="col"><span class="visually-hidden">{locale.text(Key::ColActions)}</span></th>
                 </tr>
             </thead>
             <tbody>{rows}</tbody>
@@ -515,15 +600,27 @@ fn bundle_table(locale: Locale, server: Server, list: &[VersionInfo]) -> impl In
 #[component]
 fn PublishCard(locale: RwSignal<Locale>, server: Server) -> impl IntoView {
     let t = move |key: Key| locale.get().text(key);
+    let ws = server.ws;
+    let name = move || ws.read(bundle_name);
     let base_line = move || {
         let locale = locale.get();
-        let name = server.name.with(|n| n.trim().to_owned());
-        if !valid_bundle_name(&name) {
+        let Some(name) = name().filter(|n| valid_bundle_name(n)) else {
             return view! { <p id="publish-base" class="publish-base" data-mode="none">{locale.text(Key::BaseNone)}</p> }
                 .into_any();
-        }
-        let base = server.base.get();
-        match server::precondition(&name, base.as_ref()) {
+        };
+        let base = ws.base.get();
+        // A draft opened from one bundle and renamed publishes under the new name: say so.
+        let moved = base.as_ref().filter(|b| b.name != name).map(|b| {
+            view! {
+                <p id="publish-renamed" class="publish-warning" role="status">
+                    {locale.fill(
+                        Key::BaseRenamed,
+                        &[("from", &b.name), ("version", &b.version.to_string()), ("name", &name)],
+                    )}
+                </p>
+            }
+        });
+        let line = match server::precondition(&name, base.as_ref().map(to_base).as_ref()) {
             Precondition::Create => view! {
                 <p id="publish-base" class="publish-base" data-mode="create">
                     {locale.fill(Key::BaseCreate, &[("name", &name)])}
@@ -531,10 +628,9 @@ fn PublishCard(locale: RwSignal<Locale>, server: Server) -> impl IntoView {
             }
             .into_any(),
             Precondition::Update { version, etag } => {
-                let edited = server
-                    .editor
-                    .text
-                    .with(|text| server::has_unpublished(text, base.as_ref()));
+                let edited = base.as_ref().is_some_and(|b| {
+                    ws.read(|doc| server::has_unpublished(doc, Some(&to_base(b))))
+                });
                 let (badge, class) = if edited {
                     (Key::BaseEdited, "badge badge-edited")
                 } else {
@@ -552,32 +648,24 @@ fn PublishCard(locale: RwSignal<Locale>, server: Server) -> impl IntoView {
                 }
                 .into_any()
             }
-        }
+        };
+        view! { {line} {moved} }.into_any()
     };
     let publishing = move || server.busy.get() == Some(Busy::Publishing);
 
     view! {
-        <section class="card" id="publish-card">
+        <section class="card" id="publish-card" aria-labelledby="publish-title">
             <div class="card-head">
-                <h3 class="card-title">{move || t(Key::PublishTitle)}</h3>
+                <h2 class="card-title" id="publish-title">{move || t(Key::PublishTitle)}</h2>
             </div>
+            <p class="publish-name">
+                <span class="muted">{move || t(Key::PublishAs)}</span>
+                " "
+                <code id="publish-name">{move || name().unwrap_or_else(|| "—".to_owned())}</code>
+            </p>
             <div class="publish-form">
-                <label class="field">
-                    <span class="field-label">{move || t(Key::NameLabel)}</span>
-                    <input
-                        id="bundle-name"
-                        class="text-input mono"
-                        type="text"
-                        autocomplete="off"
-                        spellcheck="false"
-                        placeholder=move || t(Key::NamePlaceholder)
-                        prop:value=move || server.name.get()
-                        on:input=move |ev| server.name.set(event_target_value(&ev))
-                        on:change=move |_| server.refresh_history()
-                    />
-                </label>
-                <label class="field field-grow">
-                    <span class="field-label">{move || t(Key::MessageLabel)}</span>
+                <div class="field field-grow">
+                    <label class="field-label" for="publish-message">{move || t(Key::MessageLabel)}</label>
                     <input
                         id="publish-message"
                         class="text-input"
@@ -587,7 +675,7 @@ fn PublishCard(locale: RwSignal<Locale>, server: Server) -> impl IntoView {
                         prop:value=move || server.message.get()
                         on:input=move |ev| server.message.set(event_target_value(&ev))
                     />
-                </label>
+                </div>
                 <button
                     id="publish"
                     type="button"
@@ -599,62 +687,15 @@ fn PublishCard(locale: RwSignal<Locale>, server: Server) -> impl IntoView {
                 </button>
             </div>
             {base_line}
-            <KeptBar locale server />
             <OutcomeBox locale server />
         </section>
-    }
-}
-
-/// The bar that offers text kept aside back.
-#[component]
-fn KeptBar(locale: RwSignal<Locale>, server: Server) -> impl IntoView {
-    move || {
-        let locale = locale.get();
-        let chars = server
-            .kept
-            .with(|kept| kept.last().map(|text| text.chars().count()))?;
-        Some(view! {
-            <div id="kept" class="kept-bar" role="status">
-                <span>{locale.fill(Key::StashKept, &[("chars", &chars.to_string())])}</span>
-                <span class="bar-actions">
-                    <button
-                        id="restore-kept"
-                        type="button"
-                        class="btn btn-small"
-                        title=locale.text(Key::StashRestoreTitle)
-                        on:click=move |_| server.restore_kept()
-                    >
-                        {locale.text(Key::StashRestore)}
-                    </button>
-                    <button
-                        id="download-kept"
-                        type="button"
-                        class="btn btn-small"
-                        on:click=move |_| {
-                            if let Some(text) = server.kept.with_untracked(|kept| kept.last().cloned()) {
-                                let _ = browser::download(model::EXPORT_FILE_NAME, &text, "application/json");
-                            }
-                        }
-                    >
-                        {locale.text(Key::StashDownload)}
-                    </button>
-                    <button
-                        id="discard-kept"
-                        type="button"
-                        class="btn btn-small btn-ghost"
-                        on:click=move |_| server.kept.update(|kept| { kept.pop(); })
-                    >
-                        {locale.text(Key::StashDiscard)}
-                    </button>
-                </span>
-            </div>
-        })
     }
 }
 
 /// What the last publish, rollback or open did.
 #[component]
 fn OutcomeBox(locale: RwSignal<Locale>, server: Server) -> impl IntoView {
+    let ws = server.ws;
     move || {
         let locale = locale.get();
         server.outcome.with(|outcome| {
@@ -682,25 +723,33 @@ fn OutcomeBox(locale: RwSignal<Locale>, server: Server) -> impl IntoView {
                             type="button"
                             class="btn btn-small"
                             on:click=move |_| {
-                                let text = server.editor.text.get_untracked();
-                                let _ = browser::download(model::EXPORT_FILE_NAME, &text, "application/json");
+                                let name = server.name().unwrap_or_else(|| "bundle".to_owned());
+                                let _ = browser::download(&format!("{name}.mine.json"), &server.text(), "application/json");
                             }
                         >
-                            {locale.text(Key::StashDownload)}
+                            {locale.text(Key::DownloadMine)}
                         </button>
                     </div>
                 }
             });
             let problems = match outcome {
-                Outcome::Failed { failure: Failure::Invalid(problems), .. } => Some(problem_card(
-                    locale,
-                    locale.fill(Key::ServerProblemsHeading, &[("count", &problems.len().to_string())]),
-                    "server-problems",
-                    "server",
-                    Tone::Error,
-                    problems,
-                    None,
-                )),
+                Outcome::Failed { failure: Failure::Invalid(problems), .. } => {
+                    let heading = locale.fill(Key::ServerProblemsHeading, &[("count", &problems.len().to_string())]);
+                    let items = problems
+                        .iter()
+                        .cloned()
+                        .map(|problem| {
+                            let path = problem.path.clone();
+                            view! { <ProblemItems ws problem on_pick=Callback::new(move |()| ws.select(&path)) /> }
+                        })
+                        .collect_view();
+                    Some(view! {
+                        <section class="card card-error">
+                            <h3 class="card-title">{heading}</h3>
+                            <ul id="server-problems" class="problems" data-stage="server">{items}</ul>
+                        </section>
+                    })
+                }
                 _ => None,
             };
             Some(view! {
@@ -754,21 +803,14 @@ fn HistoryCard(locale: RwSignal<Locale>, server: Server) -> impl IntoView {
             })
     };
     view! {
-        <section class="card" id="history-card">
+        <section class="card" id="history-card" aria-labelledby="history-title">
             <div class="card-head">
-                <h3 class="card-title">{title} " " {archived}</h3>
+                <h2 class="card-title" id="history-title">{title} " " {archived}</h2>
                 <button
                     id="refresh-history"
                     type="button"
                     class="btn btn-small"
-                    disabled=move || server.history_of.with(String::is_empty)
-                    on:click=move |_| {
-                        let shown = server.history_of.get_untracked();
-                        if !shown.is_empty() && server.name.with_untracked(|n| n.trim().is_empty()) {
-                            server.name.set(shown);
-                        }
-                        server.refresh_history();
-                    }
+                    on:click=move |_| server.refresh_history()
                 >
                     {move || t(Key::Refresh)}
                 </button>
@@ -790,17 +832,19 @@ fn history_table(locale: Locale, server: Server, history: &History) -> impl Into
             } else {
                 v.message.clone()
             };
-            let action = if i == 0 {
+            let busy = move || server.busy.with(Option::is_some);
+            let rollback = if i == 0 {
                 view! { <span class="badge badge-current">{locale.text(Key::CurrentVersion)}</span> }.into_any()
             } else {
                 view! {
                     <button
                         type="button"
                         class="btn btn-small rollback"
-                        disabled=move || server.busy.with(Option::is_some)
+                        disabled=busy
                         on:click=move |_| server.confirm.set(Some(version))
                     >
                         {locale.text(Key::RollbackButton)}
+                        <span class="visually-hidden">" " {locale.fill(Key::VersionN, &[("version", &version.to_string())])}</span>
                     </button>
                 }
                 .into_any()
@@ -810,7 +854,7 @@ fn history_table(locale: Locale, server: Server, history: &History) -> impl Into
                     view! {
                         <tr class="confirm-row">
                             <td colspan="5">
-                                <div id="rollback-confirm" class="confirm-bar" role="alertdialog">
+                                <div id="rollback-confirm" class="confirm-bar" role="alertdialog" aria-label=locale.text(Key::RollbackButton)>
                                     <span>{locale.fill(Key::RollbackConfirm, &[("to", &version.to_string())])}</span>
                                     <span class="bar-actions">
                                         <button
@@ -842,7 +886,27 @@ fn history_table(locale: Locale, server: Server, history: &History) -> impl Into
                     <td class="muted nowrap">{http::local_time(v.created_at_ms)}</td>
                     <td class="author">{v.author.clone()}</td>
                     <td class="message">{message}</td>
-                    <td class="num">{action}</td>
+                    <td class="num actions">
+                        <button
+                            type="button"
+                            class="btn btn-small open-version"
+                            disabled=busy
+                            on:click=move |_| server.open_version(version)
+                        >
+                            {locale.text(Key::OpenBundle)}
+                            <span class="visually-hidden">" " {locale.fill(Key::VersionN, &[("version", &version.to_string())])}</span>
+                        </button>
+                        <button
+                            type="button"
+                            class="btn btn-small compare-version"
+                            disabled=busy
+                            on:click=move |_| server.compare(version)
+                        >
+                            {locale.text(Key::Compare)}
+                            <span class="visually-hidden">" " {locale.fill(Key::VersionN, &[("version", &version.to_string())])}</span>
+                        </button>
+                        {rollback}
+                    </td>
                 </tr>
                 {confirm}
             }
@@ -856,15 +920,102 @@ fn history_table(locale: Locale, server: Server, history: &History) -> impl Into
         <table id="history" class="data-table compact">
             <thead>
                 <tr>
-                    <th class="num">{locale.text(Key::ColVersion)}</th>
-                    <th>{locale.text(Key::ColTime)}</th>
-                    <th>{locale.text(Key::ColAuthor)}</th>
-                    <th>{locale.text(Key::ColMessage)}</th>
-                    <th></th>
+                    <th scope="col" class="num">{locale.text(Key::ColVersion)}</th>
+                    <th scope="col">{locale.text(Key::ColTime)}</th>
+                    <th scope="col">{locale.text(Key::ColAuthor)}</th>
+                    <th scope="col">{locale.text(Key::ColMessage)}</th>
+                    <th scope="col" class="num">{locale.text(Key::ColActions)}</th>
                 </tr>
             </thead>
             <tbody>{rows}</tbody>
         </table>
         {busy}
+    }
+}
+
+fn short(value: Option<&serde_json::Value>) -> String {
+    match value {
+        None => "—".to_owned(),
+        Some(serde_json::Value::String(s)) => s.clone(),
+        Some(v) => {
+            let text = v.to_string();
+            if text.chars().count() > 80 {
+                text.chars().take(80).collect::<String>() + "…"
+            } else {
+                text
+            }
+        }
+    }
+}
+
+/// A server version compared with the draft: what the draft changes, value by value.
+#[component]
+fn CompareCard(locale: RwSignal<Locale>, server: Server) -> impl IntoView {
+    let ws = server.ws;
+    move || {
+        let locale = locale.get();
+        let comparison = server.comparison.get()?;
+        let heading = locale.fill(
+            Key::CompareTitle,
+            &[
+                ("name", &comparison.name),
+                ("version", &comparison.version.to_string()),
+                ("count", &comparison.differences.len().to_string()),
+            ],
+        );
+        let rows = comparison
+            .differences
+            .iter()
+            .map(|d| {
+                let kind = match (&d.before, &d.after) {
+                    (None, _) => ("added", Key::DiffAdded),
+                    (_, None) => ("removed", Key::DiffRemoved),
+                    _ => ("changed", Key::DiffChanged),
+                };
+                let path = d.at.clone();
+                let pick = d.at.clone();
+                view! {
+                    <tr class="difference" data-kind=kind.0 data-path=d.at.clone()>
+                        <td>
+                            <button type="button" class="link-button" on:click=move |_| ws.select(&pick)>
+                                <code>{path}</code>
+                            </button>
+                        </td>
+                        <td><span class=format!("tag tag-{}", kind.0)>{locale.text(kind.1)}</span></td>
+                        <td class="mono small">{short(d.before.as_ref())}</td>
+                        <td class="mono small">{short(d.after.as_ref())}</td>
+                    </tr>
+                }
+            })
+            .collect_view();
+        Some(view! {
+            <section class="card" id="compare-card" aria-labelledby="compare-title">
+                <div class="card-head">
+                    <h2 class="card-title" id="compare-title">{heading}</h2>
+                    <button type="button" class="btn btn-small" on:click=move |_| server.comparison.set(None)>
+                        {locale.text(Key::Close)}
+                    </button>
+                </div>
+                {if comparison.differences.is_empty() {
+                    view! { <p class="card-note">{locale.text(Key::CompareSame)}</p> }.into_any()
+                } else {
+                    view! {
+                        <table id="differences" class="data-table compact">
+                            <thead>
+                                <tr>
+                                    <th scope="col">{locale.text(Key::ColPath)}</th>
+                                    <th scope="col">{locale.text(Key::ColChange)}</th>
+                                    <th scope="col">{locale.fill(Key::ColInVersion, &[("version", &comparison.version.to_string())])}</th>
+                                    <th scope="col">{locale.text(Key::ColInDraft)}</th>
+                                </tr>
+                            </thead>
+                            <tbody>{rows}</tbody>
+                        </table>
+                    }
+                    .into_any()
+                }}
+                {comparison.more.then(|| view! { <p class="muted small">{locale.text(Key::CompareMore)}</p> })}
+            </section>
+        })
     }
 }

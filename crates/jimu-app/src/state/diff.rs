@@ -124,6 +124,122 @@ fn same_order(a: &Value, b: &Value) -> bool {
     }
 }
 
+/// One difference between two documents, for people to read: the value before (absent when
+/// added) and after (absent when removed).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Difference {
+    pub at: String,
+    pub before: Option<Value>,
+    pub after: Option<Value>,
+}
+
+/// Every leaf-most difference between `old` and `new` (members compared by name, whatever
+/// their order), at most `limit` of them; the flag says whether there were more.
+pub fn differences(old: &Value, new: &Value, limit: usize) -> (Vec<Difference>, bool) {
+    let mut out = Vec::new();
+    let more = !compare("", old, new, &mut out, limit);
+    (out, more)
+}
+
+/// `false` when the limit was reached.
+fn compare(at: &str, old: &Value, new: &Value, out: &mut Vec<Difference>, limit: usize) -> bool {
+    if old == new {
+        return true;
+    }
+    let mut push = |d: Difference| {
+        if out.len() >= limit {
+            return false;
+        }
+        out.push(d);
+        true
+    };
+    match (old, new) {
+        (Value::Object(a), Value::Object(b)) => {
+            for (key, x) in a {
+                let here = pointer::push(at, key);
+                let ok = match b.get(key) {
+                    Some(y) => compare(&here, x, y, out, limit),
+                    None => push_to(out, limit, here, Some(x.clone()), None),
+                };
+                if !ok {
+                    return false;
+                }
+            }
+            for (key, y) in b.iter().filter(|(k, _)| !a.contains_key(*k)) {
+                if !push_to(out, limit, pointer::push(at, key), None, Some(y.clone())) {
+                    return false;
+                }
+            }
+            true
+        }
+        (Value::Array(a), Value::Array(b)) => {
+            let prefix = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+            let suffix = a[prefix..]
+                .iter()
+                .rev()
+                .zip(b[prefix..].iter().rev())
+                .take_while(|(x, y)| x == y)
+                .count();
+            let old_mid = &a[prefix..a.len() - suffix];
+            let new_mid = &b[prefix..b.len() - suffix];
+            let common = old_mid.len().min(new_mid.len());
+            for i in 0..common {
+                if !compare(
+                    &pointer::push_index(at, prefix + i),
+                    &old_mid[i],
+                    &new_mid[i],
+                    out,
+                    limit,
+                ) {
+                    return false;
+                }
+            }
+            for (i, x) in old_mid.iter().enumerate().skip(common) {
+                if !push_to(
+                    out,
+                    limit,
+                    pointer::push_index(at, prefix + i),
+                    Some(x.clone()),
+                    None,
+                ) {
+                    return false;
+                }
+            }
+            for (i, y) in new_mid.iter().enumerate().skip(common) {
+                if !push_to(
+                    out,
+                    limit,
+                    pointer::push_index(at, prefix + i),
+                    None,
+                    Some(y.clone()),
+                ) {
+                    return false;
+                }
+            }
+            true
+        }
+        _ => push(Difference {
+            at: at.to_owned(),
+            before: Some(old.clone()),
+            after: Some(new.clone()),
+        }),
+    }
+}
+
+fn push_to(
+    out: &mut Vec<Difference>,
+    limit: usize,
+    at: String,
+    before: Option<Value>,
+    after: Option<Value>,
+) -> bool {
+    if out.len() >= limit {
+        return false;
+    }
+    out.push(Difference { at, before, after });
+    true
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -228,6 +344,31 @@ mod tests {
                     .prop_map(|members| { Value::Object(members.into_iter().collect()) }),
             ]
         })
+    }
+
+    #[test]
+    fn differences_name_each_changed_leaf_whatever_the_order_of_members() {
+        let old = json!({"a": 1, "b": {"c": [1, 2, 3], "d": "x"}, "gone": true});
+        let new = json!({"b": {"d": "y", "c": [1, 3]}, "a": 1, "new": null});
+        let (found, more) = differences(&old, &new, 100);
+        assert!(!more);
+        let summary: Vec<(String, Option<Value>, Option<Value>)> = found
+            .into_iter()
+            .map(|d| (d.at, d.before, d.after))
+            .collect();
+        assert_eq!(
+            summary,
+            [
+                ("/b/c/1".to_owned(), Some(json!(2)), None),
+                ("/b/d".to_owned(), Some(json!("x")), Some(json!("y"))),
+                ("/gone".to_owned(), Some(json!(true)), None),
+                ("/new".to_owned(), None, Some(json!(null))),
+            ]
+        );
+        let (found, more) = differences(&old, &new, 2);
+        assert_eq!(found.len(), 2);
+        assert!(more);
+        assert!(differences(&old, &old, 10).0.is_empty());
     }
 
     proptest! {

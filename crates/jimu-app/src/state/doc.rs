@@ -101,6 +101,13 @@ impl Group {
     }
 
     /// One gesture (a drag): one step however long it takes.
+    #[cfg_attr(
+        not(test),
+        expect(
+            dead_code,
+            reason = "the visual editors' drags (flows, forms) group by it"
+        )
+    )]
     pub fn gesture(key: impl Into<String>) -> Self {
         Self {
             key: key.into(),
@@ -117,6 +124,10 @@ pub struct Change {
     pub at_ms: f64,
 }
 
+#[cfg_attr(
+    not(test),
+    expect(dead_code, reason = "editors build changes through `Workspace::edit`")
+)]
 impl Change {
     /// A change that is a step of its own.
     pub fn new(edits: Vec<Edit>, at_ms: f64) -> Self {
@@ -149,6 +160,27 @@ pub struct Step {
     /// Closed steps take no more changes (after undo, redo, or [`Store::seal`]).
     #[serde(default)]
     pub sealed: bool,
+}
+
+impl Step {
+    /// The places the step changed, in the order first changed, without repeats (an edit of
+    /// the whole document is `""`).
+    pub fn touched(&self) -> Vec<&str> {
+        let mut seen: Vec<&str> = Vec::new();
+        for edit in &self.forward {
+            let at = match edit {
+                Edit::Set { at, .. }
+                | Edit::Insert { at, .. }
+                | Edit::Remove { at }
+                | Edit::Restore { at, .. } => at.as_str(),
+                Edit::Move { to, .. } => to.as_str(),
+            };
+            if !seen.contains(&at) {
+                seen.push(at);
+            }
+        }
+        seen
+    }
 }
 
 /// The undo and redo stacks.
@@ -196,6 +228,12 @@ impl Store {
             selection,
             revision: 0,
         }
+    }
+
+    /// Numbers this store's revisions after `revision`, so a store that replaces another
+    /// never repeats a revision derived state was keyed by.
+    pub fn continue_from(&mut self, revision: u64) {
+        self.revision = revision + 1;
     }
 
     pub fn doc(&self) -> &Value {
@@ -329,15 +367,6 @@ impl Store {
                 false
             }
         }
-    }
-
-    /// Trims the undo history to its newest `keep` steps (to fit a draft in storage).
-    pub fn trim_history(&mut self, keep: usize) {
-        let undo = &mut self.history.undo;
-        if undo.len() > keep {
-            undo.drain(..undo.len() - keep);
-        }
-        self.history.redo.clear();
     }
 }
 
@@ -934,18 +963,15 @@ mod tests {
     }
 
     #[test]
-    fn history_is_bounded_and_trimmed_from_the_oldest() {
+    fn history_is_bounded_and_the_oldest_steps_go_first() {
         let mut s = store(json!({"n": 0}));
         for i in 0..(Store::MAX_STEPS + 10) {
             s.apply(one(set("/n", json!(i)), i as f64))
                 .expect("applies");
         }
         assert_eq!(s.history().undo.len(), Store::MAX_STEPS);
-        s.trim_history(3);
-        assert_eq!(s.history().undo.len(), 3);
-        assert!(s.undo() && s.undo() && s.undo());
-        assert!(!s.undo());
-        assert_eq!(s.doc(), &json!({"n": Store::MAX_STEPS + 6}));
+        while s.undo() {}
+        assert_eq!(s.doc(), &json!({"n": 9}), "the oldest ten steps are gone");
     }
 
     #[test]
@@ -971,6 +997,22 @@ mod tests {
         assert!(!wrong.undo());
         assert_eq!(wrong.doc(), &json!({"a": 5}));
         assert!(!wrong.can_undo());
+    }
+
+    #[test]
+    fn a_step_names_the_places_it_changed_once_each() {
+        let mut s = store(json!({"a": "", "l": [1]}));
+        for (i, text) in ["x", "xy"].iter().enumerate() {
+            s.apply(one(set("/a", json!(text)), i as f64).grouped(Group::typing("k")))
+                .expect("applies");
+        }
+        s.apply(Change::new(
+            vec![insert("/l/-", json!(2)), mv("/l/0", "/m")],
+            5.0,
+        ))
+        .expect("applies");
+        let touched: Vec<Vec<&str>> = s.history().undo.iter().map(Step::touched).collect();
+        assert_eq!(touched, [vec!["/a"], vec!["/l/-", "/m"]]);
     }
 
     #[test]

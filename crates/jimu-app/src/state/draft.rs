@@ -41,6 +41,18 @@ pub struct Inputs {
     pub flow: Option<String>,
 }
 
+/// The sync server's version a draft was opened from or last published as: what a publish
+/// says it changed (`If-Match`), so it never overwrites someone else's publish unseen.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ServerBase {
+    pub name: String,
+    pub version: i64,
+    /// The quoted ETag, exactly as the server sent it.
+    pub etag: String,
+    /// The content of that version, to tell whether the draft holds changes.
+    pub text: String,
+}
+
 /// One draft as stored.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Draft {
@@ -59,6 +71,8 @@ pub struct Draft {
     /// so a reload loses no keystroke.
     #[serde(default)]
     pub pending: std::collections::BTreeMap<String, String>,
+    #[serde(default)]
+    pub base: Option<ServerBase>,
     pub saved_ms: f64,
 }
 
@@ -275,6 +289,12 @@ mod tests {
                 ..Inputs::default()
             },
             pending: [("/pricing".to_owned(), "{ \"groups\": [".to_owned())].into(),
+            base: Some(ServerBase {
+                name: name.to_owned(),
+                version: 3,
+                etag: "\"sha256:ab\"".to_owned(),
+                text: "{}".to_owned(),
+            }),
             saved_ms: 1000.0,
         }
     }

@@ -5,4 +5,5 @@ pub mod doc;
 pub mod draft;
 pub mod json_text;
 pub mod pointer;
+pub mod samples;
 pub mod section;
