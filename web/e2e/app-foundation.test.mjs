@@ -397,9 +397,12 @@ test('the language switches every text, is kept, and every section passes axe in
   await page.click('#lang-toggle');
   await page.waitForFunction(() => document.documentElement.lang === 'en');
   assert.equal(await text(page, '.nav-link[data-section="flows"] .nav-label'), 'Flows');
-  assert.match(await text(page, '#ticket-preview'), /Ticket simulation/);
-  // The timeline speaks English too, and names nodes from the bundle in English.
-  assert.match(await text(page, '#timeline'), /entered/);
+  assert.match(await text(page, '#flow-simulation'), /Simulate a ticket/);
+  // The canvas and the timeline chart speak English too, with the bundle's English names.
+  assert.match(await text(page, '.palette'), /Exclusive gateway/);
+  await page.waitForSelector('#timeline-chart .stay');
+  // (an SVG element: its text content, as a screen reader reads it)
+  assert.match(await page.locator('#timeline-chart').textContent(), /Report|Dispatch|Start/);
   await shot(page, 'language-en.png');
   for (const slug of ['overview', 'flows', 'forms', 'pricing', 'settlement', 'org', 'publish']) {
     await section(page, slug);

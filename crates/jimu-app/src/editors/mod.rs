@@ -2,6 +2,7 @@
 //! until a section's visual editor exists, its page is the text view of its members with
 //! their problems, beside the preview of what the engine computes from them.
 
+pub mod flows;
 pub mod overview;
 pub mod section;
 pub mod text_view;

@@ -12,6 +12,9 @@ use leptos::prelude::*;
 
 #[component]
 pub fn SectionPage(ws: Workspace, section: Section) -> impl IntoView {
+    if section == Section::Flows {
+        return view! { <crate::editors::flows::FlowDesigner ws /> }.into_any();
+    }
     let members = section.members();
     // The member tab open: the one holding the selection, else the first.
     let tab = RwSignal::new(0usize);
@@ -104,6 +107,7 @@ pub fn SectionPage(ws: Workspace, section: Section) -> impl IntoView {
             </div>
         </div>
     }
+    .into_any()
 }
 
 fn section_note(section: Section) -> Key {

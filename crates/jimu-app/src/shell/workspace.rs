@@ -107,6 +107,8 @@ pub enum Notice {
     /// Text typed into a text view that was not JSON was dropped by undo.
     PendingDropped,
     EditFailed(String),
+    /// Something an editor says in its own words (already in the interface's language).
+    Info(String),
 }
 
 impl Notice {
@@ -130,6 +132,7 @@ impl Notice {
             Self::NothingToRedo => locale.text(Key::NoticeNothingToRedo).to_owned(),
             Self::PendingDropped => locale.text(Key::NoticePendingDropped).to_owned(),
             Self::EditFailed(detail) => locale.fill(Key::NoticeEditFailed, &[("detail", detail)]),
+            Self::Info(text) => text.clone(),
         }
     }
 

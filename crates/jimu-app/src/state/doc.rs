@@ -370,6 +370,39 @@ impl Store {
     }
 }
 
+/// The edits that make `at` hold `value`, creating the objects on the way that are missing
+/// (`/editor`, `/editor/samples`, a node's `deadline`). Nothing when no ancestor is an object.
+pub fn set_creating(doc: &Value, at: &str, value: Value) -> Vec<Edit> {
+    let Some(tokens) = pointer::tokens(at) else {
+        return Vec::new();
+    };
+    // The deepest ancestor that is an object; everything below it is made.
+    let mut depth = tokens.len();
+    while depth > 0 {
+        let parent = pointer::join(&tokens[..depth - 1]);
+        if doc
+            .pointer(&parent)
+            .is_some_and(|v| v.is_object() || (depth == tokens.len() && v.is_array()))
+        {
+            break;
+        }
+        depth -= 1;
+    }
+    if depth == 0 {
+        return Vec::new();
+    }
+    let mut wrapped = value;
+    for token in tokens[depth..].iter().rev() {
+        let mut map = serde_json::Map::new();
+        map.insert(token.clone(), wrapped);
+        wrapped = Value::Object(map);
+    }
+    vec![Edit::Set {
+        at: pointer::join(&tokens[..depth]),
+        value: wrapped,
+    }]
+}
+
 /// Applies edits in order and returns what undoes all of them (applied in order). On an
 /// error, the edits already applied are undone and the error returned.
 fn apply_all(
@@ -1013,6 +1046,21 @@ mod tests {
         .expect("applies");
         let touched: Vec<Vec<&str>> = s.history().undo.iter().map(Step::touched).collect();
         assert_eq!(touched, [vec!["/a"], vec!["/l/-", "/m"]]);
+    }
+
+    #[test]
+    fn setting_below_missing_objects_makes_them() {
+        let doc = json!({"flows": [{"nodes": [{"id": "a"}]}]});
+        let edits = set_creating(&doc, "/flows/0/nodes/0/deadline/within", json!("2h"));
+        assert_eq!(
+            edits,
+            [set("/flows/0/nodes/0/deadline", json!({"within": "2h"}))]
+        );
+        let edits = set_creating(&doc, "/flows/0/nodes/0/id", json!("b"));
+        assert_eq!(edits, [set("/flows/0/nodes/0/id", json!("b"))]);
+        let edits = set_creating(&doc, "/editor/samples/quotes", json!([]));
+        assert_eq!(edits, [set("/editor", json!({"samples": {"quotes": []}}))]);
+        assert!(set_creating(&json!(3), "/a/b", json!(1)).is_empty());
     }
 
     #[test]

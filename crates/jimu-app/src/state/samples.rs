@@ -2,9 +2,9 @@
 //! quote requests, ticket scripts and form fills, and sample orders as CSV text. Engines ignore
 //! the section; the previews offer what is kept there, and keeping one is an undoable edit.
 
-use super::doc::Edit;
+use super::doc::{self, Edit};
 use super::pointer;
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
 /// The kinds of named samples, each an array under `/editor/samples/<kind>`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -28,33 +28,6 @@ impl Kind {
     }
 }
 
-/// The edits that make `at` hold `value`, creating the objects on the way (`/editor`,
-/// `/editor/samples`) that are missing. `at` must lie under `/editor/samples`.
-fn set_creating(doc: &Value, at: &str, value: Value) -> Vec<Edit> {
-    let Some(tokens) = pointer::tokens(at) else {
-        return Vec::new();
-    };
-    // The deepest existing object on the way, and the value to put under it.
-    let mut depth = tokens.len();
-    while depth > 0 {
-        let parent = pointer::join(&tokens[..depth - 1]);
-        if doc.pointer(&parent).is_some_and(Value::is_object) {
-            break;
-        }
-        depth -= 1;
-    }
-    let mut wrapped = value;
-    for token in tokens[depth..].iter().rev() {
-        let mut map = Map::new();
-        map.insert(token.clone(), wrapped);
-        wrapped = Value::Object(map);
-    }
-    vec![Edit::Set {
-        at: pointer::join(&tokens[..depth]),
-        value: wrapped,
-    }]
-}
-
 /// The edits that keep one more named sample of `kind`.
 pub fn append(doc: &Value, kind: Kind, sample: Value) -> Vec<Edit> {
     let at = kind.at();
@@ -63,7 +36,7 @@ pub fn append(doc: &Value, kind: Kind, sample: Value) -> Vec<Edit> {
             at: format!("{at}/-"),
             value: sample,
         }],
-        _ => set_creating(doc, &at, json!([sample])),
+        _ => doc::set_creating(doc, &at, json!([sample])),
     }
 }
 
@@ -74,7 +47,7 @@ pub fn set_orders_csv(doc: &Value, csv: &str) -> Vec<Edit> {
         (Some(_), true) => vec![Edit::Remove { at: at.to_owned() }],
         (None, true) => Vec::new(),
         (Some(Value::String(kept)), false) if kept == csv => Vec::new(),
-        (_, false) => set_creating(doc, at, Value::String(csv.to_owned())),
+        (_, false) => doc::set_creating(doc, at, Value::String(csv.to_owned())),
     }
 }
 

@@ -1,4 +1,5 @@
 //! Pieces of the page shared by the sections.
 
+pub mod fields;
 pub mod problems;
 pub mod samples;

@@ -43,6 +43,11 @@ fn kind_key(kind: &str) -> Key {
     }
 }
 
+/// A timeline entry's kind in words (`sla_breach` → "SLA 超时").
+pub fn kind_text(locale: crate::i18n::Locale, kind: &str) -> &'static str {
+    locale.text(kind_key(kind))
+}
+
 #[component]
 pub fn TicketPreview(ws: Workspace) -> impl IntoView {
     let bundle = Memo::new(move |_| {
