@@ -150,11 +150,25 @@ test('an admin builds the complaint-escalation flow on the canvas, simulates it,
   // The 24 h / 48 h escalation, in the flow's SLA policies (nothing selected: the flow).
   await page.keyboard.press('Escape');
   await page.click('#flow-canvas', { position: { x: 20, y: canvas.height - 60 } });
-  await page.waitForSelector('.inspector details[open] textarea');
-  await page.fill('.inspector details[open] textarea', SLA);
+  await page.waitForSelector('#sla-editor');
+  await page.click('#sla-add');
+  await page.fill('#sla-0-id', 'complaint-24-48');
+  await page.fill('#sla-0-first_response', '24h');
+  // Step 1: at the breach of the first response, reassign to the regional manager.
+  await page.click('#sla-0-esc-add');
+  await page.selectOption('#esc-0-0-on', 'breach');
+  await page.selectOption('#esc-0-0-do', 'reassign');
+  await page.selectOption('#esc-0-0-who', 'regional-manager');
+  // Step 2: 24 h later (48 h in all), reassign to the supervisor.
+  await page.click('#sla-0-esc-add');
+  await page.selectOption('#esc-0-1-do', 'reassign');
+  await page.selectOption('#esc-0-1-who', 'supervisor');
+  await page.fill('#esc-0-1-after', '24h');
+  await page.locator('#esc-0-1-after').blur();
   await page.waitForSelector('#status[data-state="valid"]');
   doc = await savedDoc(page);
-  assert.equal(doc.flows[0].sla[0].escalations.length, 2);
+  assert.deepEqual(doc.flows[0].sla, JSON.parse(SLA));
+  await shot(page, 'flow-sla-escalations.png');
   await checkA11y(page, 'the flow designer');
   await shot(page, 'flow-built.png');
 

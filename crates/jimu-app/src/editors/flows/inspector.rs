@@ -8,6 +8,7 @@
 use super::canvas::kind_key;
 use super::ctx::FlowCtx;
 use super::graph::{self, EdgeKind};
+use super::sla::SlaEditor;
 use crate::editors::text_view::TextView;
 use crate::i18n::Key;
 use crate::shell::workspace::Workspace;
@@ -267,6 +268,36 @@ fn NodeInspector(ctx: FlowCtx, id: String) -> impl IntoView {
             <CheckAt ws at=p("enabled") id="insp-enabled" label=Key::NodeEnabled default=true />
             {(!node.enabled).then_some(disabled_choice)}
             <SelectAt ws at=p("status") id="insp-status" label=Key::NodeStatus options=statuses optional=true />
+            {
+                // Whether the clocks stop here: the node or the status it sets is one of a
+                // policy's pause states.
+                let (node_id, at) = (node.id.clone(), node.at.clone());
+                let paused_by = move || {
+                    let status = ws.value_at(&format!("{at}/status")).and_then(|v| v.as_str().map(str::to_owned));
+                    ws.read(|doc| {
+                        doc.pointer(&format!("{}/sla", ctx.flow_at.get()))
+                            .and_then(Value::as_array)
+                            .map(|policies| {
+                                policies
+                                    .iter()
+                                    .filter(|policy| {
+                                        policy.get("pause_states").and_then(Value::as_array).is_some_and(|states| {
+                                            states.iter().filter_map(Value::as_str).any(|s| s == node_id || Some(s) == status.as_deref())
+                                        })
+                                    })
+                                    .filter_map(|policy| policy.get("id").and_then(Value::as_str).map(str::to_owned))
+                                    .collect::<Vec<_>>()
+                            })
+                            .unwrap_or_default()
+                    })
+                };
+                move || {
+                    let policies = paused_by();
+                    (!policies.is_empty()).then(|| view! {
+                        <p class="muted small" id="insp-paused">{ws.locale.get().fill(Key::SlaPausedHere, &[("policies", &policies.join(", "))])}</p>
+                    })
+                }
+            }
             {(kind == "task").then(|| view! { <SelectAt ws at=p("form") id="insp-form" label=Key::NodeForm options=choices(ws, "/forms") optional=true /> })}
             {dispatch}
             {ways_out}
@@ -446,7 +477,7 @@ fn FlowInspector(ctx: FlowCtx) -> impl IntoView {
         let part = |field: &'static str, key: Key| {
             let at = format!("{at}/{field}");
             view! {
-                <details class="json-part" open=field == "sla">
+                <details class="json-part">
                     <summary>{ws.t(key)}</summary>
                     <TextView ws at label=Signal::derive(move || ws.t(key).to_owned()) />
                 </details>
@@ -458,7 +489,7 @@ fn FlowInspector(ctx: FlowCtx) -> impl IntoView {
             <SelectAt ws at=p("calendar") id="flow-calendar" label=Key::FlowCalendar options=choices(ws, "/calendars") optional=true />
             <SelectAt ws at=p("form") id="flow-form" label=Key::FlowForm options=choices(ws, "/forms") optional=true />
             <p class="muted small">{ws.t(Key::FlowSettingsNote)}</p>
-            {part("sla", Key::FlowSla)}
+            <SlaEditor ctx flow_at=at.clone() />
             {part("notifications", Key::FlowNotifications)}
             {part("statuses", Key::FlowStatuses)}
         }

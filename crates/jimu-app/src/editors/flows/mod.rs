@@ -9,6 +9,7 @@ pub mod graph;
 pub mod inspector;
 pub mod layout;
 pub mod simulate;
+pub mod sla;
 
 use crate::editors::text_view::TextView;
 use crate::i18n::Key;
