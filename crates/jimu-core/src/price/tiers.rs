@@ -110,6 +110,22 @@ pub struct ChargeBreakdown {
     /// The exact (unrounded) total.
     #[serde(with = "rust_decimal::serde::str")]
     pub amount: Decimal,
+    /// For a charge against a running total ([`charge_after`]): the usage before this charge
+    /// and what the table charges for it. `amount` is then what the table charges for
+    /// `before + quantity` less `before_amount`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub before: Option<UsageBefore>,
+}
+
+/// The running total a charge starts from (see [`charge_after`]).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct UsageBefore {
+    /// What was used before, in the table's quantity.
+    #[serde(with = "rust_decimal::serde::str")]
+    pub quantity: Decimal,
+    /// What the table charges for that usage alone, exact.
+    #[serde(with = "rust_decimal::serde::str")]
+    pub amount: Decimal,
 }
 
 /// Shorthand for the checked operations: `None` (overflow, division by zero) becomes
@@ -239,6 +255,7 @@ pub fn charge(charge: &Charge, q: Decimal) -> Result<ChargeBreakdown, TierError>
         clamped: None,
         package_size: None,
         amount: Decimal::ZERO,
+        before: None,
     };
     match charge {
         Charge::Graduated { tiers } => {
@@ -304,6 +321,69 @@ pub fn charge(charge: &Charge, q: Decimal) -> Result<ChargeBreakdown, TierError>
             }
         }
     }
+    Ok(out)
+}
+
+/// Charges `q` more units on top of `before` units already used in the period (a running
+/// total, as Lago charges usage-based tiers): exactly `charge(before + q) − charge(before)`.
+///
+/// For `graduated` the parts are the bands the increment crosses, each with the slice of
+/// (`before`, `before + q`] inside it, and a band's `flat` is charged by the increment that
+/// enters it (a band already entered by `before` charged it then). Lago's graduated table
+/// `[0–10: 0.10 + flat 0.02], [11+: 0.05 + flat 0.03]` with 8 used before and 4 more: (8, 10]
+/// 2 × 0.10 = 0.20, (10, 12] 2 × 0.05 + 0.03 = 0.13, 0.33 in all (1.15 for 12 − 0.82 for 8).
+/// For the other models the one part is the charge for `before + q` and `before` holds the
+/// charge for `before`. With `before` = 0 this is [`charge`].
+pub fn charge_after(
+    model: &Charge,
+    before: Decimal,
+    q: Decimal,
+) -> Result<ChargeBreakdown, TierError> {
+    if before.is_zero() {
+        return charge(model, q);
+    }
+    if before.is_sign_negative() || q.is_sign_negative() && !q.is_zero() {
+        return Err(TierError::NegativeQuantity);
+    }
+    let total = ok(before.checked_add(q))?;
+    let earlier = charge(model, before)?.amount;
+    let mut out = match model {
+        Charge::Graduated { tiers } => {
+            let mut out = charge(model, Decimal::ZERO)?;
+            out.quantity = q;
+            for band in bands(tiers) {
+                if total <= band.lower {
+                    break;
+                }
+                let top = band.up_to.map_or(total, |up| up.min(total));
+                let bottom = band.lower.max(before);
+                let inside = ok(top.checked_sub(bottom))?;
+                if inside <= Decimal::ZERO {
+                    continue;
+                }
+                let mut part = band.part(inside, band.unit())?;
+                if before > band.lower {
+                    // Entered before this charge: its flat was charged then.
+                    part.above = Some(before);
+                    part.flat = Decimal::ZERO;
+                    part.amount = ok(inside.checked_mul(band.unit()))?;
+                }
+                out.amount = ok(out.amount.checked_add(part.amount))?;
+                out.parts.push(part);
+            }
+            out
+        }
+        _ => {
+            let mut out = charge(model, total)?;
+            out.quantity = q;
+            out.amount = ok(out.amount.checked_sub(earlier))?;
+            out
+        }
+    };
+    out.before = Some(UsageBefore {
+        quantity: before,
+        amount: earlier,
+    });
     Ok(out)
 }
 
@@ -444,6 +524,58 @@ pub fn round_to_step(
 /// open band that is fully past is never shown since the quantity ends inside it. Nothing
 /// charged for 0 reads "0 = 0".
 pub fn formula(b: &ChargeBreakdown) -> String {
+    let Some(before) = b.before else {
+        return formula_from_zero(b);
+    };
+    let end = before.quantity.checked_add(b.quantity);
+    let shown = end.map_or_else(|| "…".to_owned(), |e| e.to_string());
+    let head = format!("usage {} + {} = {shown}", before.quantity, b.quantity);
+    if b.model == "graduated" {
+        let terms: Vec<String> = b
+            .parts
+            .iter()
+            .map(|p| {
+                let lower = p.above.unwrap_or(Decimal::ZERO);
+                let top = match (p.up_to, end) {
+                    (Some(up), Some(e)) => up.min(e).to_string(),
+                    (None, Some(e)) => e.to_string(),
+                    (Some(up), None) => up.to_string(),
+                    (None, None) => shown.clone(),
+                };
+                let term = term(p);
+                if !p.unit.is_zero() && !p.flat.is_zero() {
+                    format!("({lower}, {top}] ({term})")
+                } else {
+                    format!("({lower}, {top}] {term}")
+                }
+            })
+            .collect();
+        let terms = if terms.is_empty() {
+            "0".to_owned()
+        } else {
+            terms.join(" + ")
+        };
+        return format!("{head}: {terms} = {}", b.amount);
+    }
+    let after = ChargeBreakdown {
+        before: None,
+        quantity: before
+            .quantity
+            .checked_add(b.quantity)
+            .unwrap_or(b.quantity),
+        amount: before.amount.checked_add(b.amount).unwrap_or(b.amount),
+        ..b.clone()
+    };
+    format!(
+        "{head}: ({}) − {} = {}",
+        formula_from_zero(&after),
+        before.amount,
+        b.amount
+    )
+}
+
+/// [`formula`] for a charge from 0.
+fn formula_from_zero(b: &ChargeBreakdown) -> String {
     let q = b.quantity;
     let total = b.amount;
     match (b.model, b.parts.as_slice()) {
@@ -545,6 +677,40 @@ mod tests {
     fn call_out() -> Charge {
         model(json!({"model": "graduated", "tiers": [
             {"up_to": "3", "flat": "30"}, {"up_to": null, "unit": "5"}]}))
+    }
+
+    /// A charge on a running total is exactly the difference of the two charges from zero,
+    /// for every model and every split of a quantity into before + now.
+    #[test]
+    fn charge_after_is_the_difference_of_two_charges() {
+        let lago = model(json!({"model": "graduated", "tiers": [
+            {"up_to": "10", "unit": "0.10", "flat": "0.02"},
+            {"up_to": null, "unit": "0.05", "flat": "0.03"}]}));
+        let every = [stripe("volume"), stripe("graduated"), lago, call_out()];
+        for c in &every {
+            for before in 0..14 {
+                for now in 0..14 {
+                    let (b, n) = (Decimal::from(before), Decimal::from(now));
+                    let after = charge_after(c, b, n).unwrap();
+                    let want =
+                        amount(c, &(before + now).to_string()) - amount(c, &before.to_string());
+                    assert_eq!(after.amount, want, "{c:?} {before} + {now}");
+                }
+            }
+        }
+        // Lago graduated, 8 used, 4 more: the two bands crossed, the second's flat charged now.
+        let lago = &every[2];
+        let b = charge_after(lago, d("8"), d("4")).unwrap();
+        assert_eq!(b.amount, d("0.33"));
+        assert_eq!(
+            formula(&b),
+            "usage 8 + 4 = 12: (8, 10] 2 × 0.10 + (10, 12] (2 × 0.05 + 0.03) = 0.33"
+        );
+        let v = charge_after(&every[0], d("4"), d("2")).unwrap();
+        assert_eq!(
+            formula(&v),
+            "usage 4 + 2 = 6: (6 × 6.50 = 39.00) − 28.00 = 11.00"
+        );
     }
 
     #[test]

@@ -194,6 +194,11 @@ pub struct QuoteRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[tsify(optional)]
     pub context: Option<QuoteContext>,
+    /// Usage before this request in the period, by the id of a `tiered_fee` rule or of a tier
+    /// table: those rules charge their quantity on top of it (a running total).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[tsify(optional, type = "Record<string, string | number>")]
+    pub usage: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
 /// One requested line: a catalog item and how many.
