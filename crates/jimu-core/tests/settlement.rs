@@ -1820,3 +1820,107 @@ fn a_full_refund_also_takes_back_the_period_tier() {
         );
     }
 }
+
+/// Splits by ratio (weighted remainders), largest remainder in listed order.
+#[test]
+fn weighted_partners_split_by_ratio() {
+    let b = bundle("weighted-partners");
+    let mut settler = Settler::new(&b, true);
+    let at = "2026-05-08T10:00:00+08:00";
+    // 100.00 split 1:1:1: 33.333… each; floors 33.33 × 3 = 99.99, the one cent left goes to the
+    // first listed (all remainders tie): 33.34, 33.33, 33.33.
+    let split = settle(
+        &mut settler,
+        &json!({"id": "s-1", "amount": "100.00", "placed_at": at, "store_type": "studio"}),
+    );
+    assert_split(
+        &split,
+        "studio-partners",
+        "2026-05",
+        "100.00",
+        &[
+            ("partner-a", "partner-a", "a", "33.34"),
+            ("partner-b", "partner-b", "b", "33.33"),
+            ("partner-c", "partner-c", "c", "33.33"),
+        ],
+    );
+    // 0.02 split 1:1:1: 0.00666… each, floors 0.00; two cents left, to the first two listed.
+    let split = settle(
+        &mut settler,
+        &json!({"id": "s-2", "amount": "0.02", "placed_at": at, "store_type": "studio"}),
+    );
+    let amounts: Vec<String> = split.shares.iter().map(|s| s.amount.to_string()).collect();
+    assert_eq!(amounts, ["0.01", "0.01", "0.00"]);
+    // Partner C paused (weight 0): 100.01 split 1:1:0 → 50.005 each for A and B; floors 50.00
+    // + 50.00, one cent left, tie → A: 50.01, 50.00, and C never gets a cent.
+    let split = settle(
+        &mut settler,
+        &json!({"id": "p-1", "amount": "100.01", "placed_at": at, "store_type": "paused"}),
+    );
+    let amounts: Vec<String> = split.shares.iter().map(|s| s.amount.to_string()).collect();
+    assert_eq!(amounts, ["50.01", "50.00", "0.00"]);
+    // 10% to the channel, the rest 3:2: 99.99 → channel 9.999 → 10.00 (one of the 0.999's
+    // cents); the 89.99 left (99.99 − 10.00) splits 3:2 → 53.994 and 35.996: floors 53.99 +
+    // 35.99 = 89.98, one cent to the larger remainder (0.006 of HQ): 53.99, 36.00.
+    let split = settle(
+        &mut settler,
+        &json!({"id": "c-1", "amount": "99.99", "placed_at": at, "store_type": "shop",
+                "payees": {"store": "sh-xuhui", "channel": "douyin"}}),
+    );
+    assert_split(
+        &split,
+        "channel-then-3-2",
+        "2026-05",
+        "99.99",
+        &[
+            ("channel", "douyin", "channel-fee", "10.00"),
+            ("store", "sh-xuhui", "store-3", "53.99"),
+            ("hq", "hq", "hq-2", "36.00"),
+        ],
+    );
+    // A full refund of the 3:2 order returns every share.
+    let back = settle(
+        &mut settler,
+        &refund(
+            &json!({"id": "c-1", "amount": "99.99", "placed_at": at, "store_type": "shop",
+                    "payees": {"store": "sh-xuhui", "channel": "douyin"}}),
+            "r-1",
+            "2026-05-09T10:00:00+08:00",
+            &json!({}),
+        ),
+    );
+    let amounts: Vec<String> = back.shares.iter().map(|s| s.amount.to_string()).collect();
+    assert_eq!(amounts, ["-10.00", "-53.99", "-36.00"]);
+}
+
+/// A plan with several remainders gives each a weight; weights all 0 take nothing.
+#[test]
+fn several_remainders_need_weights() {
+    let text = std::fs::read_to_string(format!(
+        "{}/../../tests/bundles/valid/settlement-weighted-partners.json",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap();
+    let mut doc: Value = serde_json::from_str(&text).unwrap();
+    doc["settlement"]["plans"][0]["components"][1]
+        .as_object_mut()
+        .unwrap()
+        .remove("weight");
+    doc["settlement"]["plans"][1]["components"][0]["weight"] = json!("0");
+    doc["settlement"]["plans"][1]["components"][1]["weight"] = json!("0");
+    let problems = jimu_core::validate_bundle(&doc.to_string());
+    let got: Vec<(&str, &str)> = problems
+        .iter()
+        .map(|p| (p.code.as_str(), p.path.as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("invalid-value", "/settlement/plans/0/components/1/kind"),
+            (
+                "weights-not-covering",
+                "/settlement/plans/1/components/0/weight"
+            ),
+        ]
+    );
+}

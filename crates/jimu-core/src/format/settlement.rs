@@ -455,7 +455,13 @@ pub struct Limit {
     pub amount: Money,
 }
 
-/// `remainder`: whatever is left of the base.
+/// `remainder`: whatever is left of the base, for one party — or, with `weight`s, split among
+/// several by ratio (1:1:1, 3:2).
+///
+/// A plan has one `remainder` without a weight, or any number with one each: those share what
+/// is left by their weights, by largest remainder in the order listed, a weight of 0 getting
+/// nothing. 100.00 split `1:1:1` → 33.34, 33.33, 33.33; 10% to the channel and the rest `3:2`
+/// between store and HQ on 100.00 → 10.00, 54.00, 36.00.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Remainder {
@@ -467,6 +473,9 @@ pub struct Remainder {
     pub name: Option<Text>,
     /// The party receiving what is left.
     pub party: Id,
+    /// This party's weight among the plan's weighted remainders (0 or more).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub weight: Option<Dec>,
 }
 
 impl Component {
@@ -1149,6 +1158,9 @@ fn check_plan(plan: &Plan, tables: &[TierTable], p_at: &Pointer, scope: &Scope, 
     }
     let mut component_ids = IdSet::new(("分润项", "component"));
     let mut remainder: Option<usize> = None;
+    // Remainders with a weight (position, weight) and without one (position).
+    let mut weights: Vec<(usize, Decimal)> = Vec::new();
+    let mut unweighted: Vec<usize> = Vec::new();
     let mut bad_rate = false;
     let mut percent_sum = Decimal::ZERO;
     let mut other_amounts: Vec<usize> = Vec::new();
@@ -1228,23 +1240,58 @@ fn check_plan(plan: &Plan, tables: &[TierTable], p_at: &Pointer, scope: &Scope, 
                     .or_insert((limit.amount.0, c));
             }
             Component::Floor(limit) => floors.push((limit.party.as_str(), limit.amount.0, c)),
-            Component::Remainder(_) => {
-                if let Some(first) = remainder {
-                    ctx.error(
-                        ProblemCode::InvalidValue,
-                        &c_at.key("kind"),
-                        Localized::new(
-                            format!("一个方案只能有一个 remainder，第 {} 项已经是", first + 1),
-                            format!(
-                                "a plan has at most one `remainder`; component {} already is one",
-                                first + 1
+            Component::Remainder(r) => {
+                let w_at = c_at.key("weight");
+                if let Some(w) = &r.weight {
+                    if w.0 < Decimal::ZERO {
+                        ctx.error(
+                            ProblemCode::Negative,
+                            &w_at,
+                            Localized::new(
+                                format!("权重不能为负数：{}", w.0),
+                                format!("a weight cannot be negative: {}", w.0),
                             ),
-                        ),
-                    );
+                        );
+                    }
+                    weights.push((c, w.0));
                 } else {
+                    unweighted.push(c);
+                }
+                if remainder.is_none() {
                     remainder = Some(c);
                 }
             }
+        }
+    }
+    let remainders = unweighted.len() + weights.len();
+    if remainders > 1 {
+        for &c in unweighted.iter().skip(usize::from(weights.is_empty())) {
+            ctx.push(
+                Problem::error(
+                    ProblemCode::InvalidValue,
+                    components_at.index(c).key("kind").as_str(),
+                    Localized::new(
+                        "方案有多个 remainder 时，每一个都要写 weight（按比例分配余额）",
+                        "a plan with several `remainder`s gives each a `weight` (they share what is left by ratio)",
+                    ),
+                )
+                .with_hint(Localized::new(
+                    "例如 {\"kind\": \"remainder\", \"party\": \"store\", \"weight\": \"3\"}",
+                    "for example {\"kind\": \"remainder\", \"party\": \"store\", \"weight\": \"3\"}",
+                )),
+            );
+        }
+    }
+    if !weights.is_empty() && weights.iter().all(|(_, w)| w.is_zero()) {
+        if let Some((c, _)) = weights.first() {
+            ctx.error(
+                ProblemCode::WeightsNotCovering,
+                &components_at.index(*c).key("weight"),
+                Localized::new(
+                    "所有 remainder 的权重都是 0，余额无人承接",
+                    "every remainder weight is 0, so nobody can take what is left",
+                ),
+            );
         }
     }
     for (party, floor, c) in floors {
@@ -1661,6 +1708,7 @@ fn read_component(value: Value) -> Res<Component> {
             id: default,
             name: default with read_name,
             party: req,
+            weight: default,
         })),
     })
 }

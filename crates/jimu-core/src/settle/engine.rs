@@ -127,8 +127,9 @@ impl Attainment {
 /// A hash map with a fast, fixed-seed hasher: lookups by `&str` on the hot path.
 type Fast<K, V> = std::collections::HashMap<K, V, std::hash::BuildHasherDefault<ahash::AHasher>>;
 
-/// A share before rounding: (component id, party, amount, whether it is the remainder).
-type RawShare = (Arc<str>, Arc<str>, Decimal, bool);
+/// A share before rounding: (component id, party, amount, and for a remainder its weight
+/// among the plan's remainders: 1 for a plan's only remainder).
+type RawShare = (Arc<str>, Arc<str>, Decimal, Option<Decimal>);
 
 /// A tiered component over a period measure, counted per (plan, component, payee, party,
 /// period, remainder payee, remainder party) and paid when the period closes.
@@ -451,10 +452,10 @@ impl<'b> Settler<'b> {
         // (component id, party, raw amount, is remainder)
         let mut shares: Vec<RawShare> = Vec::with_capacity(plan.components.len() + 1);
         if let Some((party, gap)) = funding {
-            shares.push((Arc::from("promotion-funding"), party, gap, false));
+            shares.push((Arc::from("promotion-funding"), party, gap, None));
         }
         let quantity = order.quantity();
-        let mut remainder: Option<(Arc<str>, Arc<str>)> = None;
+        let mut remainders: Vec<(Arc<str>, Arc<str>, Decimal)> = Vec::new();
         for (c, component) in plan.components.iter().enumerate() {
             match self.holds(&component.when, order, context) {
                 Ok(true) => {}
@@ -500,7 +501,7 @@ impl<'b> Settler<'b> {
                                 let rem = plan
                                     .components
                                     .iter()
-                                    .find(|c| matches!(c.kind, Kind::Remainder));
+                                    .find(|c| matches!(c.kind, Kind::Remainder(_)));
                                 let (rem_payee, rem_party) = match rem {
                                     Some(r) => match self.payee(order, &r.party) {
                                         Ok(p) => (p, Arc::clone(&r.party)),
@@ -563,8 +564,12 @@ impl<'b> Settler<'b> {
                     };
                     Ok(Some(change))
                 }
-                Kind::Remainder => {
-                    remainder = Some((Arc::clone(&component.id), Arc::clone(&component.party)));
+                Kind::Remainder(weight) => {
+                    remainders.push((
+                        Arc::clone(&component.id),
+                        Arc::clone(&component.party),
+                        weight.unwrap_or(Decimal::ONE),
+                    ));
                     continue;
                 }
             };
@@ -573,7 +578,7 @@ impl<'b> Settler<'b> {
                     Arc::clone(&component.id),
                     Arc::clone(&component.party),
                     raw,
-                    false,
+                    None,
                 )),
                 Ok(None) => problems.push(overflow(&format!(
                     "/settlement/plans/{}/components/{c}",
@@ -617,8 +622,26 @@ impl<'b> Settler<'b> {
                 "lower the rates or fixed amounts, or cap them",
             ))]);
         }
-        if let Some((id, party)) = remainder {
-            shares.push((id, party, left, true));
+        // What is left, by weight (exactly: the last remainder takes what the others leave; the
+        // rounding re-splits the remainders' rounded sum by largest remainder).
+        let weight_sum = remainders
+            .iter()
+            .try_fold(Decimal::ZERO, |sum, r| sum.checked_add(r.2))
+            .ok_or_else(|| vec![overflow("")])?;
+        let mut handed = Decimal::ZERO;
+        let last = remainders.len().saturating_sub(1);
+        for (i, (id, party, weight)) in remainders.into_iter().enumerate() {
+            let part = if i == last {
+                left.checked_sub(handed).ok_or_else(|| vec![overflow("")])?
+            } else if weight_sum.is_zero() {
+                Decimal::ZERO
+            } else {
+                left.checked_mul(weight)
+                    .and_then(|v| v.checked_div(weight_sum))
+                    .ok_or_else(|| vec![overflow("")])?
+            };
+            handed = handed.checked_add(part).ok_or_else(|| vec![overflow("")])?;
+            shares.push((id, party, part, Some(weight)));
         }
         Ok((amount, shares))
     }
@@ -631,7 +654,7 @@ impl<'b> Settler<'b> {
         raw: &[RawShare],
     ) -> Result<(Decimal, Vec<Decimal>, Decimal), Box<Problem>> {
         let total = plan.rounding.round(amount, self.places);
-        let has_remainder = raw.iter().any(|r| r.3);
+        let has_remainder = raw.iter().any(|r| r.3.is_some());
         let mut values: Vec<Decimal> = Vec::with_capacity(raw.len() + 1);
         values.extend(raw.iter().map(|r| r.2));
         let taken: Decimal = values.iter().sum();
@@ -641,7 +664,7 @@ impl<'b> Settler<'b> {
                 let mut out: Vec<Decimal> = raw
                     .iter()
                     .map(|r| {
-                        if r.3 {
+                        if r.3.is_some() {
                             Decimal::ZERO
                         } else {
                             plan.rounding.round(r.2, self.places)
@@ -649,7 +672,7 @@ impl<'b> Settler<'b> {
                     })
                     .collect();
                 let others: Decimal = out.iter().sum();
-                if let Some(i) = raw.iter().position(|r| r.3)
+                if let Some(i) = raw.iter().position(|r| r.3.is_some())
                     && let Some(slot) = out.get_mut(i)
                 {
                     *slot = plan.rounding.round(total - others, self.places);
@@ -668,6 +691,32 @@ impl<'b> Settler<'b> {
         };
         let mut rounded = rounded;
         let unallocated = rounded.pop().unwrap_or_default();
+        // Weighted remainders share their rounded sum by largest remainder, in listed order.
+        let weighted: Vec<(usize, Decimal)> = raw
+            .iter()
+            .enumerate()
+            .filter_map(|(i, r)| r.3.map(|w| (i, w)))
+            .collect();
+        if weighted.len() > 1 {
+            let sum: Decimal = weighted.iter().filter_map(|(i, _)| rounded.get(*i)).sum();
+            let weights: Vec<Decimal> = weighted.iter().map(|(_, w)| *w).collect();
+            let parts =
+                allocate::split(sum, &weights, self.places, plan.rounding).map_err(|_| {
+                    Box::new(Problem::error(
+                        ProblemCode::WeightsNotCovering,
+                        format!("/settlement/plans/{}/components", plan.index),
+                        Localized::new(
+                            format!("方案「{}」的余额 {sum} 无法按权重分配", plan.id),
+                            format!("plan `{}` cannot split {sum} by its weights", plan.id),
+                        ),
+                    ))
+                })?;
+            for ((i, _), part) in weighted.iter().zip(parts) {
+                if let Some(slot) = rounded.get_mut(*i) {
+                    *slot = part;
+                }
+            }
+        }
         let unallocated = if has_remainder {
             Decimal::ZERO
         } else {

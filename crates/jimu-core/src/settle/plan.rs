@@ -258,7 +258,8 @@ pub(crate) enum Kind {
     },
     Cap(Decimal),
     Floor(Decimal),
-    Remainder,
+    /// What is left, for this party alone (`None`) or shared by weight.
+    Remainder(Option<Decimal>),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -414,7 +415,9 @@ impl SettlePlan {
                     ),
                     Component::Cap(x) => ("cap", Kind::Cap(x.amount.0)),
                     Component::Floor(x) => ("floor", Kind::Floor(x.amount.0)),
-                    Component::Remainder(_) => ("remainder", Kind::Remainder),
+                    Component::Remainder(x) => {
+                        ("remainder", Kind::Remainder(x.weight.as_ref().map(|w| w.0)))
+                    }
                 };
                 let id = component
                     .id()
