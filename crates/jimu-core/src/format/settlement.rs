@@ -1282,17 +1282,17 @@ fn check_plan(plan: &Plan, tables: &[TierTable], p_at: &Pointer, scope: &Scope, 
             );
         }
     }
-    if !weights.is_empty() && weights.iter().all(|(_, w)| w.is_zero()) {
-        if let Some((c, _)) = weights.first() {
-            ctx.error(
-                ProblemCode::WeightsNotCovering,
-                &components_at.index(*c).key("weight"),
-                Localized::new(
-                    "所有 remainder 的权重都是 0，余额无人承接",
-                    "every remainder weight is 0, so nobody can take what is left",
-                ),
-            );
-        }
+    if weights.iter().all(|(_, w)| w.is_zero())
+        && let Some((c, _)) = weights.first()
+    {
+        ctx.error(
+            ProblemCode::WeightsNotCovering,
+            &components_at.index(*c).key("weight"),
+            Localized::new(
+                "所有 remainder 的权重都是 0，余额无人承接",
+                "every remainder weight is 0, so nobody can take what is left",
+            ),
+        );
     }
     for (party, floor, c) in floors {
         if let Some((cap, _)) = caps.get(party)
