@@ -615,7 +615,18 @@ const SPLIT_COLUMNS: [&str; 8] = [
     "component",
     "amount",
 ];
-const STATEMENT_COLUMNS: [&str; 6] = ["payee", "party", "period", "settles_on", "orders", "total"];
+const STATEMENT_COLUMNS: [&str; 10] = [
+    "payee",
+    "party",
+    "period",
+    "settles_on",
+    "orders",
+    "total",
+    "draw_owed_before",
+    "draw_advanced",
+    "draw_recovered",
+    "draw_carried_forward",
+];
 
 /// What no component took, as a row of the splits table.
 const UNALLOCATED: &str = "(unallocated)";
@@ -642,7 +653,12 @@ fn split_rows(split: &OrderSplit) -> impl Iterator<Item = [String; 8]> + '_ {
     shares.chain(rest)
 }
 
-fn statement_row(s: &Statement) -> [String; 6] {
+/// A statement as a table row; the draw columns are empty without a recoverable draw (and
+/// list one value per draw rule, `;`-separated, in the rare statement with several).
+fn statement_row(s: &Statement) -> [String; 10] {
+    let draw = |get: fn(&jimu_core::settle::DrawBalance) -> String| {
+        s.draws.iter().map(get).collect::<Vec<_>>().join(";")
+    };
     [
         s.payee.clone(),
         s.party.to_string(),
@@ -650,6 +666,10 @@ fn statement_row(s: &Statement) -> [String; 6] {
         s.settles_on.clone().unwrap_or_default(),
         s.orders.to_string(),
         s.total.to_string(),
+        draw(|d| d.outstanding_before.to_string()),
+        draw(|d| d.advanced.to_string()),
+        draw(|d| d.recovered.to_string()),
+        draw(|d| d.carried_forward.to_string()),
     ]
 }
 
@@ -1018,8 +1038,48 @@ impl Report {
             heading("订单数", "orders", lang),
             heading("金额", "total", lang),
         ]];
-        rows.extend(statements.iter().map(statement_row));
+        rows.extend(statements.iter().map(|s| {
+            let [a, b, c, d, e, f, ..] = statement_row(s);
+            [a, b, c, d, e, f]
+        }));
         text.push_str(&table(&rows, 4));
+        let draws: Vec<[String; 7]> = statements
+            .iter()
+            .flat_map(|s| {
+                s.draws.iter().map(move |d| {
+                    [
+                        s.payee.clone(),
+                        s.period.clone(),
+                        d.rule.to_string(),
+                        d.outstanding_before.to_string(),
+                        d.advanced.to_string(),
+                        d.recovered.to_string(),
+                        d.carried_forward.to_string(),
+                    ]
+                })
+            })
+            .collect();
+        if !draws.is_empty() {
+            text.push_str(&pick(
+                &Localized::new(
+                    format!("预支余额（{currency}）"),
+                    format!("Draw balances ({currency})"),
+                ),
+                lang,
+            ));
+            text.push('\n');
+            let mut rows = vec![[
+                heading("收款方", "payee", lang),
+                heading("周期", "period", lang),
+                heading("规则", "rule", lang),
+                heading("期初待扣回", "owed before", lang),
+                heading("本期预支", "advanced", lang),
+                heading("本期扣回", "recovered", lang),
+                heading("结转", "carried forward", lang),
+            ]];
+            rows.extend(draws);
+            text.push_str(&table(&rows, 3));
+        }
         text
     }
 }

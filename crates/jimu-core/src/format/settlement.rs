@@ -346,9 +346,17 @@ pub struct Fixed {
 /// `tiered`: the tiers chosen by `measure`, read `marginal` or `retroactive`.
 ///
 /// With an order measure the bands split this order's base (or units). With a period measure
-/// the order is placed on the party's attainment so far: under `marginal` the part of the order
-/// inside each band is paid at that band's rate; under `retroactive` the whole order is paid at
-/// the band reached (a true-up of earlier orders belongs to a period rule).
+/// (`period_amount`, `period_quantity`, `period_orders`) nothing is paid per order: when the
+/// period closes, the party's whole attainment in it is paid once, as a true-up — under
+/// `marginal` each band's part at that band's rate, under `retroactive` all of it at the rate of
+/// the band it reached — on the statement of the cycle the period ends in, with a counter-line
+/// of the same amount on the plan's `remainder` party, who funded it.
+///
+/// Example: bands `[{"up_to": "10000", "rate": "0.03"}, {"up_to": null, "rate": "0.05"}]` over
+/// `period_amount` by month; a store sells 6000.00 and 8000.00 in May. Retroactive: 14000.00
+/// reached the 5% band, so all of it pays 5%: 700.00, one line at the close of May (not 6000 ×
+/// 3% on the first order and 8000 × 5% on the second). Marginal: 10000 × 3% + 4000 × 5% =
+/// 500.00.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Tiered {
@@ -529,6 +537,13 @@ pub struct PeriodRule {
     pub name: Text,
     /// The party the rule pays.
     pub party: Id,
+    /// The party whose money it is: every payment shows as a counter-line (the same amount,
+    /// negated) on this party's statement, so for every period the parties' totals add up to the
+    /// revenue settled. Absent: the plans' `remainder` party (HQ, the manufacturer, the
+    /// school), when every plan with one names the same. A party named by each order
+    /// (`from_order`) cannot fund a period rule.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub funded_by: Option<Id>,
     /// The period attainment is counted over.
     pub period: Period,
     /// The orders that count (an expression over `order`); absent: all of the party's orders.
@@ -929,6 +944,7 @@ pub(crate) fn check(doc: &super::BundleDoc, ctx: &mut Ctx) {
         let r_at = at().key("period_rules").index(i);
         rule_ids.define(&rule.id, &r_at.key("id"), &mut ctx.diag);
         check_period_rule(rule, &s.tier_tables, &r_at, &scope, ctx);
+        check_funding(s, rule, &r_at, ctx);
     }
 
     let mut refund_ids = IdSet::new(("退款规则", "refund rule"));
@@ -1448,6 +1464,65 @@ fn check_measure(measure: Measure, period: Option<Period>, c_at: &Pointer, ctx: 
     }
 }
 
+/// The party whose money a period rule pays: `funded_by`, else the plans' one remainder party.
+pub(crate) fn period_rule_funder<'s>(s: &'s Settlement, rule: &'s PeriodRule) -> Option<&'s Id> {
+    if let Some(party) = &rule.funded_by {
+        return Some(party);
+    }
+    let mut remainders = s.plans.iter().flat_map(|p| {
+        p.components.iter().filter_map(|c| match c {
+            Component::Remainder(r) if r.weight.is_none() => Some(&r.party),
+            _ => None,
+        })
+    });
+    let first = remainders.next()?;
+    remainders.all(|r| r == first).then_some(first)
+}
+
+/// A period rule's funding party exists, is not named by orders, and is known when not given.
+fn check_funding(s: &Settlement, rule: &PeriodRule, r_at: &Pointer, ctx: &mut Ctx) {
+    let at = r_at.key("funded_by");
+    if let Some(party) = &rule.funded_by
+        && !ctx.refer(IdKind::Party, party, &at)
+    {
+        return;
+    }
+    match period_rule_funder(s, rule) {
+        None => ctx.push(
+            Problem::error(
+                ProblemCode::MissingField,
+                at.as_str(),
+                Localized::new(
+                    format!("周期规则「{}」没有写由谁出资（funded_by），各方案的 remainder 也不是同一方", rule.id.as_str()),
+                    format!(
+                        "period rule `{}` does not say who funds it (`funded_by`), and the plans do not share one `remainder` party",
+                        rule.id.as_str()
+                    ),
+                ),
+            )
+            .with_hint(Localized::new(
+                "例如 \"funded_by\": \"hq\"",
+                "for example \"funded_by\": \"hq\"",
+            )),
+        ),
+        Some(funder) => {
+            let funder = funder.as_str();
+            if s.parties.iter().any(|p| p.id.as_str() == funder && p.from_order) {
+                ctx.error(
+                    ProblemCode::InvalidValue,
+                    &at,
+                    Localized::new(
+                        format!("「{funder}」由每笔订单指定收款方，不能为周期规则出资"),
+                        format!(
+                            "`{funder}` is named by each order (`from_order`), so it cannot fund a period rule"
+                        ),
+                    ),
+                );
+            }
+        }
+    }
+}
+
 fn check_period_rule(
     rule: &PeriodRule,
     tables: &[TierTable],
@@ -1731,6 +1806,7 @@ fn read_period_rule(value: Value) -> Res<PeriodRule> {
         id: req,
         name: req with read_text,
         party: req,
+        funded_by: default,
         period: req,
         when: default,
         window: default with |v| option(v, read_window),
@@ -2035,6 +2111,11 @@ mod tests {
                     "missing-field".into(),
                     "/settlement/period_rules/0/tiers".into()
                 ),
+                // No plan has a remainder party to fund the rules by default.
+                (
+                    "missing-field".into(),
+                    "/settlement/period_rules/0/funded_by".into()
+                ),
                 (
                     "duplicate-id".into(),
                     "/settlement/period_rules/1/id".into()
@@ -2054,6 +2135,10 @@ mod tests {
                 (
                     "invalid-value".into(),
                     "/settlement/period_rules/1/maximum".into()
+                ),
+                (
+                    "missing-field".into(),
+                    "/settlement/period_rules/1/funded_by".into()
                 ),
                 (
                     "invalid-value".into(),

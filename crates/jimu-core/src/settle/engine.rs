@@ -67,8 +67,34 @@ pub struct StatementLine {
     pub plan: Option<Arc<str>>,
     /// The component or period rule that produced the line.
     pub rule: Arc<str>,
+    /// For a period rule's payment or a period tier's true-up: the paid party's own orders
+    /// counted in the period (on its counter-line too).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub orders: Option<u64>,
+    /// For a counter-line: the payee it was paid to (whose money this line says it was).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub paid_to: Option<String>,
     #[serde(with = "rust_decimal::serde::str")]
     pub amount: Decimal,
+}
+
+/// A recoverable draw's balance on one statement (the payee's, for the period paid).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct DrawBalance {
+    /// The period rule with the draw.
+    pub rule: Arc<str>,
+    /// Owed back before this period.
+    #[serde(with = "rust_decimal::serde::str")]
+    pub outstanding_before: Decimal,
+    /// Advanced this period (the draw less what was earned; 0 when earnings covered it).
+    #[serde(with = "rust_decimal::serde::str")]
+    pub advanced: Decimal,
+    /// Recovered this period from earnings above the draw.
+    #[serde(with = "rust_decimal::serde::str")]
+    pub recovered: Decimal,
+    /// Carried forward: owed back after this period.
+    #[serde(with = "rust_decimal::serde::str")]
+    pub carried_forward: Decimal,
 }
 
 /// What one payee earned in one period (结算单), settled `settles_on` (T+n).
@@ -84,6 +110,9 @@ pub struct Statement {
     #[serde(with = "rust_decimal::serde::str")]
     pub total: Decimal,
     pub lines: Vec<StatementLine>,
+    /// Recoverable draws: what is owed back, advanced, recovered and carried forward.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub draws: Vec<DrawBalance>,
 }
 
 #[derive(Debug, Default)]
@@ -92,6 +121,7 @@ struct StatementAcc {
     orders: u64,
     total: Decimal,
     lines: Vec<StatementLine>,
+    draws: Vec<DrawBalance>,
 }
 
 /// Attainment counted over a period: base amount, units and orders.
@@ -149,6 +179,9 @@ pub struct Settler<'b> {
     payees: Fast<Arc<str>, Arc<str>>,
     /// Period keys by day, so a key is formatted once per day seen.
     periods: std::collections::HashMap<NaiveDate, Arc<str>>,
+    /// The earliest instant an order was placed on each day (statement time zone): the
+    /// periods a guarantee or a draw covers even for a payee without orders in them.
+    placed_days: BTreeMap<NaiveDate, chrono::DateTime<chrono::FixedOffset>>,
     /// (period rule, payee, period key) → attainment.
     period_rules: BTreeMap<(usize, String, String), Attainment>,
     /// (plan, component, payee, party, period key, remainder payee, remainder party).
@@ -235,6 +268,7 @@ impl<'b> Settler<'b> {
             places: bundle.currency().precision,
             statements: Fast::default(),
             periods: std::collections::HashMap::new(),
+            placed_days: BTreeMap::new(),
             payees: Fast::default(),
             scratch: StatementAcc::default(),
             period_rules: BTreeMap::new(),
@@ -766,6 +800,11 @@ impl<'b> Settler<'b> {
             Some((_, Some((_, at)))) => *at,
             _ => *placed,
         };
+        let placed_day = placed.with_timezone(&self.plan.time_zone).date_naive();
+        let first = self.placed_days.entry(placed_day).or_insert(*placed);
+        if *placed < *first {
+            *first = *placed;
+        }
         let day = when.with_timezone(&self.plan.time_zone).date_naive();
         let cycle = self.plan.cycle;
         let period = Arc::clone(
@@ -1060,6 +1099,8 @@ impl<'b> Settler<'b> {
                     refund: split.refund.clone(),
                     plan: Some(Arc::clone(&split.plan)),
                     rule: Arc::clone(&share.component),
+                    orders: None,
+                    paid_to: None,
                     amount: share.amount,
                 },
             );
@@ -1123,20 +1164,60 @@ impl<'b> Settler<'b> {
                 continue;
             }
             let plan_id = settle.plans.get(plan).map(|p| Arc::clone(&p.id));
-            let line = |amount| StatementLine {
+            let orders = whole(acc.orders);
+            let line = |amount, paid_to: Option<String>| StatementLine {
                 order: None,
                 refund: None,
                 plan: plan_id.clone(),
                 rule: Arc::clone(&c.id),
+                orders,
+                paid_to,
                 amount,
             };
             // Paid in the statement of the cycle the period ends in.
             let cycle_key = self.cycle_key(&key);
-            self.line(&payee, &party, &cycle_key, pay, false, || line(pay));
+            self.line(&payee, &party, &cycle_key, pay, false, || line(pay, None));
             if !rem_payee.is_empty() {
                 self.line(&rem_payee, &rem_party, &cycle_key, -pay, false, || {
-                    line(-pay)
+                    line(-pay, Some(payee.to_string()))
                 });
+            }
+        }
+        // A guarantee or a draw pays for every period the batch covers, orders or not: each
+        // payee the party has (itself, or every payee orders named for it) gets an entry.
+        for (r, rule) in settle.period_rules.iter().enumerate() {
+            let earns = !rule.bands.is_empty() || !rule.milestones.is_empty();
+            if earns || (rule.minimum.is_none() && rule.draw.is_none()) {
+                continue;
+            }
+            let payees: Vec<String> = if settle.from_order.iter().any(|p| **p == *rule.party) {
+                let mut seen: Vec<String> = self
+                    .statements
+                    .iter()
+                    .filter(|(_, periods)| {
+                        periods
+                            .values()
+                            .any(|acc| acc.party.as_deref() == Some(&*rule.party))
+                    })
+                    .map(|(payee, _)| payee.to_string())
+                    .collect();
+                seen.sort_unstable();
+                seen
+            } else {
+                vec![rule.party.to_string()]
+            };
+            let keys: std::collections::BTreeSet<String> = self
+                .placed_days
+                .iter()
+                .filter(|(_, at)| rule.window.as_ref().is_none_or(|w| w.holds(**at)))
+                .map(|(day, _)| period_key(rule.period, *day))
+                .collect();
+            for payee in &payees {
+                for key in &keys {
+                    self.period_rules
+                        .entry((r, payee.clone(), key.clone()))
+                        .or_default();
+                }
             }
         }
         let mut by_rule: BTreeMap<(usize, String), Vec<(String, Attainment)>> = BTreeMap::new();
@@ -1166,37 +1247,69 @@ impl<'b> Settler<'b> {
                     });
                     (earned + topup, topup)
                 };
+                let mut balance = None;
                 if let Some((draw, recoverable, over)) = rule.draw {
+                    let before = owed;
+                    let (mut advanced, mut recovered) = (Decimal::ZERO, Decimal::ZERO);
                     if earned < draw {
                         // An advance up to the draw; a recoverable one is owed back.
-                        let advance = draw - earned;
+                        advanced = draw - earned;
                         if recoverable {
-                            owed += advance;
+                            owed += advanced;
                             owed_for = 0;
                         }
-                        paid += advance;
+                        paid += advanced;
                     } else if recoverable
                         && owed > Decimal::ZERO
                         && over.is_none_or(|n| owed_for < n)
                     {
                         // Recovered from what this period earns beyond the draw.
-                        let back = (earned - draw).min(owed);
-                        paid -= back;
-                        owed -= back;
+                        recovered = (earned - draw).min(owed);
+                        paid -= recovered;
+                        owed -= recovered;
                         owed_for += 1;
                     }
+                    if recoverable {
+                        let shown = |mut v: Decimal| {
+                            v.rescale(places);
+                            v
+                        };
+                        balance = Some(DrawBalance {
+                            rule: Arc::clone(&rule.id),
+                            outstanding_before: shown(before),
+                            advanced: shown(advanced),
+                            recovered: shown(recovered),
+                            carried_forward: shown(owed),
+                        });
+                    }
+                }
+                if let Some(balance) = balance {
+                    let acc = self.statement(&payee, &cycle_key);
+                    acc.party.get_or_insert_with(|| Arc::clone(&rule.party));
+                    acc.draws.push(balance);
                 }
                 if paid.is_zero() {
                     continue;
                 }
-                let line = StatementLine {
+                let orders = whole(acc.orders);
+                let line = |amount, paid_to: Option<String>| StatementLine {
                     order: None,
                     refund: None,
                     plan: None,
                     rule: Arc::clone(&rule.id),
-                    amount: paid,
+                    orders,
+                    paid_to,
+                    amount,
                 };
-                self.line(&payee, &rule.party, &cycle_key, paid, false, || line);
+                self.line(&payee, &rule.party, &cycle_key, paid, false, || {
+                    line(paid, None)
+                });
+                // Every cent comes from someone: the funding party's counter-line.
+                if let Some(funder) = &rule.funder {
+                    self.line(funder, funder, &cycle_key, -paid, false, || {
+                        line(-paid, Some(payee.clone()))
+                    });
+                }
             }
         }
         let after = settle.settle_after_days;
@@ -1241,6 +1354,7 @@ impl<'b> Settler<'b> {
                     orders: acc.orders,
                     total: acc.total,
                     lines: acc.lines,
+                    draws: acc.draws,
                 }
             })
             .collect()
@@ -1290,6 +1404,11 @@ fn round_non_negative(values: &[Decimal], target: Decimal, places: u32) -> Optio
         left -= 1;
     }
     Some(out)
+}
+
+/// A count of orders kept as a decimal (refunds take back whole orders), as a whole number.
+fn whole(orders: Decimal) -> Option<u64> {
+    u64::try_from(orders.trunc().mantissa() / 10i128.pow(orders.trunc().scale())).ok()
 }
 
 /// What a period rule pays for one period's attainment, before draws: tiers, milestones, then

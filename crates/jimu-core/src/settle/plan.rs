@@ -294,6 +294,8 @@ pub(crate) struct ChannelPlan {
 pub(crate) struct PeriodRulePlan {
     pub id: Arc<str>,
     pub party: Arc<str>,
+    /// The party whose statement carries the counter-line of every payment.
+    pub funder: Option<Arc<str>>,
     pub period: Period,
     pub when: Cond,
     pub window: Option<Span>,
@@ -467,6 +469,8 @@ impl SettlePlan {
                 Some(PeriodRulePlan {
                     id: Arc::from(rule.id.as_str()),
                     party: Arc::from(rule.party.as_str()),
+                    funder: crate::format::settlement::period_rule_funder(s, rule)
+                        .map(|p| Arc::from(p.as_str())),
                     period: rule.period,
                     when,
                     window: Span::new(rule.window.as_ref()),
