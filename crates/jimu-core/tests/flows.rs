@@ -289,7 +289,8 @@ fn appliance_repair_goes_through_parts_when_needed() {
     let tk = ticket(&t);
     assert!(tk.closed && tk.at.is_empty());
     assert_eq!(tk.sla_policy.as_deref(), Some("standard"));
-    assert_eq!(tk.status.as_deref(), Some("waiting_customer"));
+    // The rating node set `waiting_customer`; the ticket has ended, so it is in no status.
+    assert_eq!(tk.status, None);
     assert_eq!(
         clock(&t, "resolution"),
         (
@@ -1989,4 +1990,59 @@ proptest! {
         prop_assert_eq!(&ticket(&a).clocks, &ticket(&c).clocks);
         prop_assert_eq!(&a.next_due, &c.next_due);
     }
+}
+
+/// A pausing status belongs to the node that set it (as a Zendesk "pending" ends when the ticket
+/// moves on): a VIP ticket waits for the customer at `rating` (status `waiting_customer`, which
+/// the VIP policy pauses on), then goes on to a follow-up task that sets no status. The clocks
+/// resume when it leaves `rating` and are not paused again at the same instant.
+///
+/// By hand: created Mon 11-16 09:00, resolution within 1 calendar day → due 11-17 09:00.
+/// Inspected at 11:00 (no parts) → `rating`, paused 11:00; rated at 12:00 → resumed, the due
+/// moves by the hour paused to 11-17 10:00; the follow-up stays open, so the resolution breaches
+/// at 11-17 10:00 (before the fix it stayed paused for ever and never breached).
+#[test]
+fn a_pausing_status_ends_with_its_node() {
+    let b = bundle_with(REPAIR, |json| {
+        let nodes = json["flows"][0]["nodes"].as_array_mut().unwrap();
+        for node in nodes.iter_mut() {
+            if node["id"] == "rating" {
+                node["actions"][0]["to"] = json!("follow-up");
+            }
+        }
+        nodes.push(json!({"id": "follow-up", "name": "回访", "kind": "task",
+            "assign": {"strategy": "role", "to": {"role": "cs"}},
+            "actions": [{"id": "done", "label": "完成", "to": "closed"}]}));
+    });
+    let t = run(
+        &b,
+        json!({"flow": "appliance-repair", "until": "2026-11-17T12:00:00+08:00", "commands": [
+            {"at": "2026-11-16T09:00:00+08:00", "create": repair_ticket("T9", Some("VIP"), false)},
+            {"at": "2026-11-16T09:10:00+08:00", "act": "submit", "by": "cs-li"},
+            {"at": "2026-11-16T11:00:00+08:00", "act": "inspected", "by": "wang"},
+            {"at": "2026-11-16T12:00:00+08:00", "act": "rated", "by": "cs-li"}
+        ]}),
+    );
+    no_refusals(&t);
+    let pauses: Vec<String> = lines(&t)
+        .into_iter()
+        .filter(|l| l.contains("paused") || l.contains("resumed") || l.contains("breach"))
+        .collect();
+    assert_eq!(
+        pauses,
+        [
+            "11-16 11:00 paused",
+            "11-16 12:00 resumed",
+            "11-17 10:00 sla_breach resolution due 11-17 10:00"
+        ],
+        "{}",
+        lines(&t).join("\n")
+    );
+    let tk = ticket(&t);
+    assert_eq!(tk.status, None);
+    assert!(!tk.paused);
+    assert_eq!(
+        clock(&t, "resolution"),
+        (Some("11-17 10:00".into()), None, true)
+    );
 }

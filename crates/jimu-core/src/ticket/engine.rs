@@ -1474,6 +1474,8 @@ impl<'b> Engine<'b> {
                 t.at.clear();
                 t.closed = true;
                 t.assignee = None;
+                // An ended ticket is in no node's status.
+                t.status = None;
                 let targets: Vec<&'static str> = t
                     .clocks
                     .iter()
@@ -1493,6 +1495,27 @@ impl<'b> Engine<'b> {
                 self.notify(t, NotifyEvent::Closed, position, now);
             }
         }
+    }
+
+    /// A status belongs to the node that set it: when the ticket leaves `left`, a status that
+    /// node set is dropped unless a node the ticket still waits at sets the same one. (Otherwise
+    /// a pausing status would outlive its node: the next node would pause the clocks again at
+    /// the instant they resumed, and nothing would ever breach.)
+    fn release_status(&self, t: &mut Ticket, left: &str) {
+        let status_of = |position: &str| {
+            self.node(t, position)
+                .and_then(|(_, _, _, node)| node.common().status.map(|s| s.as_str()))
+        };
+        let Some(status) = t.status.as_deref() else {
+            return;
+        };
+        if status_of(left) != Some(status) {
+            return;
+        }
+        if t.at.iter().any(|p| status_of(p) == Some(status)) {
+            return;
+        }
+        t.status = None;
     }
 
     /// Clocks stop while the ticket waits at a node (or in a status) its policy pauses on.
@@ -1691,6 +1714,7 @@ impl<'b> Engine<'b> {
                 self.resume(t, now);
             }
             t.at.retain(|p| *p != position);
+            self.release_status(t, &position);
             // The node's deadline and reminders go with the task.
             t.pending.retain(|(_, p)| match p {
                 Pending::Deadline { node, .. } | Pending::Reminder { node, .. } => {
