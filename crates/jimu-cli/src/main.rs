@@ -261,7 +261,11 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let lang = lang.resolve()?;
             let problems = jimu_core::validate_bundle(&read(&bundle)?);
             match format {
-                Format::Json => print_json(&problems)?,
+                // An object like the other commands' answers (and the wasm package's `validate`).
+                Format::Json => print_json(&serde_json::json!({
+                    "ok": !problems.iter().any(Problem::is_error),
+                    "problems": problems,
+                }))?,
                 Format::Text if problems.is_empty() => println!("{}: ok", bundle.display()),
                 Format::Text => print_problems(&bundle, &problems, lang),
             }
@@ -314,8 +318,21 @@ fn exit_for(ok: bool) -> ExitCode {
     }
 }
 
+/// A file's text, or standard input's for `-`. A leading byte-order mark is dropped here and in
+/// `jimu_core::parse_json`, the same for every command.
 fn read(path: &Path) -> anyhow::Result<String> {
-    std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))
+    let text = if path == Path::new("-") {
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut std::io::stdin(), &mut text)
+            .context("cannot read standard input")?;
+        text
+    } else {
+        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?
+    };
+    Ok(match text.strip_prefix('\u{feff}') {
+        Some(rest) => rest.to_owned(),
+        None => text,
+    })
 }
 
 fn print_json(value: &impl serde::Serialize) -> anyhow::Result<()> {

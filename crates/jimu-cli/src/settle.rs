@@ -125,6 +125,16 @@ pub fn run(args: SettleArgs) -> anyhow::Result<ExitCode> {
     let keep_lines = statements_in_json && !args.no_statement_lines;
 
     refuse_overwrite(&args)?;
+    // Every output is checked before anything is read: a path that cannot be written stops the
+    // run at once (exit 2), with nothing written anywhere.
+    let mut splits = match &splits_to {
+        Some((path, enc)) => Some(TableOut::create(path, *enc, &SPLIT_COLUMNS)?),
+        None => None,
+    };
+    let statements_out = match &statements_to {
+        Some((path, enc)) => Some(TableOut::create(path, *enc, &STATEMENT_COLUMNS)?),
+        None => None,
+    };
     // IO first: a file that cannot be read is exit code 2 whatever else is wrong.
     let bundle_text = read(&args.bundle)?;
     let (reader, size) = open_input(&args.orders)?;
@@ -175,10 +185,6 @@ pub fn run(args: SettleArgs) -> anyhow::Result<ExitCode> {
         }
     };
 
-    let mut splits = match &splits_to {
-        Some((path, enc)) => Some(TableOut::create(path, *enc, &SPLIT_COLUMNS)?),
-        None => None,
-    };
     report.start(splits_to.is_none(), statements_to.is_none())?;
     let mut settler = Settler::new(&bundle, keep_lines);
     let started = Instant::now();
@@ -220,8 +226,7 @@ pub fn run(args: SettleArgs) -> anyhow::Result<ExitCode> {
     if let Some(bar) = report.bar.take() {
         bar.finish_and_clear();
     }
-    if let Some((path, enc)) = &statements_to {
-        let mut out = TableOut::create(path, *enc, &STATEMENT_COLUMNS)?;
+    if let Some(mut out) = statements_out {
         for statement in &statements {
             out.statement(statement)?;
         }
@@ -452,9 +457,21 @@ impl Source {
                 if text.trim().is_empty() {
                     continue;
                 }
-                let value: Value = match serde_json::from_str(text) {
+                let parsed = jimu_core::parse_json(text).map_err(|problems| {
+                    problems
+                        .into_iter()
+                        .find(|p| p.code == ProblemCode::DuplicateKey)
+                        .ok_or_else(|| serde_json::from_str::<Value>(text).err())
+                });
+                let value: Value = match parsed {
                     Ok(value) => value,
-                    Err(err) => {
+                    // A key given twice: refused at the pointer of the second.
+                    Err(Ok(duplicate)) => {
+                        let problem = at_line(duplicate, *line, None);
+                        return Ok(Some(Record::problem(*line, None, problem)));
+                    }
+                    Err(Err(None)) => continue,
+                    Err(Err(Some(err))) => {
                         let problem = json_syntax(&err, text.trim_start().starts_with('['));
                         let problem = at_line(problem, *line, Some(err.column()));
                         return Ok(Some(Record::problem(*line, None, problem)));
@@ -593,18 +610,6 @@ fn csv_record_error(err: csv::Error, headers: &[String], path: &Path) -> anyhow:
     }
 }
 
-/// A table written to a file: splits or statements, as CSV or JSON Lines.
-enum TableOut {
-    Csv {
-        writer: Box<csv::Writer<BufWriter<File>>>,
-        path: PathBuf,
-    },
-    JsonLines {
-        writer: BufWriter<File>,
-        path: PathBuf,
-    },
-}
-
 const SPLIT_COLUMNS: [&str; 8] = [
     "order",
     "refund",
@@ -673,29 +678,55 @@ fn statement_row(s: &Statement) -> [String; 10] {
     ]
 }
 
+/// A table written to a file: splits or statements, as CSV or JSON Lines. It is written to a
+/// temporary file beside its path (`.NAME.jimu-tmp`) and renamed into place by
+/// [`TableOut::finish`], so a file is never left half written; one dropped unfinished (a run
+/// that stopped early) takes its temporary file with it.
+struct TableOut {
+    table: Table,
+    path: PathBuf,
+    tmp: PathBuf,
+    done: bool,
+}
+
+enum Table {
+    Csv(Box<csv::Writer<BufWriter<File>>>),
+    JsonLines(BufWriter<File>),
+}
+
 impl TableOut {
     /// A new file; a CSV table starts with its header row, so an empty table still has one.
+    /// Creating it is the check that the path can be written: `jimu settle` creates both of its
+    /// outputs before it reads the first order.
     fn create(path: &Path, encoding: Encoding, columns: &[&str]) -> anyhow::Result<Self> {
         let cannot = || format!("cannot write {}", path.display());
-        let writer = BufWriter::new(File::create(path).with_context(cannot)?);
-        let path = path.to_owned();
-        Ok(match encoding {
+        let name = path
+            .file_name()
+            .map_or_else(|| "out".into(), |n| n.to_string_lossy().into_owned());
+        let tmp = path.with_file_name(format!(".{name}.jimu-tmp"));
+        let writer = BufWriter::new(File::create(&tmp).with_context(cannot)?);
+        let table = match encoding {
             Encoding::Csv => {
                 let mut writer = csv::Writer::from_writer(writer);
-                writer.write_record(columns).with_context(cannot)?;
-                Self::Csv {
-                    writer: Box::new(writer),
-                    path,
+                if let Err(err) = writer.write_record(columns) {
+                    let _ = std::fs::remove_file(&tmp);
+                    return Err(err).with_context(cannot);
                 }
+                Table::Csv(Box::new(writer))
             }
-            Encoding::JsonLines => Self::JsonLines { writer, path },
-        })
+            Encoding::JsonLines => Table::JsonLines(writer),
+        };
+        let out = Self {
+            table,
+            path: path.to_owned(),
+            tmp,
+            done: false,
+        };
+        Ok(out)
     }
 
     fn path(&self) -> &Path {
-        match self {
-            Self::Csv { path, .. } | Self::JsonLines { path, .. } => path,
-        }
+        &self.path
     }
 
     fn write(
@@ -703,14 +734,14 @@ impl TableOut {
         rows: impl Iterator<Item = impl AsRef<[String]>>,
         json: &impl Serialize,
     ) -> anyhow::Result<()> {
-        let result: anyhow::Result<()> = match self {
-            Self::Csv { writer, .. } => (|| {
+        let result: anyhow::Result<()> = match &mut self.table {
+            Table::Csv(writer) => (|| {
                 for row in rows {
                     writer.write_record(row.as_ref())?;
                 }
                 Ok(())
             })(),
-            Self::JsonLines { writer, .. } => (|| {
+            Table::JsonLines(writer) => (|| {
                 serde_json::to_writer(&mut *writer, json)?;
                 writer.write_all(b"\n")?;
                 Ok(())
@@ -727,12 +758,25 @@ impl TableOut {
         self.write(std::iter::once(statement_row(statement)), statement)
     }
 
+    /// Flushes the temporary file and renames it to the table's path.
     fn finish(mut self) -> anyhow::Result<()> {
-        let result = match &mut self {
-            Self::Csv { writer, .. } => writer.flush(),
-            Self::JsonLines { writer, .. } => writer.flush(),
+        let result = match &mut self.table {
+            Table::Csv(writer) => writer.flush(),
+            Table::JsonLines(writer) => writer.flush(),
         };
-        result.with_context(|| format!("cannot write {}", self.path().display()))
+        result.with_context(|| format!("cannot write {}", self.path.display()))?;
+        std::fs::rename(&self.tmp, &self.path)
+            .with_context(|| format!("cannot write {}", self.path.display()))?;
+        self.done = true;
+        Ok(())
+    }
+}
+
+impl Drop for TableOut {
+    fn drop(&mut self) {
+        if !self.done {
+            let _ = std::fs::remove_file(&self.tmp);
+        }
     }
 }
 

@@ -35,7 +35,7 @@ use std::process::ExitCode;
 /// node(s), owner, priority, SLA clocks (due, stopped, breached) and what falls due next.
 ///
 /// json: the timeline, {"ticket": {...} | null, "timeline": [...], "refusals": [[index,
-/// {"code", "message"}], ...], "next_due"}. When the inputs are refused: {"valid": false,
+/// {"code", "message"}], ...], "next_due": "<RFC 3339>" | null}. When the inputs are refused: {"valid": false,
 /// "stage": "bundle"|"script", "file", "problems": [...]}.
 #[derive(Args)]
 #[command(

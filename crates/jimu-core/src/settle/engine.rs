@@ -789,6 +789,9 @@ impl<'b> Settler<'b> {
                 ),
             )]);
         }
+        if let Some(problems) = self.refuse_amounts(order) {
+            return Err(problems);
+        }
         let Some((_, placed)) = &order.placed_at else {
             return Err(vec![missing(
                 "placed_at",
@@ -801,6 +804,39 @@ impl<'b> Settler<'b> {
             _ => *placed,
         };
         let placed_day = placed.with_timezone(&self.plan.time_zone).date_naive();
+        // Periods are written as years 0001–9999 (what instants themselves take): 9999-12-31
+        // 23:00 in UTC−5 is already year 10000 in Shanghai, a period no reader would take back.
+        for (field, instant) in [
+            ("placed_at", Some(*placed)),
+            (
+                "refunded_at",
+                match &order.refund {
+                    Some((_, Some((_, at)))) => Some(*at),
+                    _ => None,
+                },
+            ),
+        ] {
+            let Some(instant) = instant else { continue };
+            let local = instant.with_timezone(&self.plan.time_zone).date_naive();
+            if !(1..=9999).contains(&local.year()) {
+                return Err(vec![Problem::error(
+                    ProblemCode::OutOfRange,
+                    format!("/{field}"),
+                    Localized::new(
+                        format!(
+                            "{field} 在结算时区（{}）中落在 {} 年，超出 0001–9999 年",
+                            self.plan.time_zone,
+                            local.year()
+                        ),
+                        format!(
+                            "`{field}` falls in the year {} in the statements' time zone ({}), outside 0001–9999",
+                            local.year(),
+                            self.plan.time_zone
+                        ),
+                    ),
+                )]);
+            }
+        }
         let first = self.placed_days.entry(placed_day).or_insert(*placed);
         if *placed < *first {
             *first = *placed;
@@ -861,6 +897,62 @@ impl<'b> Settler<'b> {
         self.record(&split);
         self.settled += 1;
         Ok(split)
+    }
+
+    /// Amounts a billing engine must refuse rather than bend: a sale of a negative amount (only
+    /// a refund takes money back), and money finer than the currency's precision (an order of
+    /// 0.005 CNY would otherwise settle as 0.01, and 20,000 of them drift by whole yuan).
+    fn refuse_amounts(&self, order: &Order) -> Option<Vec<Problem>> {
+        const MONEY: [&str; 8] = [
+            "amount",
+            "list_amount",
+            "margin",
+            "labour",
+            "parts",
+            "promotion_amount",
+            "deposit",
+            "refund_amount",
+        ];
+        let currency = self.bundle.currency();
+        let mut problems = Vec::new();
+        if order.refund.is_none() && order.amount() < Decimal::ZERO {
+            problems.push(
+                Problem::error(
+                    ProblemCode::Negative,
+                    "/amount",
+                    Localized::new(
+                        format!("销售订单的金额不能为负数：{}", order.amount()),
+                        format!("a sale's amount cannot be negative: {}", order.amount()),
+                    ),
+                )
+                .with_hint(Localized::new(
+                    "退款请写成退款记录（refund_of、refund_id、refunded_at）",
+                    "write a refund as a refund record (`refund_of`, `refund_id`, `refunded_at`)",
+                )),
+            );
+        }
+        for field in MONEY {
+            let Some(value) = order.number_field(field) else {
+                continue;
+            };
+            if value.normalize().scale() > currency.precision {
+                problems.push(Problem::error(
+                    ProblemCode::TooPrecise,
+                    format!("/{field}"),
+                    Localized::new(
+                        format!(
+                            "金额 {value} 的小数位超过 {} 允许的 {} 位",
+                            currency.code, currency.precision
+                        ),
+                        format!(
+                            "{value} has more decimals than {} allows ({})",
+                            currency.code, currency.precision
+                        ),
+                    ),
+                ));
+            }
+        }
+        (!problems.is_empty()).then_some(problems)
     }
 
     /// A refund: how much goes back, and each share's part of it.
@@ -1344,7 +1436,8 @@ impl<'b> Settler<'b> {
                             left -= 1;
                         }
                     }
-                    Some(day.format("%Y-%m-%d").to_string())
+                    // A settlement date past 9999-12-31 cannot be written as a date.
+                    (day.year() <= 9999).then(|| day.format("%Y-%m-%d").to_string())
                 });
                 Statement {
                     payee,

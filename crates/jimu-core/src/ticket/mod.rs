@@ -340,7 +340,7 @@ pub struct Timeline {
     pub ticket: Option<Ticket>,
     pub timeline: Vec<Happening>,
     pub refusals: Vec<(usize, Refusal)>,
-    /// The next moment something falls due, if any.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// The next moment something falls due; `null` when nothing will (always written, so a
+    /// reader never has to tell "absent" from "nothing due").
     pub next_due: Option<Stamp>,
 }

@@ -179,9 +179,7 @@ pub struct Timeline {
     pub timeline: Vec<Happening>,
     /// `[index of the command in the script, why it was refused]`.
     pub refusals: Vec<(u32, Refusal)>,
-    /// The next moment something falls due, if any.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
+    /// The next moment something falls due; `null` when nothing will.
     pub next_due: Option<String>,
 }
 
