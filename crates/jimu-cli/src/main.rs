@@ -429,21 +429,27 @@ fn print_quote(quote: &jimu_core::Quote, lang: Lang) {
     use jimu_core::Outcome;
     println!("{}", heading("明细", "Lines", lang));
     for (i, line) in quote.lines.iter().enumerate() {
-        let changed = if line.amount == line.list_amount {
-            String::new()
-        } else {
-            format!("  ({} {})", heading("原价", "list", lang), line.list_amount)
-        };
         let added = line
             .added_by
             .as_ref()
             .map_or_else(String::new, |rule| format!("  [{rule}]"));
+        // The arithmetic as it adds up: quantity × list price = list amount, then what the
+        // rules made of it ("20 × 1.00 = 20.00 → 0.50 after rules"), never "20 × 1.00 = 0.50".
+        let changed = if line.amount == line.list_amount {
+            String::new()
+        } else {
+            format!(
+                " → {} ({})",
+                line.amount,
+                heading("规则调整后", "after rules", lang)
+            )
+        };
         println!(
             "  #{i:<3}{}  {} × {} = {}{changed}{added}",
             pick(&line.name, lang),
             line.quantity,
             line.unit_price,
-            line.amount
+            line.list_amount
         );
     }
     println!(

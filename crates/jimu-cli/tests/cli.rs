@@ -1091,7 +1091,11 @@ fn simulate_writes_the_timeline_as_json_from_stdin() {
     assert_eq!(json["timeline"][9]["detail"], "role:supervisor");
     assert_eq!(json["timeline"][9]["at"], "2026-11-18T01:00:00Z");
     // Nothing falls due: `next_due` is there, and null (as the help says).
-    assert_eq!(json.get("next_due"), Some(&serde_json::Value::Null), "{json}");
+    assert_eq!(
+        json.get("next_due"),
+        Some(&serde_json::Value::Null),
+        "{json}"
+    );
 
     // Stopped earlier, the breach is what falls due next.
     let out = jimu_stdin(

@@ -426,3 +426,33 @@ fn stdin_bom_numbers_by_value_and_form_inputs() {
         "error[invalid-instant] --context /now\n    `yesterday` is not an RFC 3339 instant with an offset\n    hint: e.g. 2026-11-11T10:00:00+08:00\n1 problem(s)\n"
     );
 }
+
+/// A line's arithmetic adds up as printed: Beijing AC cleaning, 2 × 120.00 = 240.00 at list,
+/// then 20% off → 192.00 (it used to read "2 × 120.00 = 192.00 (list 240.00)").
+#[test]
+fn per_line_fees_read_as_arithmetic_that_adds_up() {
+    let dir = tempfile::tempdir().unwrap();
+    let bundle = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../tests/bundles/valid/pricing-beijing-ac-cleaning.json"
+    );
+    let (code, out, _) = run(
+        dir.path(),
+        &["quote", bundle, "-"],
+        Some(
+            r#"{"lines": [{"item": "ac-clean", "quantity": "2"}, {"item": "ac-repair", "quantity": "1"}], "context": {"region": "bj-chaoyang"}}"#,
+        ),
+    );
+    assert_eq!(code, 0);
+    let lines: Vec<&str> = out.lines().take(5).collect();
+    assert_eq!(
+        lines,
+        [
+            "Lines",
+            "  #0  Air-conditioner cleaning  2 × 120.00 = 240.00 → 192.00 (after rules)",
+            "  #1  Air-conditioner repair  1 × 200.00 = 200.00",
+            "Subtotal: 392.00 CNY",
+            "Total: 392.00 CNY",
+        ]
+    );
+}
