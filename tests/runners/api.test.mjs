@@ -280,7 +280,7 @@ test('tickets: create, act, refuse without a trace, tick and next due', () => {
 });
 
 test('simulate: the same JSON as the native engine, byte for byte', () => {
-  for (const [script, name] of [['appliance-repair', 'flow-appliance-repair'], ['notifications', 'flow-notifications'], ['side-effects', 'flow-side-effects']]) {
+  for (const [script, name] of [['appliance-repair', 'flow-appliance-repair'], ['notifications', 'flow-notifications'], ['side-effects', 'flow-side-effects'], ['priced-repair', 'flow-priced-repair']]) {
     const engine = bundle(name);
     const text = readFileSync(join(here, `scripts/${script}.json`), 'utf8');
     const expected = readFileSync(join(here, `../conformance/simulate/${script}.json`), 'utf8');

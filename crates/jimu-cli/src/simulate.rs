@@ -239,6 +239,23 @@ impl Printer {
                 }
             }
             What::Closed { node } => ("closed", node.to_string()),
+            What::Priced { node, total } => ("priced", format!("{node}: {total}")),
+            What::PriceFailed { node, problems } => (
+                "price_failed",
+                format!(
+                    "{node}: {}",
+                    problems
+                        .iter()
+                        .map(|p| format!(
+                            "{} {} {}",
+                            p.code.as_str(),
+                            p.path,
+                            pick(&p.message, self.lang)
+                        ))
+                        .collect::<Vec<_>>()
+                        .join("; ")
+                ),
+            ),
         }
     }
 
@@ -291,6 +308,25 @@ impl Printer {
         println!("{}{}", label("优先级", "Priority"), ticket.priority);
         if let Some(status) = &ticket.status {
             println!("{}{status}", label("状态", "Status"));
+        }
+        if let Some(quote) = &ticket.quote {
+            println!(
+                "{}{} {}",
+                label("价格", "Price"),
+                quote.total,
+                quote.currency
+            );
+            for line in &quote.lines {
+                println!(
+                    "    {} × {} = {}",
+                    pick(&line.name, lang),
+                    line.quantity,
+                    line.amount
+                );
+            }
+            for adjustment in &quote.adjustments {
+                println!("    {} {}", pick(&adjustment.name, lang), adjustment.amount);
+            }
         }
         if let Some(policy) = &ticket.sla_policy {
             let paused = if ticket.paused {

@@ -456,3 +456,42 @@ fn per_line_fees_read_as_arithmetic_that_adds_up() {
         ]
     );
 }
+
+/// A repair ticket carries its price through `jimu simulate`: the VIP job of
+/// `tests/bundles/valid/flow-priced-repair.json` (worked by hand in jimu-core's
+/// `tests/flows.rs`: labour 2 × 80.00 − 10% = 144.00, compressor 650.00, call-out at 3.2 km →
+/// 4 km = 35.00, total 829.00) is logged as priced and shows its lines under the ticket.
+#[test]
+fn a_price_step_puts_the_quote_on_the_ticket() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let out = jimu(
+        &[
+            "simulate",
+            "tests/bundles/valid/flow-priced-repair.json",
+            "tests/runners/scripts/priced-repair.json",
+            "--lang",
+            "en",
+        ],
+        &root,
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let shown = text(&out.stdout);
+    assert!(
+        shown.contains("+08:00  priced           quote: 829.00\n"),
+        "{shown}"
+    );
+    let price: Vec<&str> = shown
+        .lines()
+        .skip_while(|l| !l.contains("Price: "))
+        .take(4)
+        .collect();
+    assert_eq!(
+        price,
+        [
+            "  Price: 829.00 CNY",
+            "    Repair labour × 2 = 144.00",
+            "    Compressor × 1 = 650.00",
+            "    Call-out fee × 1 = 35.00",
+        ]
+    );
+}

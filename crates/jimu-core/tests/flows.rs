@@ -123,6 +123,15 @@ fn line_in(h: &Happening, zone: FixedOffset) -> String {
             }
         }
         What::Closed { node } => format!("closed {node}"),
+        What::Priced { node, total } => format!("priced {node} {total}"),
+        What::PriceFailed { node, problems } => format!(
+            "price_failed {node} {}",
+            problems
+                .iter()
+                .map(|p| format!("{} {}", p.code.as_str(), p.path))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
     };
     format!("{} {details}", t(&h.at))
 }
@@ -266,7 +275,7 @@ fn appliance_repair_goes_through_parts_when_needed() {
             "11-16 09:30 acted report submit by cs-li",
             "11-16 09:30 sla_stopped first_response",
             "11-16 09:30 entered dispatch",
-            "11-16 09:30 event price",
+            "11-16 09:30 priced dispatch 50.00",
             r#"11-16 09:30 event dispatch.requested {"region":"bj"}"#,
             "11-16 09:30 entered inspect",
             "11-16 09:30 assigned inspect wang",
@@ -2045,4 +2054,226 @@ fn a_pausing_status_ends_with_its_node() {
         clock(&t, "resolution"),
         (Some("11-17 10:00".into()), None, true)
     );
+}
+
+// ---------------------------------------------------------------------------------------------
+// A repair ticket carries its price (`flow-priced-repair.json`): the `price` step runs the
+// pricing engine on the ticket's data and keeps the quote, with its trace, on the ticket.
+// Prices: labour 80.00 an hour (VIP: 10% off labour), compressor 650.00, call-out 30 within
+// 3 km and 5 per km beyond, part of a km counting whole. A quote over 500 waits for the
+// customer's confirmation; a ticket that cannot be priced goes to a manual quote.
+
+const PRICED: &str = "flow-priced-repair.json";
+
+fn priced_ticket(id: &str, tier: &str, fields: Value) -> Value {
+    json!({"id": id, "title": "空调不制冷", "region": "bj",
+        "customer": {"id": "c1", "tier": tier}, "fields": fields})
+}
+
+/// By hand: a VIP customer, 2 hours of labour, a new compressor, 3.2 km away.
+/// Labour 2 × 80.00 = 160.00, VIP 10% off → 144.00; compressor 1 × 650.00 = 650.00;
+/// call-out 3.2 km → 4 km: 30 + (4 − 3) × 5 = 35.00. Total 144.00 + 650.00 + 35.00 = 829.00,
+/// over 500, so customer service confirms with the customer before the visit; the engineer's
+/// "done" emits the charge of the ticket's price.
+#[test]
+fn priced_repair_a_vip_job_carries_its_quote_and_waits_for_the_customer() {
+    let t = run(
+        &bundle(PRICED),
+        json!({"flow": "priced-repair", "commands": [
+            {"at": "2026-11-16T09:00:00+08:00", "create": priced_ticket("R1", "vip",
+                json!({"fault": "压缩机不启动", "distance_km": "3.2", "labour_hours": "2", "compressor": true}))},
+            {"at": "2026-11-16T09:20:00+08:00", "act": "accepted", "by": "cs-li"},
+            {"at": "2026-11-16T15:00:00+08:00", "act": "done", "by": "wang"}
+        ]}),
+    );
+    no_refusals(&t);
+    assert_lines(
+        &t,
+        &[
+            "11-16 09:00 created priced-repair normal",
+            "11-16 09:00 entered start",
+            "11-16 09:00 entered quote",
+            "11-16 09:00 priced quote 829.00",
+            "11-16 09:00 entered over-500",
+            "11-16 09:00 entered confirm",
+            "11-16 09:00 queued confirm role:cs",
+            "11-16 09:20 acted confirm accepted by cs-li",
+            "11-16 09:20 entered repair",
+            "11-16 09:20 assigned repair wang",
+            "11-16 15:00 acted repair done by wang",
+            r#"11-16 15:00 event billing.charge {"amount":829}"#,
+            "11-16 15:00 entered closed",
+            "11-16 15:00 closed closed",
+        ],
+    );
+    let quote = ticket(&t)
+        .quote
+        .as_ref()
+        .expect("the ticket carries its quote");
+    let lines: Vec<(&str, String, String)> = quote
+        .lines
+        .iter()
+        .map(|l| {
+            (
+                l.item.as_str(),
+                l.quantity.to_string(),
+                l.amount.to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            ("labour", "2".into(), "144.00".into()),
+            ("compressor", "1".into(), "650.00".into()),
+            ("call-out", "1".into(), "35.00".into()),
+        ]
+    );
+    assert_eq!(quote.total.to_string(), "829.00");
+    // The trace says why: the VIP discount on the labour line, the call-out fee by distance.
+    let formulas: Vec<(&str, String)> = serde_json::to_value(quote).unwrap()["trace"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            (
+                if s["rule"] == "vip-labour-10-off" {
+                    "vip"
+                } else {
+                    "call-out"
+                },
+                s["formula"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        formulas,
+        [
+            ("vip", "160.00 × (1 − 10%) = 144".to_owned()),
+            (
+                "call-out",
+                "3.2 → 4; (0, 3] 30 + (3, 4] 1 × 5 = 35".to_owned()
+            ),
+        ]
+    );
+    // The quote travels with the ticket as JSON: amounts as strings.
+    let json = serde_json::to_value(ticket(&t)).unwrap();
+    assert_eq!(json["quote"]["total"], "829.00");
+}
+
+/// By hand: a regular customer, 1.5 hours, no compressor (the line's quantity is 0, so it is
+/// left out), 7 km away. Labour 1.5 × 80.00 = 120.00; call-out 30 + (7 − 3) × 5 = 50.00.
+/// Total 170.00, not over 500: straight to the engineer.
+#[test]
+fn priced_repair_a_small_job_goes_straight_to_the_engineer() {
+    let t = run(
+        &bundle(PRICED),
+        json!({"flow": "priced-repair", "commands": [
+            {"at": "2026-11-16T09:00:00+08:00", "create": priced_ticket("R2", "regular",
+                json!({"fault": "不制冷", "distance_km": 7, "labour_hours": "1.5", "compressor": false}))}
+        ]}),
+    );
+    no_refusals(&t);
+    assert_has(
+        &t,
+        &[
+            "11-16 09:00 priced quote 170.00",
+            "11-16 09:00 assigned repair wang",
+        ],
+    );
+    assert_lacks(&t, "confirm");
+    let quote = ticket(&t).quote.as_ref().unwrap();
+    let items: Vec<&str> = quote.lines.iter().map(|l| l.item.as_str()).collect();
+    assert_eq!(items, ["labour", "call-out"]);
+    assert_eq!(quote.lines[0].amount.to_string(), "120.00");
+    assert_eq!(quote.lines[1].amount.to_string(), "50.00");
+    assert_eq!(quote.total.to_string(), "170.00");
+}
+
+/// A job without its distance cannot be priced (the call-out fee reads `distance_km`): the log
+/// says why, pointing at the step's `context` where the distance belongs, the ticket has no
+/// price (`ticket.price` is null), and it goes to customer service for a manual quote.
+#[test]
+fn priced_repair_a_job_that_cannot_be_priced_goes_to_a_manual_quote() {
+    let t = run(
+        &bundle(PRICED),
+        json!({"flow": "priced-repair", "commands": [
+            {"at": "2026-11-16T09:00:00+08:00", "create": priced_ticket("R3", "regular",
+                json!({"fault": "不制冷", "labour_hours": "1"}))}
+        ]}),
+    );
+    no_refusals(&t);
+    assert_has(
+        &t,
+        &[
+            "11-16 09:00 price_failed quote missing-context /flows/0/nodes/1/steps/0/context/distance_km",
+            "11-16 09:00 queued manual-quote role:cs",
+        ],
+    );
+    assert!(ticket(&t).quote.is_none());
+    let failed = t
+        .timeline
+        .iter()
+        .find_map(|h| match &h.what {
+            What::PriceFailed { problems, .. } => Some(problems),
+            _ => None,
+        })
+        .unwrap();
+    assert_eq!(
+        failed[0].hint.as_ref().unwrap().en,
+        "give `distance_km` in the price step's `context`"
+    );
+}
+
+/// A quantity the request reader refuses (text that is not a number) is a problem at the
+/// step's line, by the line's place in the step, not in the request the engine made.
+#[test]
+fn priced_repair_a_bad_quantity_points_at_its_line() {
+    let t = run(
+        &bundle(PRICED),
+        json!({"flow": "priced-repair", "commands": [
+            {"at": "2026-11-16T09:00:00+08:00", "create": priced_ticket("R4", "regular",
+                json!({"distance_km": "2", "labour_hours": "two", "compressor": true}))}
+        ]}),
+    );
+    assert_has(
+        &t,
+        &[
+            "11-16 09:00 price_failed quote invalid-decimal /flows/0/nodes/1/steps/0/lines/0/quantity",
+        ],
+    );
+}
+
+/// The price step's lines and context are checked with the bundle: catalog items, known
+/// context keys (with a suggestion), expressions over the ticket.
+#[test]
+fn price_steps_are_checked_with_pointers() {
+    let mut json = bundle_json(PRICED);
+    json["flows"][0]["nodes"][1]["steps"][0] = json!({"do": "price",
+        "lines": [{"item": "labor", "quantity": "ticket.fields.hours +"}],
+        "context": {"distance": "ticket.fields.distance_km"}});
+    let problems = Bundle::from_json(&json.to_string()).unwrap_err();
+    let got: Vec<(&str, &str)> = problems
+        .iter()
+        .map(|p| (p.code.as_str(), p.path.as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("unknown-reference", "/flows/0/nodes/1/steps/0/lines/0/item"),
+            (
+                "expression-syntax",
+                "/flows/0/nodes/1/steps/0/lines/0/quantity"
+            ),
+            ("unknown-field", "/flows/0/nodes/1/steps/0/context/distance"),
+        ],
+        "{problems:#?}"
+    );
+    assert_eq!(
+        problems[2].hint.as_ref().unwrap().en,
+        "did you mean `distance_km`?"
+    );
+    // `{"do": "price"}` as written before steps had lines still reads (an empty request).
+    json["flows"][0]["nodes"][1]["steps"][0] = json!({"do": "price"});
+    assert!(Bundle::from_json(&json.to_string()).is_ok());
 }

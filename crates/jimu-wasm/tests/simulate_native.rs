@@ -13,6 +13,7 @@ fn simulate_expected_files_are_the_native_timelines() {
         ("appliance-repair", "flow-appliance-repair"),
         ("notifications", "flow-notifications"),
         ("side-effects", "flow-side-effects"),
+        ("priced-repair", "flow-priced-repair"),
     ] {
         let text =
             std::fs::read_to_string(root.join(format!("tests/runners/scripts/{script}.json")))

@@ -113,6 +113,10 @@ pub struct Ticket {
     pub sla_policy: Option<String>,
     pub clocks: Vec<Clock>,
     pub paused: bool,
+    /// The price of the ticket: the quote, with its trace, of the last `price` step it went
+    /// through (absent before one, or when that step could not price it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub quote: Option<crate::price::Quote>,
     /// What the host told about the ticket; shared with the command that created it.
     #[serde(skip)]
     pub(crate) input: std::sync::Arc<TicketInput>,
@@ -324,6 +328,18 @@ pub enum What {
     },
     Closed {
         node: Name,
+    },
+    /// A `price` step priced the ticket: the total of the quote now on it.
+    Priced {
+        node: Name,
+        #[serde(with = "rust_decimal::serde::str")]
+        total: rust_decimal::Decimal,
+    },
+    /// A `price` step could not price the ticket (a context value missing, a quantity that is
+    /// not a number): why, each problem pointing into the step in the bundle.
+    PriceFailed {
+        node: Name,
+        problems: Vec<crate::Problem>,
     },
 }
 

@@ -1,7 +1,8 @@
 //! Tickets at the boundary: commands and scripts in; state, log entries (happenings),
 //! refusals and simulation timelines out. Instants are RFC 3339 strings in UTC.
 
-use super::common::Localized;
+use super::common::{Localized, Problem, problems};
+use super::quote::Quote;
 use jimu_core::ticket as core;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -28,6 +29,10 @@ pub struct TicketState {
     pub sla_policy: Option<String>,
     pub clocks: Vec<Clock>,
     pub paused: bool,
+    /// The quote, with its trace, of the last `price` step the ticket went through.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
+    pub quote: Option<Quote>,
 }
 
 /// A ticket with its log, as a simulation's timeline holds it.
@@ -159,6 +164,16 @@ pub enum What {
     Closed {
         node: String,
     },
+    /// A `price` step priced the ticket: the total of the quote now on it.
+    Priced {
+        node: String,
+        total: String,
+    },
+    /// A `price` step could not price the ticket; each problem points into the step.
+    PriceFailed {
+        node: String,
+        problems: Vec<Problem>,
+    },
 }
 
 /// Why a command was refused; the ticket is unchanged.
@@ -210,6 +225,7 @@ impl From<&core::Ticket> for TicketState {
                 })
                 .collect(),
             paused: t.paused,
+            quote: t.quote.clone().map(Into::into),
         }
     }
 }
@@ -314,6 +330,17 @@ impl From<&core::Happening> for Happening {
                 payload: payload.clone(),
             },
             W::Closed { node } => What::Closed { node: text(node) },
+            W::Priced { node, total } => What::Priced {
+                node: text(node),
+                total: total.to_string(),
+            },
+            W::PriceFailed {
+                node,
+                problems: list,
+            } => What::PriceFailed {
+                node: text(node),
+                problems: problems(list.clone()),
+            },
         };
         Self {
             at: h.at.to_string(),

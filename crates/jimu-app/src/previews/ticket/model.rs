@@ -162,6 +162,16 @@ pub fn parts(what: &What, zone: Option<&str>) -> (&'static str, Option<String>, 
             },
         ),
         What::Closed { node } => ("closed", Some(node.to_string()), String::new()),
+        What::Priced { node, total } => ("priced", Some(node.to_string()), total.to_string()),
+        What::PriceFailed { node, problems } => (
+            "price_failed",
+            Some(node.to_string()),
+            problems
+                .iter()
+                .map(|p| format!("{} {}", p.code.as_str(), p.path))
+                .collect::<Vec<_>>()
+                .join("; "),
+        ),
     }
 }
 
@@ -183,7 +193,7 @@ pub fn node_name(bundle: &Bundle, flow: &str, node: &str, tag: &str) -> Option<S
 pub fn tone(kind: &str) -> &'static str {
     match kind {
         "sla_warning" | "deadline_warning" => "warn",
-        "sla_breach" | "deadline_breach" | "escalated" => "breach",
+        "sla_breach" | "deadline_breach" | "escalated" | "price_failed" => "breach",
         "closed" => "done",
         _ => "",
     }
