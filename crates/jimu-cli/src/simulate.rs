@@ -173,9 +173,18 @@ impl Printer {
         match what {
             What::Created { flow, priority } => ("created", format!("{flow}, priority {priority}")),
             What::Entered { node } => ("entered", node.to_string()),
-            What::Assigned { node, to, reason } => {
-                ("assigned", format!("{node} → {to} ({reason})"))
-            }
+            What::Assigned {
+                node,
+                to,
+                reason,
+                rotation,
+            } => match rotation {
+                Some(rotation) => (
+                    "assigned",
+                    format!("{node} → {to} ({reason}, rotation {rotation})"),
+                ),
+                None => ("assigned", format!("{node} → {to} ({reason})")),
+            },
             What::Queued { node, queue } => ("queued", format!("{node} → {queue}")),
             What::Acted {
                 node,

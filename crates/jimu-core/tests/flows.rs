@@ -375,9 +375,9 @@ fn dispatched_to(loads: Value, tier: Option<&str>) -> (String, String) {
         .timeline
         .iter()
         .find_map(|h| match &h.what {
-            What::Assigned { node, to, reason } if &**node == "inspect" => {
-                Some((to.to_string(), reason.to_string()))
-            }
+            What::Assigned {
+                node, to, reason, ..
+            } if &**node == "inspect" => Some((to.to_string(), reason.to_string())),
             _ => None,
         })
         .unwrap_or_else(|| panic!("not assigned:\n{}", lines(&t).join("\n")));
@@ -2276,4 +2276,260 @@ fn price_steps_are_checked_with_pointers() {
     // `{"do": "price"}` as written before steps had lines still reads (an empty request).
     json["flows"][0]["nodes"][1]["steps"][0] = json!({"do": "price"});
     assert!(Bundle::from_json(&json.to_string()).is_ok());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Round robin as a real rotation: the host keeps, per rotation, the agent the previous ticket
+// went to and passes it in; the engine keeps nothing between tickets.
+
+/// The appliance-repair org with three customer-service agents, `li`, `ma` and `zhao` (the
+/// `report` and `rating` tasks go round robin among role `cs`); `ma` takes two open tickets.
+fn repair_with_service_desk() -> Bundle {
+    bundle_with(REPAIR, |b| {
+        let mut ma = agent("ma", &["cs"], &[], &["bj"]);
+        ma["capacity"] = json!(2);
+        push(
+            b,
+            "/org/agents",
+            vec![
+                agent("zhao", &["cs"], &[], &["bj"]),
+                ma,
+                agent("li", &["cs"], &[], &["bj"]),
+            ],
+        );
+    })
+}
+
+/// Who a new ticket's `report` task goes to, given the host's rotation and loads; and the
+/// rotation its assignment names.
+fn report_owner(b: &Bundle, id: &str, rotation: Value, loads: Value) -> (String, String) {
+    let mut create = repair_ticket(id, None, false);
+    create["rotation"] = rotation;
+    create["loads"] = loads;
+    let t = run(
+        b,
+        json!({"flow": "appliance-repair", "commands": [
+            {"at": "2026-11-16T09:00:00+08:00", "create": create}
+        ]}),
+    );
+    no_refusals(&t);
+    t.timeline
+        .iter()
+        .find_map(|h| match &h.what {
+            What::Assigned {
+                node,
+                to,
+                reason,
+                rotation,
+            } if &**node == "report" => {
+                assert_eq!(&**reason, "round_robin");
+                Some((to.to_string(), rotation.clone().expect("a rotation")))
+            }
+            _ => None,
+        })
+        .unwrap_or_else(|| panic!("not assigned:\n{}", lines(&t).join("\n")))
+}
+
+/// Four tickets in a row, the host recording after each who got it (`rotation: role:cs`):
+/// li (no one before: the first by id), ma (after li), zhao (after ma), li again (after zhao,
+/// wrapping round). The same ticket id every time: the turn is the rotation's, not the id's.
+#[test]
+fn round_robin_takes_turns_from_the_rotation_the_host_keeps() {
+    let b = repair_with_service_desk();
+    let mut kept = json!({});
+    let mut owners = Vec::new();
+    for _ in 0..4 {
+        let (to, rotation) = report_owner(&b, "T", kept.clone(), json!({}));
+        assert_eq!(rotation, "role:cs");
+        kept[&rotation] = json!(to);
+        owners.push(to);
+    }
+    assert_eq!(owners, ["li", "ma", "zhao", "li"]);
+}
+
+/// The turn skips an agent at capacity (ma: 2 open of 2) and comes back to them once they have
+/// room; an agent the host names who is no longer a candidate (kim left the desk) hands the
+/// turn to the next id after theirs (li).
+#[test]
+fn round_robin_skips_full_agents_and_survives_a_departed_one() {
+    let b = repair_with_service_desk();
+    let after_li = json!({"role:cs": "li"});
+    assert_eq!(
+        report_owner(&b, "T", after_li.clone(), json!({"ma": 2})).0,
+        "zhao"
+    );
+    assert_eq!(report_owner(&b, "T", after_li, json!({"ma": 1})).0, "ma");
+    assert_eq!(
+        report_owner(&b, "T", json!({"role:cs": "kim"}), json!({})).0,
+        "li"
+    );
+}
+
+/// Within one ticket the rotation moves on too: the report goes to li, and the rating (the
+/// same rotation, role cs) to the next, ma. A `rotation` command replaces what the host said
+/// before: after it names zhao, the next assignment in the rotation is li.
+#[test]
+fn round_robin_continues_within_a_ticket_and_takes_the_hosts_updates() {
+    let b = repair_with_service_desk();
+    let assigned = |t: &Timeline| -> Vec<String> {
+        t.timeline
+            .iter()
+            .filter_map(|h| match &h.what {
+                What::Assigned {
+                    node,
+                    to,
+                    rotation: Some(_),
+                    ..
+                } => Some(format!("{node} {to}")),
+                _ => None,
+            })
+            .collect()
+    };
+    let steps = |extra: Vec<Value>| {
+        let mut commands = vec![
+            json!({"at": "2026-11-16T09:00:00+08:00", "create": repair_ticket("T", None, false)}),
+            json!({"at": "2026-11-16T09:30:00+08:00", "act": "submit"}),
+        ];
+        commands.extend(extra);
+        commands.push(json!({"at": "2026-11-16T11:00:00+08:00", "act": "inspected"}));
+        run(
+            &b,
+            json!({"flow": "appliance-repair", "commands": commands}),
+        )
+    };
+    let t = steps(vec![]);
+    no_refusals(&t);
+    assert_eq!(assigned(&t), ["report li", "rating ma"]);
+    let t = steps(vec![
+        json!({"at": "2026-11-16T10:00:00+08:00", "rotation": {"role:cs": "zhao"}}),
+    ]);
+    no_refusals(&t);
+    assert_eq!(assigned(&t), ["report li", "rating li"]);
+}
+
+/// The rotation is read like any other input: a name that is not text is a problem at its
+/// pointer.
+#[test]
+fn a_rotation_that_is_not_text_is_refused_at_its_pointer() {
+    let problems = Script::from_json(
+        &json!({"flow": "appliance-repair", "commands": [
+            {"at": "2026-11-16T09:00:00+08:00", "create": {"rotation": {"role:cs": 3}}},
+            {"at": "2026-11-16T10:00:00+08:00", "rotation": ["li"]}
+        ]})
+        .to_string(),
+    )
+    .unwrap_err();
+    let got: Vec<(&str, &str)> = problems
+        .iter()
+        .map(|p| (p.code.as_str(), p.path.as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("wrong-type", "/commands/0/create/rotation/role:cs"),
+            ("wrong-type", "/commands/1/rotation")
+        ]
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Parallel split and join, and a sub-flow (`flow-ac-installation.json`): the warehouse ships
+// and an engineer surveys at the same time; installation waits for both; then the shared
+// follow-up sub-flow, whose call waits for the customer (the SLA pauses), and back to the
+// parent to close.
+
+/// By hand: created Mon 11-16 09:00; resolution within 5 calendar days → due Sat 11-21 09:00.
+/// The split puts the ticket at `ship` (keeper) and `survey` (wang) at once. The survey is
+/// done at 10:00: the join has one branch of two, so the ticket waits at `ship` and an
+/// `installed` at 11:00 is refused (no such action yet). Shipped at 14:00: both branches
+/// are in, the ticket moves on to `install` (wang). Installed Tue 11-17 10:00 → the sub-flow
+/// `follow-up`: its call goes round robin among li and ma; the host says li had the previous
+/// one, so ma. The call sets `waiting_customer`, which the parent's policy pauses on: paused
+/// 11-17 10:00. Rated Wed 11-18 10:00: resumed (24 h paused → due Sun 11-22 09:00), the
+/// sub-flow ends, the parent continues at `closed`, points are awarded and the clock stops.
+#[test]
+fn ac_installation_waits_for_both_branches_and_runs_the_follow_up_sub_flow() {
+    let text = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../tests/runners/scripts/ac-installation.json"),
+    )
+    .unwrap();
+    let script = Script::from_json(&text).unwrap();
+    let t = simulate(
+        &bundle("flow-ac-installation.json"),
+        &script.commands,
+        script.until,
+    );
+    assert_eq!(refusal_codes(&t), [(2, "no-such-action")]);
+    assert_lines(
+        &t,
+        &[
+            "11-16 09:00 created ac-install normal",
+            "11-16 09:00 sla_started resolution due 11-21 09:00",
+            "11-16 09:00 entered start",
+            "11-16 09:00 entered prepare",
+            "11-16 09:00 entered ship",
+            "11-16 09:00 assigned ship keeper",
+            "11-16 09:00 entered survey",
+            "11-16 09:00 assigned survey wang",
+            "11-16 10:00 acted survey surveyed by wang",
+            "11-16 10:00 entered ready",
+            "11-16 14:00 acted ship shipped by keeper",
+            r#"11-16 14:00 event logistics.dispatch {"ticket":"I1"}"#,
+            "11-16 14:00 entered ready",
+            "11-16 14:00 entered install",
+            "11-16 14:00 assigned install wang",
+            "11-17 10:00 acted install installed by wang",
+            "11-17 10:00 entered visit",
+            "11-17 10:00 entered follow-up#start",
+            "11-17 10:00 entered follow-up#call",
+            "11-17 10:00 assigned follow-up#call ma",
+            "11-17 10:00 paused",
+            "11-18 10:00 resumed",
+            "11-18 10:00 acted follow-up#call rated by ma",
+            "11-18 10:00 entered follow-up#done",
+            "11-18 10:00 entered closed",
+            r#"11-18 10:00 event points.award {"customer":"c7"}"#,
+            "11-18 10:00 sla_stopped resolution",
+            "11-18 10:00 closed closed",
+        ],
+    );
+    let tk = ticket(&t);
+    assert!(tk.closed && tk.at.is_empty() && tk.status.is_none());
+    assert_eq!(
+        clock(&t, "resolution"),
+        (
+            Some("11-22 09:00".into()),
+            Some("11-18 10:00".into()),
+            false
+        )
+    );
+}
+
+/// While the branches run, the ticket is at both nodes; with the survey done it is at `ship`
+/// alone, and not yet at `install`.
+#[test]
+fn ac_installation_is_at_both_branches_until_they_meet() {
+    let b = bundle("flow-ac-installation.json");
+    let at = |commands: Value| {
+        let t = run(&b, json!({"flow": "ac-install", "commands": commands}));
+        no_refusals(&t);
+        names(&ticket(&t).at)
+            .iter()
+            .map(|s| s.to_string())
+            .collect::<Vec<_>>()
+    };
+    let create = json!({"at": "2026-11-16T09:00:00+08:00", "create": {"id": "I2", "region": "bj"}});
+    assert_eq!(at(json!([create])), ["ship", "survey"]);
+    let surveyed = json!({"at": "2026-11-16T10:00:00+08:00", "act": "surveyed"});
+    assert_eq!(at(json!([create, surveyed])), ["ship"]);
+    let shipped = json!({"at": "2026-11-16T11:00:00+08:00", "act": "shipped"});
+    assert_eq!(at(json!([create, surveyed, shipped])), ["install"]);
+    // Either order: shipped first, then surveyed.
+    let shipped_first = json!({"at": "2026-11-16T10:00:00+08:00", "act": "shipped"});
+    let surveyed_after = json!({"at": "2026-11-16T11:00:00+08:00", "act": "surveyed"});
+    assert_eq!(
+        at(json!([create, shipped_first, surveyed_after])),
+        ["install"]
+    );
 }

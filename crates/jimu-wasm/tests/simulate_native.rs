@@ -1,5 +1,6 @@
 //! The native timelines the package's `Engine.simulate` must match byte for byte: for each
-//! script in tests/runners/scripts, the JSON `jimu simulate --format json` prints (pretty, one
+//! script in tests/runners/scripts (listed with its bundle in
+//! tests/conformance/simulate-cases.json), the JSON `jimu simulate --format json` prints (pretty, one
 //! newline at the end) is kept in tests/conformance/simulate (`JIMU_BLESS=1` rewrites it), and
 //! tests/runners/api.test.mjs holds the package to the same file.
 
@@ -9,12 +10,25 @@ use std::path::Path;
 fn simulate_expected_files_are_the_native_timelines() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
     let mut failures = Vec::new();
-    for (script, bundle) in [
-        ("appliance-repair", "flow-appliance-repair"),
-        ("notifications", "flow-notifications"),
-        ("side-effects", "flow-side-effects"),
-        ("priced-repair", "flow-priced-repair"),
-    ] {
+    // Script → bundle of tests/bundles/valid, the list every host runs.
+    let cases: serde_json::Map<String, serde_json::Value> = serde_json::from_str(
+        &std::fs::read_to_string(root.join("tests/conformance/simulate-cases.json")).unwrap(),
+    )
+    .unwrap();
+    let mut scripts: Vec<String> = std::fs::read_dir(root.join("tests/runners/scripts"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter_map(|name| name.strip_suffix(".json").map(str::to_owned))
+        .collect();
+    scripts.sort();
+    let mut listed: Vec<String> = cases.keys().cloned().collect();
+    listed.sort();
+    assert_eq!(
+        scripts, listed,
+        "every script is in simulate-cases.json, and only they"
+    );
+    for (script, bundle) in &cases {
+        let bundle = bundle.as_str().unwrap();
         let text =
             std::fs::read_to_string(root.join(format!("tests/runners/scripts/{script}.json")))
                 .unwrap();

@@ -659,6 +659,7 @@ impl<'b> Engine<'b> {
                         node: node.clone(),
                         to: self.name(to),
                         reason: self.name("manual"),
+                        rotation: None,
                     },
                 );
                 self.notify(t, NotifyEvent::Assigned, &node, now);
@@ -715,6 +716,7 @@ impl<'b> Engine<'b> {
                 self.notify_at(t, NotifyEvent::TechnicianArriving, &node, now, Some(*at));
             }
             CommandKind::Loads { loads } => t.loads = loads.clone(),
+            CommandKind::Rotation { rotation } => t.rotation = rotation.clone(),
         }
         Ok(())
     }
@@ -778,7 +780,8 @@ impl<'b> Engine<'b> {
             joins: Default::default(),
             returns: Vec::new(),
             pending: Vec::new(),
-            loads: Default::default(),
+            loads: input.loads.clone(),
+            rotation: input.rotation.clone(),
             fired: Vec::new(),
             sequence: 0,
             // Room for a typical ticket's life without regrowing.
@@ -1260,13 +1263,19 @@ impl<'b> Engine<'b> {
                 crate::sort::by(&mut agents, &|a, b| key(a).cmp(&key(b)));
             }
             Some(Strategy::RoundRobin) => {
+                // Candidates in turn, by agent id: the first after the agent the previous
+                // ticket of this rotation went to (the host says who), wrapping round; the
+                // first of all when the host names none. Agents at capacity wait their turn
+                // behind those with room.
                 crate::sort::by(&mut agents, &|a, b| a.id.as_str().cmp(b.id.as_str()));
-                // The turn is the ticket's: a stable hash of its id picks the first candidate.
-                let n = agents.len().max(1);
-                let turn = t.id.bytes().fold(0usize, |h, b| {
-                    h.wrapping_mul(31).wrapping_add(usize::from(b))
-                }) % n;
-                agents.rotate_left(turn);
+                if let Some(last) = t.rotation.get(&rotation_name(pool)) {
+                    let turn = agents
+                        .iter()
+                        .position(|a| a.id.as_str() > last.as_str())
+                        .unwrap_or(0);
+                    agents.rotate_left(turn);
+                }
+                crate::sort::by(&mut agents, &|a, b| (!has_room(a)).cmp(&!has_room(b)));
             }
             Some(Strategy::Team | Strategy::Role) => agents.clear(),
         }
@@ -1336,6 +1345,12 @@ impl<'b> Engine<'b> {
                         } else {
                             self.name(strategy_name(dispatch.strategy))
                         };
+                        let rotation = (dispatch.strategy == Strategy::RoundRobin).then(|| {
+                            let rotation = rotation_name(pool);
+                            // The ticket's own later round-robin dispatches continue from here.
+                            t.rotation.insert(rotation.clone(), chosen.to_string());
+                            rotation
+                        });
                         Self::log(
                             t,
                             now,
@@ -1343,6 +1358,7 @@ impl<'b> Engine<'b> {
                                 node: node.into(),
                                 to: chosen,
                                 reason,
+                                rotation,
                             },
                         );
                         self.notify(t, NotifyEvent::Assigned, node, now);
@@ -2154,6 +2170,12 @@ fn strategy_name(strategy: Strategy) -> &'static str {
         Strategy::Team => "team",
         Strategy::Role => "role",
     }
+}
+
+/// The name of a round-robin rotation: its pool's (`role:cs`, `team:installers`, an agent id),
+/// or `*` for every agent.
+fn rotation_name(pool: Option<&Pool>) -> String {
+    pool.map_or_else(|| "*".to_owned(), pool_name)
 }
 
 fn pool_name(pool: &Pool) -> String {

@@ -44,6 +44,12 @@ pub struct TicketInput {
     pub customer: Map<String, Value>,
     /// The form's values.
     pub fields: Map<String, Value>,
+    /// Open tickets per agent, for least-loaded dispatch at creation (as `Loads` later).
+    pub loads: BTreeMap<String, u32>,
+    /// Round-robin rotations as the host keeps them, for dispatch at creation (as `Rotation`
+    /// later): the rotation's name (`role:cs`, `team:installers`, an agent id, `*` for every
+    /// agent) → the agent the previous ticket in it went to.
+    pub rotation: BTreeMap<String, String>,
 }
 
 /// One thing the host asks of a ticket.
@@ -85,6 +91,13 @@ pub enum CommandKind {
     /// Open tickets per agent, for least-loaded dispatch (deterministic given these inputs).
     Loads {
         loads: BTreeMap<String, u32>,
+    },
+    /// Round-robin rotations (rotation → the agent the previous ticket went to), for round-robin
+    /// dispatch: the next ticket goes to the next candidate after that agent, by agent id. The
+    /// engine keeps no rotation of its own; each round-robin assignment names its rotation
+    /// (`Assigned::rotation`) so the host can record who was given it.
+    Rotation {
+        rotation: BTreeMap<String, String>,
     },
 }
 
@@ -142,6 +155,8 @@ pub struct Ticket {
     pub(crate) pending: Vec<(DateTime<Utc>, Pending)>,
     #[serde(skip)]
     pub(crate) loads: BTreeMap<String, u32>,
+    #[serde(skip)]
+    pub(crate) rotation: BTreeMap<String, String>,
     #[serde(skip)]
     pub(crate) fired: Vec<engine::Due>,
     #[serde(skip)]
@@ -266,6 +281,10 @@ pub enum What {
         node: Name,
         to: Name,
         reason: Name,
+        /// For round robin: the rotation the ticket was dispatched in (`role:cs`), so the host
+        /// records `to` as its last agent and passes it with the next ticket.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        rotation: Option<String>,
     },
     Queued {
         node: Name,

@@ -98,6 +98,11 @@ pub enum What {
         node: String,
         to: String,
         reason: String,
+        /// For round robin: the rotation dispatched in (`role:cs`); record `to` as its last
+        /// agent and pass it with the next ticket.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        #[tsify(optional)]
+        rotation: Option<String>,
     },
     Queued {
         node: String,
@@ -263,10 +268,16 @@ impl From<&core::Happening> for Happening {
                 priority: (*priority).to_owned(),
             },
             W::Entered { node } => What::Entered { node: text(node) },
-            W::Assigned { node, to, reason } => What::Assigned {
+            W::Assigned {
+                node,
+                to,
+                reason,
+                rotation,
+            } => What::Assigned {
                 node: text(node),
                 to: text(to),
                 reason: text(reason),
+                rotation: rotation.clone(),
             },
             W::Queued { node, queue } => What::Queued {
                 node: text(node),
@@ -374,7 +385,8 @@ impl From<core::Timeline> for Timeline {
 }
 
 /// One ticket command in the script format: `at` (RFC 3339) and exactly one of `create`, `act`,
-/// `assign`, `comment`, `pause`, `resume`, `tick`, `acknowledge`, `arrival` or `loads`.
+/// `assign`, `comment`, `pause`, `resume`, `tick`, `acknowledge`, `arrival`, `loads` or
+/// `rotation`.
 #[derive(Debug, Clone, Serialize, Deserialize, Tsify)]
 pub struct TicketCommand {
     pub at: String,
@@ -421,6 +433,10 @@ pub struct TicketCommand {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[tsify(optional, type = "Record<string, number>")]
     pub loads: Option<std::collections::BTreeMap<String, u32>>,
+    /// Round-robin rotations: rotation (`role:cs`) → the agent the previous ticket went to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[tsify(optional, type = "Record<string, string>")]
+    pub rotation: Option<std::collections::BTreeMap<String, String>>,
 }
 
 /// A reply: by an agent or by the customer.
@@ -475,6 +491,14 @@ pub struct TicketInput {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[tsify(optional, type = "Record<string, JsonValue>")]
     pub fields: Option<Map<String, Value>>,
+    /// Open tickets per agent, for least-loaded dispatch at creation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[tsify(optional, type = "Record<string, number>")]
+    pub loads: Option<std::collections::BTreeMap<String, u32>>,
+    /// Round-robin rotations, for dispatch at creation: rotation → the previous ticket's agent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[tsify(optional, type = "Record<string, string>")]
+    pub rotation: Option<std::collections::BTreeMap<String, String>>,
 }
 
 /// A scripted ticket: `Engine.simulate`'s input.

@@ -78,7 +78,9 @@ pub fn parts(what: &What, zone: Option<&str>) -> (&'static str, Option<String>, 
     match what {
         What::Created { flow, priority } => ("created", None, format!("{flow} · {priority}")),
         What::Entered { node } => ("entered", Some(node.to_string()), String::new()),
-        What::Assigned { node, to, reason } => (
+        What::Assigned {
+            node, to, reason, ..
+        } => (
             "assigned",
             Some(node.to_string()),
             format!("→ {to} ({reason})"),
