@@ -1981,3 +1981,56 @@ fn retroactive_period_tiers_pay_the_whole_period_at_the_band_reached() {
         );
     }
 }
+
+/// One tier model and one engine for pricing and settlement: the dealers' quarterly rebate
+/// written with the pricing names (`volume` for `retroactive`) and its last tier's `up_to` left
+/// out (as a pricing table may now too) settles exactly as the bundle written with the
+/// commission names. By hand, as above: dealer-sc's Q1 1,050,000 reaches the 3% band, all of
+/// it at 3% (retroactive = volume) = 31,500.00; read graduated (= marginal) instead it would
+/// be 500,000 × 0 + 500,000 × 2% + 50,000 × 3% = 11,500.00.
+#[test]
+fn commission_tiers_read_the_same_under_their_pricing_names() {
+    let path = format!(
+        "{}/../../tests/bundles/valid/settlement-dealer-quarterly-rebate.json",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let text = std::fs::read_to_string(path).unwrap();
+    let renamed = text
+        .replace(r#""mode": "retroactive""#, r#""mode": "volume""#)
+        .replace(
+            r#"{ "up_to": null, "rate": "0.05" }"#,
+            r#"{ "rate": "0.05" }"#,
+        );
+    assert_ne!(renamed, text);
+    let graduated = renamed.replace(r#""mode": "volume""#, r#""mode": "graduated""#);
+    let purchases = [
+        ("dq-1", "400000.00", "2026-01-15T10:00:00+08:00"),
+        ("dq-2", "350000.00", "2026-02-15T10:00:00+08:00"),
+        ("dq-3", "300000.00", "2026-03-20T10:00:00+08:00"),
+    ];
+    let rebate = |text: &str| {
+        let bundle = Bundle::from_json(text).unwrap_or_else(|p| panic!("{p:#?}"));
+        let mut settler = Settler::new(&bundle, true);
+        for (id, amount, at) in purchases {
+            settle(
+                &mut settler,
+                &json!({"id": id, "amount": amount, "placed_at": at,
+                    "tags": ["dealer-purchase"], "payees": {"dealer": "dealer-sc"}}),
+            );
+        }
+        let statements = settler.finish();
+        (
+            paid_by_rule(&statements, "dealer-sc", "dealer-rebate"),
+            serde_json::to_string(&statements).unwrap(),
+        )
+    };
+    let (written, written_json) = rebate(&text);
+    let (pricing_names, pricing_json) = rebate(&renamed);
+    assert_eq!(written, d("31500.00"));
+    assert_eq!(pricing_names, written);
+    assert_eq!(
+        pricing_json, written_json,
+        "the same statements, byte for byte"
+    );
+    assert_eq!(rebate(&graduated).0, d("11500.00"));
+}

@@ -26,6 +26,7 @@
 //! }
 //! ```
 
+use super::tiers::{TierRules, check_tiers};
 use super::{Date, ExprSource, Id, Money, Text, TimeZoneName, Window};
 use crate::check::{Ctx, IdKind, IdSet};
 use crate::expr::{Scope, VarType};
@@ -116,25 +117,7 @@ pub struct TierTable {
     pub tiers: Vec<Tier>,
 }
 
-/// One band of a tier table: it covers (previous `up_to`, `up_to`] of the measure.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Tier {
-    /// The band's upper bound, inclusive; `null` (or absent) for the last, open band.
-    #[serde(default)]
-    pub up_to: Option<Dec>,
-    /// A commission rate from 0 to 1 (0.05 = 5%) applied to the base amount: under `marginal`
-    /// to the part of it inside this band, under `retroactive` to all of it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rate: Option<Dec>,
-    /// An amount per unit of the measure (per order, per unit sold) inside this band
-    /// (`marginal`) or for every unit (`retroactive`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub unit: Option<Money>,
-    /// An amount paid once when the measure reaches this band.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub flat: Option<Money>,
-}
+pub use super::tiers::Tier;
 
 /// Tiers written in place, or the id of a shared tier table.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -146,7 +129,7 @@ pub enum TierSource {
     Inline(#[schemars(length(min = 1))] Vec<Tier>),
 }
 
-/// How tiers pay (the commission names of graduated and volume tiers).
+/// How tiers pay: the commission names, or the pricing names of the same readings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum TierMode {
@@ -155,6 +138,20 @@ pub enum TierMode {
     Marginal,
     /// All of the attainment is paid at the rate of the band it reached (= volume).
     Retroactive,
+    /// `marginal` under its pricing name: the same reading, the same pay.
+    Graduated,
+    /// `retroactive` under its pricing name: the same reading, the same pay.
+    Volume,
+}
+
+impl TierMode {
+    /// The reading, whichever name the bundle used.
+    pub fn reading(self) -> super::tiers::Reading {
+        match self {
+            Self::Marginal | Self::Graduated => super::tiers::Reading::Graduated,
+            Self::Retroactive | Self::Volume => super::tiers::Reading::Volume,
+        }
+    }
 }
 
 /// What amount a plan or component splits.
@@ -925,6 +922,7 @@ pub(crate) fn check(doc: &super::BundleDoc, ctx: &mut Ctx) {
         check_tiers(
             &table.tiers,
             &at().key("tier_tables").index(i).key("tiers"),
+            COMMISSION_TIERS,
             ctx,
         );
     }
@@ -1028,114 +1026,12 @@ fn check_rate(rate: &Dec, at: &Pointer, ctx: &mut Ctx) -> bool {
     ok
 }
 
-/// Tier bounds strictly ascend and are positive, only the last is open, every tier pays.
-fn check_tiers(tiers: &[Tier], at: &Pointer, ctx: &mut Ctx) {
-    let mut previous: Option<Decimal> = None;
-    let last = tiers.len().saturating_sub(1);
-    for (k, tier) in tiers.iter().enumerate() {
-        let t_at = at.index(k);
-        match tier.up_to {
-            None if k != last => ctx.push(
-                Problem::error(
-                    ProblemCode::TiersNotAscending,
-                    t_at.key("up_to").as_str(),
-                    Localized::new(
-                        format!("只有最后一档可以不设上限，第 {} 档缺少 up_to", k + 1),
-                        format!(
-                            "only the last tier may be open; tier {} has no `up_to`",
-                            k + 1
-                        ),
-                    ),
-                )
-                .with_hint(Localized::new(
-                    "给这一档写上 up_to，或把它移到最后",
-                    "give this tier an `up_to`, or move it last",
-                )),
-            ),
-            None => {}
-            Some(bound) => {
-                if k == last {
-                    ctx.push(
-                        Problem::error(
-                            ProblemCode::InvalidValue,
-                            t_at.key("up_to").as_str(),
-                            Localized::new(
-                                format!(
-                                    "最后一档必须不设上限（up_to 为 null），而不是 {}",
-                                    bound.0
-                                ),
-                                format!(
-                                    "the last tier must be open (`up_to`: null), not {}",
-                                    bound.0
-                                ),
-                            ),
-                        )
-                        .with_hint(Localized::new(
-                            "把 up_to 改为 null，或再加一档不设上限的",
-                            "make `up_to` null, or add an open tier after it",
-                        )),
-                    );
-                }
-                match previous {
-                    Some(prev) if bound.0 <= prev => ctx.push(
-                        Problem::error(
-                            ProblemCode::TiersNotAscending,
-                            t_at.key("up_to").as_str(),
-                            Localized::new(
-                                format!(
-                                    "第 {} 档的上限 {} 不大于上一档的 {}",
-                                    k + 1,
-                                    bound.0,
-                                    prev
-                                ),
-                                format!(
-                                    "tier {} goes up to {}, which is not above the previous tier's {}",
-                                    k + 1,
-                                    bound.0,
-                                    prev
-                                ),
-                            ),
-                        )
-                        .with_hint(Localized::new(
-                            "各档的 up_to 必须严格递增",
-                            "`up_to` must strictly ascend from tier to tier",
-                        )),
-                    ),
-                    None if bound.0 <= Decimal::ZERO => ctx.error(
-                        ProblemCode::InvalidValue,
-                        &t_at.key("up_to"),
-                        Localized::new(
-                            format!("第一档的上限必须大于 0，而不是 {}", bound.0),
-                            format!("the first tier's `up_to` must be above 0, not {}", bound.0),
-                        ),
-                    ),
-                    _ => {}
-                }
-                previous = Some(previous.map_or(bound.0, |p| p.max(bound.0)));
-            }
-        }
-        match &tier.rate {
-            Some(rate) => {
-                check_rate(rate, &t_at.key("rate"), ctx);
-            }
-            None if tier.unit.is_none() && tier.flat.is_none() => ctx.push(
-                Problem::error(
-                    ProblemCode::MissingField,
-                    t_at.key("rate").as_str(),
-                    Localized::new(
-                        format!("第 {} 档没有写付多少", k + 1),
-                        format!("tier {} says nothing about what it pays", k + 1),
-                    ),
-                )
-                .with_hint(Localized::new(
-                    "写 rate（比例）、unit（每单位金额）或 flat（一次性金额）",
-                    "give it a `rate`, a `unit` amount or a `flat` amount",
-                )),
-            ),
-            None => {}
-        }
-    }
-}
+/// Commission tiers may pay by `rate`, and each must pay something.
+const COMMISSION_TIERS: TierRules = TierRules {
+    rate: true,
+    must_pay: true,
+    flat_only: false,
+};
 
 fn check_tier_source(source: &TierSource, tables: &[TierTable], at: &Pointer, ctx: &mut Ctx) {
     match source {
@@ -1161,7 +1057,7 @@ fn check_tier_source(source: &TierSource, tables: &[TierTable], at: &Pointer, ct
                 );
             }
         }
-        TierSource::Inline(tiers) => check_tiers(tiers, at, ctx),
+        TierSource::Inline(tiers) => check_tiers(tiers, at, COMMISSION_TIERS, ctx),
     }
 }
 
@@ -1625,6 +1521,7 @@ fn check_period_rule(
 // Reading (see `read.rs`): the same as the derived `Deserialize`, without its size.
 
 use super::read::{Res, de, list, no_variant, object, option, read_struct, tagged};
+use super::tiers::read_tiers;
 use super::{read_text, read_window};
 use serde_json::Value;
 
@@ -1663,22 +1560,6 @@ fn read_tier_table(value: Value) -> Res<TierTable> {
         name: default with read_name,
         tiers: req with read_tiers,
     }))
-}
-
-fn read_tiers(value: Value) -> Res<Vec<Tier>> {
-    list(value, |value| {
-        let map = object(value, "struct Tier")?;
-        Ok(read_struct!(
-            map,
-            deny,
-            Tier {
-                up_to: default,
-                rate: default,
-                unit: default,
-                flat: default,
-            }
-        ))
-    })
 }
 
 fn read_tier_source(value: Value) -> Res<TierSource> {
@@ -1985,7 +1866,7 @@ mod tests {
                     "/settlement/tier_tables/0/tiers/4/rate".into()
                 ),
                 (
-                    "invalid-value".into(),
+                    "tiers-not-ascending".into(),
                     "/settlement/tier_tables/1/tiers/0/up_to".into()
                 ),
             ]

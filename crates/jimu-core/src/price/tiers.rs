@@ -28,8 +28,9 @@
 //! empty bands, and a package size that is not positive is reported as an overflow (the division
 //! has no meaningful result).
 
-use crate::format::pricing::{Charge, RoundDirection, StepRounding, Tier};
+use crate::format::pricing::{Charge, RoundDirection, StepRounding};
 use crate::money::Rounding;
+use crate::tiers::{Band, Share, band_holding, bands, shares};
 use rust_decimal::Decimal;
 use serde::Serialize;
 use std::cmp::Ordering;
@@ -144,80 +145,31 @@ fn or_zero<T>(value: Option<T>, get: impl Fn(T) -> Decimal) -> Decimal {
     value.map_or(Decimal::ZERO, get)
 }
 
-/// One band of a tiered table, with its bounds as the engine reads them.
-#[derive(Debug, Clone, Copy)]
-struct Band<'a> {
-    /// The exclusive lower bound: 0 for the first band, else the highest bound before it.
-    lower: Decimal,
-    /// Whether this is the first band (its lower bound is shown as None, meaning 0).
-    first: bool,
-    /// The inclusive upper bound; None when open (always for the last tier).
-    up_to: Option<Decimal>,
-    /// The tier's prices.
-    tier: &'a Tier,
-}
-
-impl Band<'_> {
-    /// Whether the band's upper bound admits `q` (ignoring the lower bound).
-    fn reaches(&self, q: Decimal) -> bool {
-        self.up_to.is_none_or(|up| q <= up)
-    }
-
-    /// The tier's price per unit (0 when absent).
-    fn unit(&self) -> Decimal {
-        or_zero(self.tier.unit, |m| m.0)
-    }
-
-    /// The tier's flat amount (0 when absent).
-    fn flat(&self) -> Decimal {
-        or_zero(self.tier.flat, |m| m.0)
-    }
-
-    /// A trace part charging `quantity` in this band with the given unit price.
-    fn part(&self, quantity: Decimal, unit: Decimal) -> Result<ChargePart, TierError> {
-        let flat = self.flat();
-        Ok(ChargePart {
-            above: (!self.first).then_some(self.lower),
-            up_to: self.up_to,
-            quantity,
-            unit,
-            flat,
-            amount: mul_add(quantity, unit, flat)?,
-        })
+/// A trace part for one band's share of a tiered charge.
+fn part_of(share: &Share<'_>, unit: Decimal) -> ChargePart {
+    let band = share.band;
+    ChargePart {
+        above: (!band.first).then_some(band.lower),
+        up_to: band.up_to,
+        quantity: share.quantity,
+        unit,
+        flat: band.flat(),
+        amount: share.amount,
     }
 }
 
-/// The bands of a tier table in order. The last tier is read as open whatever its `up_to`
-/// says, and nothing after an open tier is reachable, so every quantity lands in some band.
-/// Lower bounds never go down or below 0, so a table whose bounds do not ascend (which the
-/// bundle check rejects) yields empty bands rather than negative parts.
-fn bands(tiers: &[Tier]) -> Vec<Band<'_>> {
-    let mut out = Vec::with_capacity(tiers.len());
-    let mut lower = Decimal::ZERO;
-    let last = tiers.len().saturating_sub(1);
-    for (i, tier) in tiers.iter().enumerate() {
-        let up_to = if i == last {
-            None
-        } else {
-            tier.up_to.map(|d| d.0)
-        };
-        out.push(Band {
-            lower,
-            first: i == 0,
-            up_to,
-            tier,
-        });
-        match up_to {
-            Some(up) => lower = lower.max(up),
-            None => break,
-        }
-    }
-    out
-}
-
-/// The band holding `q` (q > 0): the first whose upper bound is at least `q`.
-fn band_holding(tiers: &[Tier], q: Decimal) -> Option<Band<'_>> {
-    bands(tiers).into_iter().find(|b| b.reaches(q))
+/// A trace part charging `quantity` in `band` with the given unit price (stairstep, running
+/// totals).
+fn band_part(band: &Band<'_>, quantity: Decimal, unit: Decimal) -> Result<ChargePart, TierError> {
+    let flat = band.flat();
+    Ok(ChargePart {
+        above: (!band.first).then_some(band.lower),
+        up_to: band.up_to,
+        quantity,
+        unit,
+        flat,
+        amount: mul_add(quantity, unit, flat)?,
+    })
 }
 
 /// The exact remainder of `value` by `step` (non-zero), with the sign of `value`.
@@ -258,21 +210,22 @@ pub fn charge(charge: &Charge, q: Decimal) -> Result<ChargeBreakdown, TierError>
         before: None,
     };
     match charge {
-        Charge::Graduated { tiers } => {
-            if !q.is_zero() {
-                graduated(tiers, q, &mut out)?;
-            }
-        }
-        Charge::Volume { tiers } => {
-            if let Some(band) = band_holding(tiers, q).filter(|_| !q.is_zero()) {
-                let part = band.part(q, band.unit())?;
-                out.amount = part.amount;
+        Charge::Graduated { tiers }
+        | Charge::Volume { tiers }
+        | Charge::Marginal { tiers }
+        | Charge::Retroactive { tiers } => {
+            // The one tier engine (`crate::tiers`), as settlement reads commission tiers; a
+            // pricing table prices its quantity, so the quantity is its own base.
+            let reading = charge.reading().ok_or(TierError::Overflow)?;
+            for share in shares(tiers, reading, q, q).ok_or(TierError::Overflow)? {
+                let part = part_of(&share, share.band.unit());
+                out.amount = ok(out.amount.checked_add(part.amount))?;
                 out.parts.push(part);
             }
         }
         Charge::Stairstep { tiers } => {
             if let Some(band) = band_holding(tiers, q).filter(|_| !q.is_zero()) {
-                let part = band.part(q, Decimal::ZERO)?;
+                let part = band_part(&band, q, Decimal::ZERO)?;
                 out.amount = part.amount;
                 out.parts.push(part);
             }
@@ -348,7 +301,7 @@ pub fn charge_after(
     let total = ok(before.checked_add(q))?;
     let earlier = charge(model, before)?.amount;
     let mut out = match model {
-        Charge::Graduated { tiers } => {
+        Charge::Graduated { tiers } | Charge::Marginal { tiers } => {
             let mut out = charge(model, Decimal::ZERO)?;
             out.quantity = q;
             for band in bands(tiers) {
@@ -361,7 +314,7 @@ pub fn charge_after(
                 if inside <= Decimal::ZERO {
                     continue;
                 }
-                let mut part = band.part(inside, band.unit())?;
+                let mut part = band_part(&band, inside, band.unit())?;
                 if before > band.lower {
                     // Entered before this charge: its flat was charged then.
                     part.above = Some(before);
@@ -392,30 +345,12 @@ fn model_name(charge: &Charge) -> &'static str {
     match charge {
         Charge::Graduated { .. } => "graduated",
         Charge::Volume { .. } => "volume",
+        Charge::Marginal { .. } => "marginal",
+        Charge::Retroactive { .. } => "retroactive",
         Charge::Stairstep { .. } => "stairstep",
         Charge::Package { .. } => "package",
         Charge::Percentage { .. } => "percentage",
     }
-}
-
-/// `graduated` for q > 0: one part per band that holds some of `q`, each charging its flat
-/// once plus its unit price × the part of `q` inside it.
-fn graduated(tiers: &[Tier], q: Decimal, out: &mut ChargeBreakdown) -> Result<(), TierError> {
-    for band in bands(tiers) {
-        if q <= band.lower {
-            break;
-        }
-        let top = band.up_to.map_or(q, |up| up.min(q));
-        let inside = ok(top.checked_sub(band.lower))?;
-        if inside <= Decimal::ZERO {
-            // An empty band of a table whose bounds do not ascend.
-            continue;
-        }
-        let part = band.part(inside, band.unit())?;
-        out.amount = ok(out.amount.checked_add(part.amount))?;
-        out.parts.push(part);
-    }
-    Ok(())
 }
 
 /// `package` for q > 0: ceil((q − free) / size) packages at `price` each, none while q ≤ free.
@@ -1051,6 +986,7 @@ mod tests {
     #[cfg(not(target_arch = "wasm32"))]
     mod properties {
         use super::super::*;
+        use crate::format::pricing::Tier;
         use crate::format::{Dec, Money};
         use proptest::prelude::*;
 
@@ -1076,6 +1012,7 @@ mod tests {
                         bound += Decimal::new(step, 2);
                         Tier {
                             up_to: (i + 1 < count).then_some(Dec(bound)),
+                            rate: None,
                             unit,
                             flat,
                         }
