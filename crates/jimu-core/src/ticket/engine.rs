@@ -1660,7 +1660,7 @@ impl<'b> Engine<'b> {
                 match self.price(t, lines, context, place, now) {
                     Ok(quote) => {
                         let total = quote.total;
-                        t.quote = Some(quote);
+                        t.quote = Some(std::sync::Arc::new(quote));
                         Self::log(
                             t,
                             now,

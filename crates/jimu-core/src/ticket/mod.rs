@@ -127,9 +127,10 @@ pub struct Ticket {
     pub clocks: Vec<Clock>,
     pub paused: bool,
     /// The price of the ticket: the quote, with its trace, of the last `price` step it went
-    /// through (absent before one, or when that step could not price it).
+    /// through (absent before one, or when that step could not price it). Shared, so copying
+    /// a ticket does not copy its trace.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub quote: Option<crate::price::Quote>,
+    pub quote: Option<std::sync::Arc<crate::price::Quote>>,
     /// What the host told about the ticket; shared with the command that created it.
     #[serde(skip)]
     pub(crate) input: std::sync::Arc<TicketInput>,

@@ -230,7 +230,7 @@ impl From<&core::Ticket> for TicketState {
                 })
                 .collect(),
             paused: t.paused,
-            quote: t.quote.clone().map(Into::into),
+            quote: t.quote.as_deref().map(Into::into),
         }
     }
 }
