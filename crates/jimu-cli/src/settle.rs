@@ -22,6 +22,15 @@ use std::time::{Duration, Instant};
 /// ORDERS is CSV (a header row of order fields, `payees.<party>` columns for the actual payees,
 /// `|` between the entries of list fields, empty cells are absent) or JSON Lines (one order
 /// object per line; blank lines are skipped), read one record at a time; `-` reads stdin.
+/// An order has an `id`, an `amount` (a decimal string at the currency's precision; only a
+/// refund may be negative) and `placed_at` (RFC 3339 with an offset), then the fields its
+/// plans read: text (`channel`, `store`, `store_type`, `region`, `city`, `province`,
+/// `promotion`, `customer_tier`, `referrer`, `traffic_source`, `currency`, `kind`), numbers
+/// (`list_amount`, `margin`, `labour`, `parts`, `quantity`, `backlog_days`, `live_viewers`,
+/// `total_hours`, `remaining_hours`, `promotion_amount`, `instalments`, `deposit`,
+/// `refund_amount`), lists (`categories`, `products`, `tags`), flags (`new_customer`,
+/// `new_product`), `region_path`, and `payees` ({"<party>": "<payee id>"}). A refund repeats
+/// its order with `refund_of` (the order's id), `refund_id` and `refunded_at`.
 /// An order with problems is reported with its file, line and field, and the others still
 /// settle. Exit code: 0 when every order settled, 1 when some had problems (or the bundle or the
 /// CSV header did), 2 when a file cannot be read or written.
@@ -46,7 +55,18 @@ use std::time::{Duration, Instant};
 #[derive(Args)]
 #[command(
     verbatim_doc_comment,
-    about = "Settle orders against a bundle: per-order splits and per-payee statements"
+    about = "Settle orders against a bundle: per-order splits and per-payee statements",
+    after_long_help = "\
+Examples:
+  printf 'id,amount,placed_at,store_type\\ns-1,100.00,2026-05-08T10:00:00+08:00,studio\\n' \\
+    | jimu settle tests/bundles/valid/settlement-weighted-partners.json - --input csv
+      # 100.00 split 1:1:1 by largest remainder: 33.34, 33.33, 33.33
+  jimu settle tests/bundles/valid/settlement-franchise-vs-direct.json orders.jsonl \\
+    --format csv --splits splits.csv --statements statements.csv
+  orders.jsonl, one order a line:
+    {\"id\": \"fd-1\", \"amount\": \"999.99\", \"placed_at\": \"2026-03-31T10:00:00+08:00\",
+     \"store_type\": \"franchise\", \"province\": \"guangdong\", \"promotion\": \"\",
+     \"payees\": {\"store\": \"gz-tianhe\", \"regional-agent\": \"agent-south\", \"technician\": \"tech-li\"}}"
 )]
 pub struct SettleArgs {
     /// The bundle whose `settlement` section settles the orders.
