@@ -4,7 +4,7 @@
 # files the fuzzer added are left alone.
 #   - each bundle alone (no NUL: the request text is empty): tests/conformance/bundles/*.json
 #     and tests/bundles/{valid,invalid}/*.json (not the *.expected.json outputs);
-#   - each conformance case as its bundle + "\0" + its request (`request` compacted, or
+#   - each conformance quote case as its bundle + "\0" + its request (`request` compacted, or
 #     `request_text` verbatim);
 #   - each valid bundle + "\0" + a request for its first two catalog items, so the quote path
 #     starts from every bundle shape too.
@@ -41,6 +41,8 @@ for label, folder in (("conformance", conformance / "bundles"),
 
 for case_path in sorted((conformance / "cases").glob("*.json")):
     case = json.loads(case_path.read_text(encoding="utf-8"))
+    if case.get("kind", "quote") != "quote":
+        continue  # forms, settlement and timelines: their bundles are seeded above
     bundle = (conformance / "bundles" / case["bundle"]).read_bytes()
     if "request_text" in case:
         request = case["request_text"].encode("utf-8")

@@ -1,10 +1,10 @@
 // The portal package's API (web/pkg, built by `cargo xtask wasm-pkg`) under Node, through its
 // Node build: every Engine and Ticket method, its results checked against the bundles in
 // tests/bundles/valid, and its error paths (JimuError). Timelines must equal, byte for byte,
-// the native ones kept in tests/conformance/simulate.
+// the native ones kept in tests/conformance/expected (the corpus's simulate cases).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import { Engine, Ticket, validate, quote, schemaVersion, engineVersion } from '../../web/pkg/node/jimu.js';
@@ -143,6 +143,14 @@ test('evaluateForm: computed values, roles, masking, and unknown forms and roles
     ['wrong-type', '/context/user'],
   ]);
   assert.equal(engine.evaluateForm('deal', values, { context: { channel: null } }).valid, true);
+  // The options complete the request the core reads (`FormRequest`), as the CLI's arguments do:
+  // a role that is not text and an option that does not exist are problems at their pointers.
+  const typed = jimuError(() => engine.evaluateForm('deal', values, { role: 7 }));
+  assert.deepEqual([typed.code, typed.problems.map((p) => [p.code, p.path])], ['unknown-role', [['wrong-type', '/role']]]);
+  const misspelt = jimuError(() => engine.evaluateForm('deal', values, { rol: 'finance' }));
+  assert.deepEqual([misspelt.code, misspelt.path, misspelt.problems[0].code], ['invalid-options', '/rol', 'unknown-field']);
+  assert.equal(misspelt.problems[0].hint.en, 'did you mean `role`?');
+  assert.equal(jimuError(() => engine.evaluateForm('deal', values, 'finance')).code, 'invalid-options');
   // A role is refused by a bundle that defines none.
   const noRoles = bundle('form-shared-variants');
   const refused = jimuError(() => noRoles.evaluateForm('service-order', {}, { role: 'staff' }));
@@ -220,6 +228,12 @@ test('settleBatch: results in order, statements, and progress every n orders and
   // A callback that throws stops nothing inside, and its error reaches the caller.
   assert.throws(() => engine.settleBatch(orders, { onProgress: () => { throw new RangeError('stop'); } }), RangeError);
   assert.equal(jimuError(() => engine.settleBatch(42)).code, 'wrong-type');
+  // Options of the wrong kind are refused at their name, before any order is read.
+  for (const [options, path] of [[{ every: -1 }, '/every'], [{ every: 1.5 }, '/every'], [{ keepLines: 'no' }, '/keepLines'], [{ onProgress: 3 }, '/onProgress']]) {
+    const err = jimuError(() => engine.settleBatch(orders, options));
+    assert.deepEqual([err.code, err.path], ['invalid-options', path], JSON.stringify(options));
+  }
+  assert.equal(engine.settleBatch(orders, { every: null, keepLines: undefined }).summary.settled, 4);
 });
 
 const repairCreate = {
@@ -279,13 +293,18 @@ test('tickets: create, act, refuse without a trace, tick and next due', () => {
   assert.equal(jimuError(() => engine.createTicket('appliance-repair', { at: '2026-11-16T09:00:00+08:00', create: { amount: 3 } })).path, '/create/amount');
 });
 
-test('simulate: the same JSON as the native engine, byte for byte', () => {
-  for (const [script, name] of [['appliance-repair', 'flow-appliance-repair'], ['notifications', 'flow-notifications'], ['side-effects', 'flow-side-effects']]) {
-    const engine = bundle(name);
-    const text = readFileSync(join(here, `scripts/${script}.json`), 'utf8');
-    const expected = readFileSync(join(here, `../conformance/simulate/${script}.json`), 'utf8');
-    assert.equal(JSON.stringify(engine.simulate(text), null, 2) + '\n', expected, script);
-    assert.equal(JSON.stringify(engine.simulate(JSON.parse(text)), null, 2) + '\n', expected, script);
+test('simulate: the same JSON as the native engine, byte for byte, from text or an object', () => {
+  // The conformance corpus's simulate cases (wasm.test.mjs runs them too, from text).
+  const corpus = join(here, '../conformance');
+  const cases = readdirSync(join(corpus, 'cases')).filter((f) => f.startsWith('simulate-')).sort();
+  assert.ok(cases.length >= 6);
+  for (const file of cases) {
+    const spec = JSON.parse(readFileSync(join(corpus, 'cases', file), 'utf8'));
+    const engine = new Engine(readFileSync(join(corpus, 'bundles', spec.bundle), 'utf8'));
+    const text = readFileSync(join(corpus, spec.script), 'utf8');
+    const expected = readFileSync(join(corpus, 'expected', file), 'utf8');
+    assert.equal(JSON.stringify(engine.simulate(JSON.parse(text)), null, 2) + '\n', expected, file);
+    engine.free();
   }
   const timeline = bundle('flow-appliance-repair').simulate(readFileSync(join(here, 'scripts/appliance-repair.json'), 'utf8'));
   assert.deepEqual(timeline.refusals.map(([i, r]) => [i, r.code]), [[4, 'no-such-action'], [6, 'closed']]);

@@ -1,7 +1,8 @@
 #![cfg(not(target_arch = "wasm32"))]
-//! The conformance corpus through the native engine: every case's outcome must equal its
-//! expected file byte for byte. `cargo xtask bless` (JIMU_BLESS=1) rewrites the expected
-//! files; a person reads the diff before committing it.
+//! The conformance corpus through the native engine: every case's outcome (quotes, forms,
+//! settlement, ticket timelines: see `corpus.rs`) must equal its expected file byte for byte.
+//! `cargo xtask bless` (JIMU_BLESS=1) rewrites the expected files; a person reads the diff
+//! before committing it.
 
 use serde_json::Value;
 use std::path::{Path, PathBuf};
@@ -10,30 +11,15 @@ fn corpus() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/conformance")
 }
 
+#[path = "corpus.rs"]
+mod corpus;
+
 /// The engine's JSON for one case: what every host must print for it.
 fn run_case(case: &Value, dir: &Path) -> String {
-    let bundle_file = case["bundle"]
-        .as_str()
-        .expect("case.bundle names a file in bundles/");
-    let bundle =
-        std::fs::read_to_string(dir.join("bundles").join(bundle_file)).expect("bundle file");
-    let request = match (&case["request"], &case["request_text"]) {
-        (Value::Null, Value::String(text)) => text.clone(),
-        (request, Value::Null) => serde_json::to_string(request).expect("request serializes"),
-        _ => panic!("a case has either `request` or `request_text`"),
-    };
-    let outcome = jimu_core::quote_documents(&bundle, &request);
-    // A case may state its total outright, so the number a person worked out by hand is checked
-    // apart from the blessed snapshot.
-    if let Some(total) = case["expect_total"].as_str() {
-        match &outcome {
-            jimu_core::QuoteOutcome::Quoted { quote } => {
-                assert_eq!(quote.total.to_string(), total, "{}", case["description"])
-            }
-            other => panic!("expected a total of {total}, got {other:?}"),
-        }
-    }
-    serde_json::to_string_pretty(&outcome).expect("outcome serializes") + "\n"
+    let tests = dir.join("..");
+    corpus::outcome(case, &|path| {
+        std::fs::read_to_string(tests.join(path)).unwrap_or_else(|e| panic!("{path}: {e}"))
+    })
 }
 
 fn check(name: &str, actual: &str, expected_path: &Path) -> Option<String> {

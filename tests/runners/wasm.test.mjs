@@ -1,12 +1,15 @@
 // The conformance corpus through the portal package (web/pkg, built by `cargo xtask wasm-pkg`)
 // under Node: each case's outcome, as JavaScript sees it, must stringify to exactly the bytes
-// of its expected file, which the native runner checks too. Same bytes, same engine.
+// of its expected file, which the native runner checks too. Same bytes, same engine. Cases of
+// every kind (tests/runners/corpus.rs says what each holds): quotes through `quote`, forms
+// through `Engine.evaluateForm`, settlement through `Engine.settleBatch`, ticket timelines
+// through `Engine.simulate`.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
-import { initSync, quote, validate, schemaVersion } from '../../web/pkg/jimu.js';
+import { initSync, quote, validate, schemaVersion, Engine } from '../../web/pkg/jimu.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const corpus = join(here, '../conformance');
@@ -16,19 +19,50 @@ const cases = readdirSync(join(corpus, 'cases'))
   .filter((f) => f.endsWith('.json'))
   .sort();
 
-test('the corpus has its cases', () => {
+test('the corpus has its cases, of every kind', () => {
   assert.ok(cases.length >= 10, `only ${cases.length} cases`);
+  const kinds = new Set(cases.map((f) => JSON.parse(readFileSync(join(corpus, 'cases', f), 'utf8')).kind ?? 'quote'));
+  assert.deepEqual([...kinds].sort(), ['form', 'quote', 'settle', 'simulate']);
 });
+
+/** A case's outcome through the package, shaped as the native runner writes it. */
+function outcome(spec, bundle) {
+  const kind = spec.kind ?? 'quote';
+  if (kind === 'quote') {
+    return quote(bundle, spec.request_text ?? JSON.stringify(spec.request));
+  }
+  const engine = new Engine(bundle);
+  try {
+    if (kind === 'form') {
+      const { form, values, role, context } = spec.request;
+      try {
+        return { status: 'evaluated', evaluation: engine.evaluateForm(form, values, { role, context }) };
+      } catch (err) {
+        if (err.name !== 'JimuError') throw err;
+        return { status: 'invalid', problems: err.problems };
+      }
+    }
+    if (kind === 'settle') {
+      const report = engine.settleBatch(spec.orders);
+      return { results: report.results, statements: report.statements };
+    }
+    if (kind === 'simulate') {
+      const script = typeof spec.script === 'string' ? readFileSync(join(corpus, spec.script), 'utf8') : JSON.stringify(spec.script);
+      return engine.simulate(script);
+    }
+    throw new Error(`unknown case kind ${kind}`);
+  } finally {
+    engine.free();
+  }
+}
 
 for (const file of cases) {
   const name = file.replace(/\.json$/, '');
   test(`conformance: ${name}`, () => {
     const spec = JSON.parse(readFileSync(join(corpus, 'cases', file), 'utf8'));
     const bundle = readFileSync(join(corpus, 'bundles', spec.bundle), 'utf8');
-    const request = spec.request_text ?? JSON.stringify(spec.request);
-    const outcome = quote(bundle, request);
     const expected = readFileSync(join(corpus, 'expected', file), 'utf8');
-    assert.equal(JSON.stringify(outcome, null, 2) + '\n', expected);
+    assert.equal(JSON.stringify(outcome(spec, bundle), null, 2) + '\n', expected);
   });
 }
 

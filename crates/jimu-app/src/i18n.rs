@@ -450,6 +450,8 @@ texts! {
     EvNotify => ("通知", "notify"),
     EvEvent => ("事件", "event"),
     EvClosed => ("结束", "closed"),
+    EvPriced => ("计价", "priced"),
+    EvPriceFailed => ("计价失败", "price failed"),
     OrdersPreviewTitle => ("订单分账预览", "Order split preview"),
     ImportCsv => ("导入 CSV", "Import CSV"),
     ClearOrders => ("清空订单", "Clear orders"),

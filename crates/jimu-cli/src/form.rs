@@ -42,7 +42,14 @@ use std::process::ExitCode;
 #[derive(Args)]
 #[command(
     verbatim_doc_comment,
-    about = "Evaluate a form for some values: field states, errors and the route"
+    about = "Evaluate a form for some values: field states, errors and the route",
+    after_long_help = "\
+Examples:
+  echo '{\"deal_amount\": \"1200.00\", \"cost\": \"700.00\", \"phone\": \"13812345678\"}' > values.json
+  jimu form tests/bundles/valid/form-permissions.json deal values.json --role finance
+      # margin computed (500.00), the phone masked as 138****5678
+  jimu form tests/bundles/valid/form-complaint-routing.json complaint values.json \\
+    --context '{\"channel\": \"app\", \"now\": \"2026-11-16T09:00:00+08:00\"}' --format json"
 )]
 pub struct FormArgs {
     /// The bundle that defines the form.

@@ -27,6 +27,18 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Serve the API and the built configurator.
+    ///
+    /// Stores every version of every bundle (SQLite in --data, or PostgreSQL with
+    /// --database-url) and answers under /api (the description is at /api/openapi.json); every
+    /// request but health, readiness and the description needs a token (`jimu token create`).
+    #[command(
+        verbatim_doc_comment,
+        after_long_help = "\
+Examples:
+  jimu serve                                         # http://127.0.0.1:8080, SQLite in ./jimu-data
+  jimu serve --addr 0.0.0.0:9000 --data /var/lib/jimu --cors https://portal.example.com
+  jimu serve --database-url postgres://jimu:secret@db/jimu --log-format json"
+    )]
     Serve {
         /// Address to listen on.
         #[arg(long, default_value = "127.0.0.1:8080", env = "JIMU_ADDR")]
@@ -48,26 +60,92 @@ enum Command {
         log_format: LogFormat,
     },
     /// Manage the server's API tokens directly in its store (the server may be running).
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_long_help = "\
+Examples:
+  jimu token create --role publisher --label \"$USER\" --data ./jimu-data   # prints the secret once
+  jimu token list --data ./jimu-data
+  jimu token revoke tok_3f9c… --data ./jimu-data"
+    )]
     Token(TokenCommand),
     /// Check a bundle file and list every problem; exits 1 when there are errors.
+    ///
+    /// BUNDLE is a JSON object with `schema_version` (2; 1 is read and migrated) and
+    /// `currency` (ISO 4217, e.g. "CNY"), and any of `name`, `rounding`, `time_zone`, `org`,
+    /// `calendars`, `catalog`, `forms`, `flows`, `pricing`, `settlement` and the editor-only
+    /// `editor`; `jimu schema` prints every field. `-` reads stdin. Every problem is reported at
+    /// once, each with a stable code, a JSON pointer into the file, the line and column where
+    /// known, and a message (and often a hint) in zh-CN and en.
+    ///
+    /// Exit code: 0 when the bundle is valid (warnings allowed), 1 when it has errors, 2 when
+    /// the file cannot be read.
+    ///
+    /// Output (`--format`): text, each problem as `severity[code] FILE:LINE:COLUMN /pointer`
+    /// with its message (and hint) indented under it, then the count; json, {"ok": bool,
+    /// "problems": [{"code", "severity", "path", "message", "hint"?, "line"?, "column"?}]}.
+    #[command(
+        verbatim_doc_comment,
+        after_long_help = "\
+Examples:
+  jimu validate tests/bundles/valid/flow-appliance-repair.json
+  jimu validate tests/bundles/invalid/twenty-mistakes.json --format json --lang both
+  jimu pull home-services -o - | jimu validate -"
+    )]
     Validate {
+        /// The bundle file (JSON), or `-` for stdin.
         bundle: PathBuf,
+        /// What to write: text (for a person) or json (see above).
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
         #[command(flatten)]
         lang: LangArg,
     },
-    /// Price a quote request against a bundle.
+    /// Price a quote request against a bundle: lines, adjustments, total and the trace.
+    ///
+    /// REQUEST is a JSON object:
+    ///   {"lines": [{"item": "<catalog item id>", "quantity": "2"}, ...],
+    ///    "context": {"region": "bj-chaoyang", "tier": "vip", "channel": "app",
+    ///                "ticket_type": "...", "now": "<RFC 3339 with offset>",
+    ///                "distance_km": "7", "duration_h": "1.5", "weight_kg": "12", "count": "3",
+    ///                "region_path": ["bj", ...], "form": {<form values>}},
+    ///    "usage": {"<tiered_fee rule or tier table id>": "<quantity used before>"}}
+    /// `lines` is required; every context value is optional, but a rule that reads one the
+    /// request leaves out is a `missing-context` problem. Quantities are decimal strings (or
+    /// JSON numbers), at most 6 decimals. `usage` charges a tiered fee on top of a running
+    /// total. `-` reads stdin.
+    ///
+    /// Exit code: 0 when priced, 1 when the bundle or the request has problems, 2 when a file
+    /// cannot be read.
+    ///
+    /// Output (`--format`): text, each line as `quantity × list price = list amount → amount`,
+    /// the adjustments, the total and every rule considered with its formula; json,
+    /// {"status": "quoted", "quote": {"currency", "lines", "subtotal", "adjustments", "total",
+    /// "trace"}} or {"status": "invalid", "stage": "bundle"|"request"|"quote", "problems"}.
+    #[command(
+        verbatim_doc_comment,
+        after_long_help = "\
+Examples:
+  echo '{\"lines\": [{\"item\": \"ac-clean\", \"quantity\": \"3\"}],
+        \"context\": {\"now\": \"2026-11-11T10:00:00+08:00\"}}' \\
+    | jimu quote tests/bundles/valid/pricing-double-11.json -
+  jimu quote tests/bundles/valid/pricing-call-out-distance.json request.json --format json"
+    )]
     Quote {
+        /// The bundle whose catalog and pricing rules price the request.
         bundle: PathBuf,
+        /// The quote request (JSON, see above), or `-` for stdin.
         request: PathBuf,
+        /// What to write: text (for a person) or json (see above).
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
         #[command(flatten)]
         lang: LangArg,
     },
-    /// Print the JSON Schema of the bundle format.
+    /// Print the JSON Schema of the bundle format (every field, with its description).
+    #[command(after_long_help = "\
+Examples:
+  jimu schema > bundle.schema.json      # for editors that complete and check JSON by schema")]
     Schema,
     Form(form::FormArgs),
     Settle(settle::SettleArgs),
@@ -118,6 +196,7 @@ enum TokenCommand {
     },
     /// Revoke a token by its id (`tok_…`).
     Revoke {
+        /// The token's id, as `jimu token list` shows it (`tok_…`; never the secret).
         id: String,
         #[command(flatten)]
         store: StoreArgs,
@@ -261,7 +340,11 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let lang = lang.resolve()?;
             let problems = jimu_core::validate_bundle(&read(&bundle)?);
             match format {
-                Format::Json => print_json(&problems)?,
+                // An object like the other commands' answers (and the wasm package's `validate`).
+                Format::Json => print_json(&serde_json::json!({
+                    "ok": !problems.iter().any(Problem::is_error),
+                    "problems": problems,
+                }))?,
                 Format::Text if problems.is_empty() => println!("{}: ok", bundle.display()),
                 Format::Text => print_problems(&bundle, &problems, lang),
             }
@@ -314,8 +397,21 @@ fn exit_for(ok: bool) -> ExitCode {
     }
 }
 
+/// A file's text, or standard input's for `-`. A leading byte-order mark is dropped here and in
+/// `jimu_core::parse_json`, the same for every command.
 fn read(path: &Path) -> anyhow::Result<String> {
-    std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))
+    let text = if path == Path::new("-") {
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut std::io::stdin(), &mut text)
+            .context("cannot read standard input")?;
+        text
+    } else {
+        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?
+    };
+    Ok(match text.strip_prefix('\u{feff}') {
+        Some(rest) => rest.to_owned(),
+        None => text,
+    })
 }
 
 fn print_json(value: &impl serde::Serialize) -> anyhow::Result<()> {
@@ -412,21 +508,27 @@ fn print_quote(quote: &jimu_core::Quote, lang: Lang) {
     use jimu_core::Outcome;
     println!("{}", heading("明细", "Lines", lang));
     for (i, line) in quote.lines.iter().enumerate() {
-        let changed = if line.amount == line.list_amount {
-            String::new()
-        } else {
-            format!("  ({} {})", heading("原价", "list", lang), line.list_amount)
-        };
         let added = line
             .added_by
             .as_ref()
             .map_or_else(String::new, |rule| format!("  [{rule}]"));
+        // The arithmetic as it adds up: quantity × list price = list amount, then what the
+        // rules made of it ("20 × 1.00 = 20.00 → 0.50 after rules"), never "20 × 1.00 = 0.50".
+        let changed = if line.amount == line.list_amount {
+            String::new()
+        } else {
+            format!(
+                " → {} ({})",
+                line.amount,
+                heading("规则调整后", "after rules", lang)
+            )
+        };
         println!(
             "  #{i:<3}{}  {} × {} = {}{changed}{added}",
             pick(&line.name, lang),
             line.quantity,
             line.unit_price,
-            line.amount
+            line.list_amount
         );
     }
     println!(
@@ -476,5 +578,86 @@ fn print_quote(quote: &jimu_core::Quote, lang: Lang) {
             print!(" — {}", pick(&step.why.message(), lang));
         }
         println!();
+    }
+}
+
+#[cfg(test)]
+mod help_tests {
+    use super::Cli;
+    use clap::CommandFactory as _;
+
+    /// Every command and subcommand, with its path (`token create`).
+    fn commands(command: &clap::Command, path: &str, out: &mut Vec<(String, clap::Command)>) {
+        for sub in command.get_subcommands() {
+            if sub.get_name() == "help" {
+                continue;
+            }
+            let name = format!("{path} {}", sub.get_name()).trim().to_owned();
+            out.push((name.clone(), sub.clone()));
+            commands(sub, &name, out);
+        }
+    }
+
+    /// Issue 21: every command's `--help` describes each argument and shows an example (with
+    /// the shape of the files it reads, in the commands that read files).
+    #[test]
+    fn every_command_describes_its_arguments_and_shows_an_example() {
+        let mut all = Vec::new();
+        commands(&Cli::command(), "", &mut all);
+        assert!(all.len() >= 15, "{}", all.len());
+        let mut missing = Vec::new();
+        for (name, mut command) in all {
+            for arg in command.get_arguments() {
+                let id = arg.get_id().as_str();
+                if matches!(id, "help" | "version") {
+                    continue;
+                }
+                let described = arg
+                    .get_help()
+                    .or(arg.get_long_help())
+                    .is_some_and(|h| !h.to_string().trim().is_empty());
+                if !described {
+                    missing.push(format!("{name}: argument `{id}` has no description"));
+                }
+            }
+            // A subcommand (`token create`) may leave its examples to its parent's help.
+            let mut help = command.render_long_help().to_string();
+            if let Some((parent, _)) = name.split_once(' ') {
+                help += &Cli::command()
+                    .find_subcommand_mut(parent)
+                    .map(|p| p.render_long_help().to_string())
+                    .unwrap_or_default();
+            }
+            if !help.contains("Examples:") {
+                missing.push(format!("{name}: --help shows no example"));
+            }
+        }
+        assert!(missing.is_empty(), "{}", missing.join("\n"));
+    }
+
+    /// The commands that read files say what the files hold.
+    #[test]
+    fn file_reading_commands_describe_their_inputs() {
+        let help = |name: &str| {
+            Cli::command()
+                .find_subcommand_mut(name)
+                .unwrap()
+                .render_long_help()
+                .to_string()
+        };
+        for (command, shape) in [
+            ("validate", "`schema_version`"),
+            ("quote", r#"{"lines": [{"item""#),
+            ("form", "field id → value"),
+            ("settle", "`placed_at`"),
+            ("simulate", r#""create": {"id""#),
+        ] {
+            let text = help(command);
+            assert!(
+                text.contains(shape),
+                "jimu {command} --help lacks {shape}:\n{text}"
+            );
+            assert!(text.contains("Examples:\n  "), "{command}");
+        }
     }
 }

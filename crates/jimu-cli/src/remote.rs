@@ -19,8 +19,11 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
 
-/// What `--help` says of the exit codes of every command in this module.
-const EXIT_CODES: &str = "\
+/// What `--help` says of the exit codes of every command in this module (a macro, so each
+/// command's examples can be put before it with `concat!`).
+macro_rules! exit_codes {
+    () => {
+        "\
 Exit codes:
   0  done, or nothing to do (already up to date)
   1  the bundle is invalid (found locally, or by the server): every problem is printed
@@ -32,7 +35,10 @@ Exit codes:
   4  not allowed: no token, an unknown or revoked one (401), or a role too low (403)
   5  the server cannot be reached (refused, unknown host, TLS, timeout)
   6  not found: no such bundle or version
-  7  the server failed or answered something unexpected";
+  7  the server failed or answered something unexpected"
+    };
+}
+const EXIT_CODES: &str = exit_codes!();
 
 /// How long one request may take (the server gives up on its side after 30 s).
 const TIMEOUT: Duration = Duration::from_secs(60);
@@ -68,10 +74,11 @@ pub struct ServerArgs {
 #[command(
     verbatim_doc_comment,
     about = "Publish a bundle file to a sync server (refused when someone else published first)",
-    after_help = EXIT_CODES
+    after_help = EXIT_CODES,
+    after_long_help = concat!("Examples:\n  export JIMU_SERVER=https://jimu.example.com JIMU_TOKEN=jimu_…   # a publisher's token\n  jimu push home-services.json -m \"VIP 9 折\"      # over the version it was pulled as\n  jimu push new.json --create                      # a new bundle\n  jimu push draft.json --name shop --create        # a file without a `name` field\n  jimu push home-services.json --expect 7          # edited from version 7\n\n", exit_codes!())
 )]
 pub struct PushArgs {
-    /// The bundle file.
+    /// The bundle file (JSON, as `jimu validate` reads it; `jimu schema` lists its fields).
     file: PathBuf,
     /// The bundle's name on the server, for a file without a `name` field; with one, it is
     /// published under that name, and --name must be the same.
@@ -106,7 +113,8 @@ pub struct PushArgs {
 #[command(
     verbatim_doc_comment,
     about = "Fetch a bundle from a sync server into a file, remembering its version for push",
-    after_help = EXIT_CODES
+    after_help = EXIT_CODES,
+    after_long_help = concat!("Examples:\n  jimu pull home-services                    # into home-services.json (+ .jimu-base)\n  jimu pull home-services --version 3 -o v3.json\n  jimu pull home-services -o - | jimu validate -\n\n", exit_codes!())
 )]
 pub struct PullArgs {
     /// The bundle's name.
@@ -129,7 +137,8 @@ pub struct PullArgs {
 #[command(
     verbatim_doc_comment,
     about = "List a bundle's versions on a sync server",
-    after_help = EXIT_CODES
+    after_help = EXIT_CODES,
+    after_long_help = concat!("Examples:\n  jimu history home-services\n  jimu history home-services --format json\n\n", exit_codes!())
 )]
 pub struct HistoryArgs {
     /// The bundle's name.
@@ -150,7 +159,8 @@ pub struct HistoryArgs {
 #[command(
     verbatim_doc_comment,
     about = "Publish an earlier version's content again as a bundle's newest version",
-    after_help = EXIT_CODES
+    after_help = EXIT_CODES,
+    after_long_help = concat!("Examples:\n  jimu rollback home-services --to 3 -m \"the VIP rule double-counted\"\n\n", exit_codes!())
 )]
 pub struct RollbackArgs {
     /// The bundle's name.

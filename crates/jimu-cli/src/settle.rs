@@ -22,6 +22,15 @@ use std::time::{Duration, Instant};
 /// ORDERS is CSV (a header row of order fields, `payees.<party>` columns for the actual payees,
 /// `|` between the entries of list fields, empty cells are absent) or JSON Lines (one order
 /// object per line; blank lines are skipped), read one record at a time; `-` reads stdin.
+/// An order has an `id`, an `amount` (a decimal string at the currency's precision; only a
+/// refund may be negative) and `placed_at` (RFC 3339 with an offset), then the fields its
+/// plans read: text (`channel`, `store`, `store_type`, `region`, `city`, `province`,
+/// `promotion`, `customer_tier`, `referrer`, `traffic_source`, `currency`, `kind`), numbers
+/// (`list_amount`, `margin`, `labour`, `parts`, `quantity`, `backlog_days`, `live_viewers`,
+/// `total_hours`, `remaining_hours`, `promotion_amount`, `instalments`, `deposit`,
+/// `refund_amount`), lists (`categories`, `products`, `tags`), flags (`new_customer`,
+/// `new_product`), `region_path`, and `payees` ({"<party>": "<payee id>"}). A refund repeats
+/// its order with `refund_of` (the order's id), `refund_id` and `refunded_at`.
 /// An order with problems is reported with its file, line and field, and the others still
 /// settle. Exit code: 0 when every order settled, 1 when some had problems (or the bundle or the
 /// CSV header did), 2 when a file cannot be read or written.
@@ -46,7 +55,18 @@ use std::time::{Duration, Instant};
 #[derive(Args)]
 #[command(
     verbatim_doc_comment,
-    about = "Settle orders against a bundle: per-order splits and per-payee statements"
+    about = "Settle orders against a bundle: per-order splits and per-payee statements",
+    after_long_help = "\
+Examples:
+  printf 'id,amount,placed_at,store_type\\ns-1,100.00,2026-05-08T10:00:00+08:00,studio\\n' \\
+    | jimu settle tests/bundles/valid/settlement-weighted-partners.json - --input csv
+      # 100.00 split 1:1:1 by largest remainder: 33.34, 33.33, 33.33
+  jimu settle tests/bundles/valid/settlement-franchise-vs-direct.json orders.jsonl \\
+    --format csv --splits splits.csv --statements statements.csv
+  orders.jsonl, one order a line:
+    {\"id\": \"fd-1\", \"amount\": \"999.99\", \"placed_at\": \"2026-03-31T10:00:00+08:00\",
+     \"store_type\": \"franchise\", \"province\": \"guangdong\", \"promotion\": \"\",
+     \"payees\": {\"store\": \"gz-tianhe\", \"regional-agent\": \"agent-south\", \"technician\": \"tech-li\"}}"
 )]
 pub struct SettleArgs {
     /// The bundle whose `settlement` section settles the orders.
@@ -125,6 +145,16 @@ pub fn run(args: SettleArgs) -> anyhow::Result<ExitCode> {
     let keep_lines = statements_in_json && !args.no_statement_lines;
 
     refuse_overwrite(&args)?;
+    // Every output is checked before anything is read: a path that cannot be written stops the
+    // run at once (exit 2), with nothing written anywhere.
+    let mut splits = match &splits_to {
+        Some((path, enc)) => Some(TableOut::create(path, *enc, &SPLIT_COLUMNS)?),
+        None => None,
+    };
+    let statements_out = match &statements_to {
+        Some((path, enc)) => Some(TableOut::create(path, *enc, &STATEMENT_COLUMNS)?),
+        None => None,
+    };
     // IO first: a file that cannot be read is exit code 2 whatever else is wrong.
     let bundle_text = read(&args.bundle)?;
     let (reader, size) = open_input(&args.orders)?;
@@ -175,10 +205,6 @@ pub fn run(args: SettleArgs) -> anyhow::Result<ExitCode> {
         }
     };
 
-    let mut splits = match &splits_to {
-        Some((path, enc)) => Some(TableOut::create(path, *enc, &SPLIT_COLUMNS)?),
-        None => None,
-    };
     report.start(splits_to.is_none(), statements_to.is_none())?;
     let mut settler = Settler::new(&bundle, keep_lines);
     let started = Instant::now();
@@ -220,8 +246,7 @@ pub fn run(args: SettleArgs) -> anyhow::Result<ExitCode> {
     if let Some(bar) = report.bar.take() {
         bar.finish_and_clear();
     }
-    if let Some((path, enc)) = &statements_to {
-        let mut out = TableOut::create(path, *enc, &STATEMENT_COLUMNS)?;
+    if let Some(mut out) = statements_out {
         for statement in &statements {
             out.statement(statement)?;
         }
@@ -452,9 +477,21 @@ impl Source {
                 if text.trim().is_empty() {
                     continue;
                 }
-                let value: Value = match serde_json::from_str(text) {
+                let parsed = jimu_core::parse_json(text).map_err(|problems| {
+                    problems
+                        .into_iter()
+                        .find(|p| p.code == ProblemCode::DuplicateKey)
+                        .ok_or_else(|| serde_json::from_str::<Value>(text).err())
+                });
+                let value: Value = match parsed {
                     Ok(value) => value,
-                    Err(err) => {
+                    // A key given twice: refused at the pointer of the second.
+                    Err(Ok(duplicate)) => {
+                        let problem = at_line(duplicate, *line, None);
+                        return Ok(Some(Record::problem(*line, None, problem)));
+                    }
+                    Err(Err(None)) => continue,
+                    Err(Err(Some(err))) => {
                         let problem = json_syntax(&err, text.trim_start().starts_with('['));
                         let problem = at_line(problem, *line, Some(err.column()));
                         return Ok(Some(Record::problem(*line, None, problem)));
@@ -593,18 +630,6 @@ fn csv_record_error(err: csv::Error, headers: &[String], path: &Path) -> anyhow:
     }
 }
 
-/// A table written to a file: splits or statements, as CSV or JSON Lines.
-enum TableOut {
-    Csv {
-        writer: Box<csv::Writer<BufWriter<File>>>,
-        path: PathBuf,
-    },
-    JsonLines {
-        writer: BufWriter<File>,
-        path: PathBuf,
-    },
-}
-
 const SPLIT_COLUMNS: [&str; 8] = [
     "order",
     "refund",
@@ -615,7 +640,18 @@ const SPLIT_COLUMNS: [&str; 8] = [
     "component",
     "amount",
 ];
-const STATEMENT_COLUMNS: [&str; 6] = ["payee", "party", "period", "settles_on", "orders", "total"];
+const STATEMENT_COLUMNS: [&str; 10] = [
+    "payee",
+    "party",
+    "period",
+    "settles_on",
+    "orders",
+    "total",
+    "draw_owed_before",
+    "draw_advanced",
+    "draw_recovered",
+    "draw_carried_forward",
+];
 
 /// What no component took, as a row of the splits table.
 const UNALLOCATED: &str = "(unallocated)";
@@ -642,7 +678,12 @@ fn split_rows(split: &OrderSplit) -> impl Iterator<Item = [String; 8]> + '_ {
     shares.chain(rest)
 }
 
-fn statement_row(s: &Statement) -> [String; 6] {
+/// A statement as a table row; the draw columns are empty without a recoverable draw (and
+/// list one value per draw rule, `;`-separated, in the rare statement with several).
+fn statement_row(s: &Statement) -> [String; 10] {
+    let draw = |get: fn(&jimu_core::settle::DrawBalance) -> String| {
+        s.draws.iter().map(get).collect::<Vec<_>>().join(";")
+    };
     [
         s.payee.clone(),
         s.party.to_string(),
@@ -650,32 +691,62 @@ fn statement_row(s: &Statement) -> [String; 6] {
         s.settles_on.clone().unwrap_or_default(),
         s.orders.to_string(),
         s.total.to_string(),
+        draw(|d| d.outstanding_before.to_string()),
+        draw(|d| d.advanced.to_string()),
+        draw(|d| d.recovered.to_string()),
+        draw(|d| d.carried_forward.to_string()),
     ]
+}
+
+/// A table written to a file: splits or statements, as CSV or JSON Lines. It is written to a
+/// temporary file beside its path (`.NAME.jimu-tmp`) and renamed into place by
+/// [`TableOut::finish`], so a file is never left half written; one dropped unfinished (a run
+/// that stopped early) takes its temporary file with it.
+struct TableOut {
+    table: Table,
+    path: PathBuf,
+    tmp: PathBuf,
+    done: bool,
+}
+
+enum Table {
+    Csv(Box<csv::Writer<BufWriter<File>>>),
+    JsonLines(BufWriter<File>),
 }
 
 impl TableOut {
     /// A new file; a CSV table starts with its header row, so an empty table still has one.
+    /// Creating it is the check that the path can be written: `jimu settle` creates both of its
+    /// outputs before it reads the first order.
     fn create(path: &Path, encoding: Encoding, columns: &[&str]) -> anyhow::Result<Self> {
         let cannot = || format!("cannot write {}", path.display());
-        let writer = BufWriter::new(File::create(path).with_context(cannot)?);
-        let path = path.to_owned();
-        Ok(match encoding {
+        let name = path
+            .file_name()
+            .map_or_else(|| "out".into(), |n| n.to_string_lossy().into_owned());
+        let tmp = path.with_file_name(format!(".{name}.jimu-tmp"));
+        let writer = BufWriter::new(File::create(&tmp).with_context(cannot)?);
+        let table = match encoding {
             Encoding::Csv => {
                 let mut writer = csv::Writer::from_writer(writer);
-                writer.write_record(columns).with_context(cannot)?;
-                Self::Csv {
-                    writer: Box::new(writer),
-                    path,
+                if let Err(err) = writer.write_record(columns) {
+                    let _ = std::fs::remove_file(&tmp);
+                    return Err(err).with_context(cannot);
                 }
+                Table::Csv(Box::new(writer))
             }
-            Encoding::JsonLines => Self::JsonLines { writer, path },
-        })
+            Encoding::JsonLines => Table::JsonLines(writer),
+        };
+        let out = Self {
+            table,
+            path: path.to_owned(),
+            tmp,
+            done: false,
+        };
+        Ok(out)
     }
 
     fn path(&self) -> &Path {
-        match self {
-            Self::Csv { path, .. } | Self::JsonLines { path, .. } => path,
-        }
+        &self.path
     }
 
     fn write(
@@ -683,14 +754,14 @@ impl TableOut {
         rows: impl Iterator<Item = impl AsRef<[String]>>,
         json: &impl Serialize,
     ) -> anyhow::Result<()> {
-        let result: anyhow::Result<()> = match self {
-            Self::Csv { writer, .. } => (|| {
+        let result: anyhow::Result<()> = match &mut self.table {
+            Table::Csv(writer) => (|| {
                 for row in rows {
                     writer.write_record(row.as_ref())?;
                 }
                 Ok(())
             })(),
-            Self::JsonLines { writer, .. } => (|| {
+            Table::JsonLines(writer) => (|| {
                 serde_json::to_writer(&mut *writer, json)?;
                 writer.write_all(b"\n")?;
                 Ok(())
@@ -707,12 +778,25 @@ impl TableOut {
         self.write(std::iter::once(statement_row(statement)), statement)
     }
 
+    /// Flushes the temporary file and renames it to the table's path.
     fn finish(mut self) -> anyhow::Result<()> {
-        let result = match &mut self {
-            Self::Csv { writer, .. } => writer.flush(),
-            Self::JsonLines { writer, .. } => writer.flush(),
+        let result = match &mut self.table {
+            Table::Csv(writer) => writer.flush(),
+            Table::JsonLines(writer) => writer.flush(),
         };
-        result.with_context(|| format!("cannot write {}", self.path().display()))
+        result.with_context(|| format!("cannot write {}", self.path.display()))?;
+        std::fs::rename(&self.tmp, &self.path)
+            .with_context(|| format!("cannot write {}", self.path.display()))?;
+        self.done = true;
+        Ok(())
+    }
+}
+
+impl Drop for TableOut {
+    fn drop(&mut self) {
+        if !self.done {
+            let _ = std::fs::remove_file(&self.tmp);
+        }
     }
 }
 
@@ -1018,8 +1102,48 @@ impl Report {
             heading("订单数", "orders", lang),
             heading("金额", "total", lang),
         ]];
-        rows.extend(statements.iter().map(statement_row));
+        rows.extend(statements.iter().map(|s| {
+            let [a, b, c, d, e, f, ..] = statement_row(s);
+            [a, b, c, d, e, f]
+        }));
         text.push_str(&table(&rows, 4));
+        let draws: Vec<[String; 7]> = statements
+            .iter()
+            .flat_map(|s| {
+                s.draws.iter().map(move |d| {
+                    [
+                        s.payee.clone(),
+                        s.period.clone(),
+                        d.rule.to_string(),
+                        d.outstanding_before.to_string(),
+                        d.advanced.to_string(),
+                        d.recovered.to_string(),
+                        d.carried_forward.to_string(),
+                    ]
+                })
+            })
+            .collect();
+        if !draws.is_empty() {
+            text.push_str(&pick(
+                &Localized::new(
+                    format!("预支余额（{currency}）"),
+                    format!("Draw balances ({currency})"),
+                ),
+                lang,
+            ));
+            text.push('\n');
+            let mut rows = vec![[
+                heading("收款方", "payee", lang),
+                heading("周期", "period", lang),
+                heading("规则", "rule", lang),
+                heading("期初待扣回", "owed before", lang),
+                heading("本期预支", "advanced", lang),
+                heading("本期扣回", "recovered", lang),
+                heading("结转", "carried forward", lang),
+            ]];
+            rows.extend(draws);
+            text.push_str(&table(&rows, 3));
+        }
         text
     }
 }

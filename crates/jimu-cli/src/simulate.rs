@@ -20,10 +20,22 @@ use std::process::ExitCode;
 /// Run a scripted ticket through a flow: the timeline, the refusals and the final state.
 ///
 /// SCRIPT is a JSON object: {"flow": "<flow id>", "until": "<RFC 3339>", "commands": [...]},
-/// each command an instant `at` and one of create, act (with `by`, `data`), assign, comment,
-/// pause, resume, tick, acknowledge, arrival or loads; `-` reads stdin. The engine has no clock:
-/// before each command it fires what fell due up to the command's `at` (SLA warnings, breaches,
-/// escalations, delayed events, deferred messages), and after the last it runs on to `until`.
+/// `-` reads stdin. Each command has an instant `at` (RFC 3339 with an offset) and exactly one
+/// of:
+///   "create": {"id", "title", "text", "priority": "urgent"|"high"|"normal"|"low", "channel",
+///              "region", "tags": [...], "amount": "<decimal>", "customer": {"id", "name",
+///              "tier", "region", "phone"}, "fields": {<the flow form's values>},
+///              "loads": {"<agent>": <open tickets>}, "rotation": {"role:cs": "<agent>"}}
+///   "act": "<action id>" (with "by": "<agent>" and "data": {...}; approve / reject for an
+///          approval)
+///   "assign": "<agent>"     "comment": {"by", "customer": true|false}
+///   "pause": true   "resume": true   "tick": true   "acknowledge": "<notification id>"
+///   "arrival": "<RFC 3339>" (the technician's arrival)
+///   "loads": {"<agent>": <open tickets>}   "rotation": {"<rotation>": "<previous agent>"}
+/// The engine has no clock: before each command it fires what fell due up to the command's
+/// `at` (SLA warnings, breaches, escalations, delayed events, deferred messages), and after the
+/// last it runs on to `until`. It keeps no state between tickets: the host passes loads and
+/// round-robin rotations (who had the previous ticket) with `create` or as commands.
 ///
 /// Exit code: 0 when no command was refused, 1 when some were or the bundle or the script is
 /// not usable, 2 when a file cannot be read.
@@ -32,15 +44,23 @@ use std::process::ExitCode;
 ///
 /// text (default): one line per happening (time in the bundle's time zone, kind, details), the
 /// refused commands by index with the reason in the reader's language, then the ticket: its
-/// node(s), owner, priority, SLA clocks (due, stopped, breached) and what falls due next.
+/// node(s), owner, priority, status, the price its `price` steps put on it, SLA clocks (due,
+/// stopped, breached) and what falls due next.
 ///
 /// json: the timeline, {"ticket": {...} | null, "timeline": [...], "refusals": [[index,
-/// {"code", "message"}], ...], "next_due"}. When the inputs are refused: {"valid": false,
+/// {"code", "message"}], ...], "next_due": "<RFC 3339>" | null}. When the inputs are refused: {"valid": false,
 /// "stage": "bundle"|"script", "file", "problems": [...]}.
 #[derive(Args)]
 #[command(
     verbatim_doc_comment,
-    about = "Run a scripted ticket through a flow: timeline, refusals, final state"
+    about = "Run a scripted ticket through a flow: timeline, refusals, final state",
+    after_long_help = "\
+Examples:
+  jimu simulate tests/bundles/valid/flow-priced-repair.json tests/runners/scripts/priced-repair.json
+      # priced 829.00, confirmed by the customer, repaired, the charge emitted
+  echo '{\"flow\": \"complaint\", \"until\": \"2026-11-19T09:00:00+08:00\", \"commands\": [
+          {\"at\": \"2026-11-16T09:00:00+08:00\", \"create\": {\"id\": \"C1\", \"region\": \"bj\"}}]}' \\
+    | jimu simulate tests/bundles/valid/flow-complaint-escalation.json - --format json"
 )]
 pub struct SimulateArgs {
     /// The bundle that defines the flow.
@@ -173,9 +193,18 @@ impl Printer {
         match what {
             What::Created { flow, priority } => ("created", format!("{flow}, priority {priority}")),
             What::Entered { node } => ("entered", node.to_string()),
-            What::Assigned { node, to, reason } => {
-                ("assigned", format!("{node} → {to} ({reason})"))
-            }
+            What::Assigned {
+                node,
+                to,
+                reason,
+                rotation,
+            } => match rotation {
+                Some(rotation) => (
+                    "assigned",
+                    format!("{node} → {to} ({reason}, rotation {rotation})"),
+                ),
+                None => ("assigned", format!("{node} → {to} ({reason})")),
+            },
             What::Queued { node, queue } => ("queued", format!("{node} → {queue}")),
             What::Acted {
                 node,
@@ -239,6 +268,23 @@ impl Printer {
                 }
             }
             What::Closed { node } => ("closed", node.to_string()),
+            What::Priced { node, total } => ("priced", format!("{node}: {total}")),
+            What::PriceFailed { node, problems } => (
+                "price_failed",
+                format!(
+                    "{node}: {}",
+                    problems
+                        .iter()
+                        .map(|p| format!(
+                            "{} {} {}",
+                            p.code.as_str(),
+                            p.path,
+                            pick(&p.message, self.lang)
+                        ))
+                        .collect::<Vec<_>>()
+                        .join("; ")
+                ),
+            ),
         }
     }
 
@@ -291,6 +337,25 @@ impl Printer {
         println!("{}{}", label("优先级", "Priority"), ticket.priority);
         if let Some(status) = &ticket.status {
             println!("{}{status}", label("状态", "Status"));
+        }
+        if let Some(quote) = &ticket.quote {
+            println!(
+                "{}{} {}",
+                label("价格", "Price"),
+                quote.total,
+                quote.currency
+            );
+            for line in &quote.lines {
+                println!(
+                    "    {} × {} = {}",
+                    pick(&line.name, lang),
+                    line.quantity,
+                    line.amount
+                );
+            }
+            for adjustment in &quote.adjustments {
+                println!("    {} {}", pick(&adjustment.name, lang), adjustment.amount);
+            }
         }
         if let Some(policy) = &ticket.sla_policy {
             let paused = if ticket.paused {

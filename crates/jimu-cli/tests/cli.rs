@@ -405,8 +405,9 @@ fn settle_reports_bad_orders_by_line_and_settles_the_rest() {
                 .map(|l| cents(l["amount"].as_str().unwrap()))
                 .sum();
             assert_eq!(lines, cents(s["total"].as_str().unwrap()), "{s}");
+            // The four draw columns are empty: no recoverable draw here.
             format!(
-                "{},{},{},{},{},{}",
+                "{},{},{},{},{},{},,,,",
                 s["payee"].as_str().unwrap(),
                 s["party"].as_str().unwrap(),
                 s["period"].as_str().unwrap(),
@@ -1089,7 +1090,12 @@ fn simulate_writes_the_timeline_as_json_from_stdin() {
     assert_eq!(escalated["detail"], "role:regional-manager");
     assert_eq!(json["timeline"][9]["detail"], "role:supervisor");
     assert_eq!(json["timeline"][9]["at"], "2026-11-18T01:00:00Z");
-    assert!(json.get("next_due").is_none(), "{json}");
+    // Nothing falls due: `next_due` is there, and null (as the help says).
+    assert_eq!(
+        json.get("next_due"),
+        Some(&serde_json::Value::Null),
+        "{json}"
+    );
 
     // Stopped earlier, the breach is what falls due next.
     let out = jimu_stdin(

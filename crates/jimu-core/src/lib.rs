@@ -32,6 +32,7 @@ mod schema_prune;
 pub mod settle;
 mod sort;
 pub mod ticket;
+mod tiers;
 
 pub use bundle::{Bundle, SCHEMA_VERSION, limits};
 pub use money::{Currency, Rounding};

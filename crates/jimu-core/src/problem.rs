@@ -123,6 +123,8 @@ pub enum ProblemCode {
     NoPlan,
     /// A bundle's `name` is not the name it is published as.
     NameMismatch,
+    /// A JSON object gives one key twice.
+    DuplicateKey,
 }
 
 impl ProblemCode {
@@ -169,6 +171,7 @@ impl ProblemCode {
             Self::EvaluationFailed => "evaluation-failed",
             Self::NoPlan => "no-plan",
             Self::NameMismatch => "name-mismatch",
+            Self::DuplicateKey => "duplicate-key",
         }
     }
 }

@@ -25,6 +25,10 @@ pub struct QuoteRequest {
     pub lines: Vec<QuoteLineRequest>,
     /// What rules read: region, tier, channel, instant, distance, duration, form values.
     pub context: QuoteContext,
+    /// Usage before this request in the period, by the id of a `tiered_fee` rule or of a
+    /// tier table (`"usage": {"sms-tiers": "8"}`): the rule charges its quantity on top of it,
+    /// as a running total (`tiers::charge_after`). A rule's own entry wins over its table's.
+    pub usage: std::collections::BTreeMap<String, Decimal>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -48,7 +52,12 @@ impl QuoteRequest {
 }
 
 fn read_request(value: &Value, bundle: &Bundle, diag: &mut Diagnostics) -> Option<QuoteRequest> {
-    let obj = ObjectReader::open(value, &Pointer::root(), &["lines", "context"], diag)?;
+    let obj = ObjectReader::open(
+        value,
+        &Pointer::root(),
+        &["lines", "context", "usage"],
+        diag,
+    )?;
     let (lines_value, lines_at) = obj.required("lines", diag)?;
     let entries = read_array(lines_value, &lines_at, diag)?;
     let mut lines = Vec::with_capacity(entries.len());
@@ -63,10 +72,65 @@ fn read_request(value: &Value, bundle: &Bundle, diag: &mut Diagnostics) -> Optio
         Some((value, at)) => read_context(value, &at, bundle, diag),
         None => Some(QuoteContext::default()),
     };
+    let usage = match obj.optional("usage") {
+        Some((value, at)) => read_usage(value, &at, bundle, diag),
+        None => Some(std::collections::BTreeMap::new()),
+    };
     (complete && !diag.has_errors())
         .then_some(())
         .and(context)
-        .map(|context| QuoteRequest { lines, context })
+        .zip(usage)
+        .map(|(context, usage)| QuoteRequest {
+            lines,
+            context,
+            usage,
+        })
+}
+
+/// `usage`: an object from the id of a `tiered_fee` rule or of a tier table to a quantity.
+fn read_usage(
+    value: &Value,
+    at: &Pointer,
+    bundle: &Bundle,
+    diag: &mut Diagnostics,
+) -> Option<std::collections::BTreeMap<String, Decimal>> {
+    use crate::format::pricing::Effect;
+    let Value::Object(map) = value else {
+        crate::reader::wrong_type(diag, at, crate::reader::OBJECT, value);
+        return None;
+    };
+    let pricing = &bundle.doc().pricing;
+    let mut known: Vec<&str> = pricing.tier_tables.iter().map(|t| t.id.as_str()).collect();
+    for group in &pricing.groups {
+        for rule in &group.rules {
+            if matches!(rule.effect, Effect::TieredFee { .. }) {
+                known.push(rule.id.as_str());
+            }
+        }
+    }
+    let mut usage = std::collections::BTreeMap::new();
+    for (key, value) in map {
+        let at = at.key(key);
+        if !known.contains(&key.as_str()) {
+            let mut problem = Problem::error(
+                ProblemCode::UnknownReference,
+                at.as_str(),
+                Localized::new(
+                    format!("「{key}」既不是阶梯计费规则也不是阶梯表"),
+                    format!("`{key}` is neither a tiered_fee rule nor a tier table"),
+                ),
+            );
+            if let Some(hint) = did_you_mean(key, known.iter().copied()) {
+                problem = problem.with_hint(hint);
+            }
+            diag.push(problem);
+            continue;
+        }
+        if let Some(before) = read_decimal(value, &at, QUANTITY_RULES, diag) {
+            usage.insert(key.clone(), before);
+        }
+    }
+    Some(usage)
 }
 
 const CONTEXT_FIELDS: &[&str] = &[

@@ -96,8 +96,39 @@ impl Diagnostics {
 
 /// Parses JSON text; a syntax error becomes a problem with its line and column.
 /// The error is a one-element list, ready to return as a document's problems.
+///
+/// A leading byte-order mark is skipped. A key given twice in one object is refused (`duplicate-key` at the pointer of the second):
+/// JSON parsers disagree on which one wins (serde_json and JavaScript keep the last, others the
+/// first), so a bundle, request, order, form value or script that names a key twice means two
+/// things at once. Every duplicate is reported.
 pub fn parse_json(text: &str) -> Result<Value, Vec<Problem>> {
-    serde_json::from_str(text).map_err(|err| {
+    // A byte-order mark (as Windows editors write) is not part of the document.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let ctx = dup::Ctx::default();
+    let mut de = serde_json::Deserializer::from_str(text);
+    let parsed = serde::de::DeserializeSeed::deserialize(dup::Seed(&ctx), &mut de)
+        .and_then(|value| de.end().map(|()| value));
+    let duplicates = ctx.duplicates.into_inner();
+    if !duplicates.is_empty() && parsed.is_ok() {
+        return Err(duplicates
+            .into_iter()
+            .map(|(at, key)| {
+                Problem::error(
+                    ProblemCode::DuplicateKey,
+                    at.as_str(),
+                    Localized::new(
+                        format!("键「{key}」在同一个对象中出现了两次"),
+                        format!("the key `{key}` appears twice in one object"),
+                    ),
+                )
+                .with_hint(Localized::new(
+                    "每个键只写一次：重复时不同的程序会取不同的值",
+                    "write each key once: programs disagree on which of two values wins",
+                ))
+            })
+            .collect());
+    }
+    parsed.map_err(|err| {
         let mut problem = Problem::error(
             ProblemCode::JsonSyntax,
             "",
@@ -112,6 +143,120 @@ pub fn parse_json(text: &str) -> Result<Value, Vec<Problem>> {
         }
         vec![problem]
     })
+}
+
+/// A JSON value read like serde_json's `Value`, noting every key an object gives twice.
+mod dup {
+    use super::Pointer;
+    use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+    use serde_json::{Map, Number, Value};
+    use std::cell::RefCell;
+    use std::fmt;
+
+    /// One step of the path to the value being read.
+    enum Seg {
+        Key(String),
+        Index(usize),
+    }
+
+    /// The path being read, and the duplicates found: (pointer of the second, key).
+    #[derive(Default)]
+    pub(super) struct Ctx {
+        path: RefCell<Vec<Seg>>,
+        pub(super) duplicates: RefCell<Vec<(Pointer, String)>>,
+    }
+
+    impl Ctx {
+        fn pointer(&self, key: &str) -> Pointer {
+            let mut at = Pointer::root();
+            for seg in self.path.borrow().iter() {
+                at = match seg {
+                    Seg::Key(k) => at.key(k),
+                    Seg::Index(i) => at.index(*i),
+                };
+            }
+            at.key(key)
+        }
+    }
+
+    pub(super) struct Seed<'c>(pub(super) &'c Ctx);
+
+    impl<'de> DeserializeSeed<'de> for Seed<'_> {
+        type Value = Value;
+
+        fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+            d.deserialize_any(self)
+        }
+    }
+
+    impl<'de> Visitor<'de> for Seed<'_> {
+        type Value = Value;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("any valid JSON value")
+        }
+
+        fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+            Ok(Value::Bool(v))
+        }
+
+        fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+            Ok(Value::Number(v.into()))
+        }
+
+        fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+            Ok(Value::Number(v.into()))
+        }
+
+        fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
+            Ok(Number::from_f64(v).map_or(Value::Null, Value::Number))
+        }
+
+        fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+            Ok(Value::String(v.to_owned()))
+        }
+
+        fn visit_string<E>(self, v: String) -> Result<Value, E> {
+            Ok(Value::String(v))
+        }
+
+        fn visit_unit<E>(self) -> Result<Value, E> {
+            Ok(Value::Null)
+        }
+
+        fn visit_none<E>(self) -> Result<Value, E> {
+            Ok(Value::Null)
+        }
+
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+            let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0));
+            loop {
+                self.0.path.borrow_mut().push(Seg::Index(out.len()));
+                let next = seq.next_element_seed(Seed(self.0));
+                self.0.path.borrow_mut().pop();
+                match next? {
+                    Some(value) => out.push(value),
+                    None => return Ok(Value::Array(out)),
+                }
+            }
+        }
+
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+            let mut out = Map::new();
+            while let Some(key) = map.next_key::<String>()? {
+                self.0.path.borrow_mut().push(Seg::Key(key.clone()));
+                let value = map.next_value_seed(Seed(self.0));
+                self.0.path.borrow_mut().pop();
+                let value = value?;
+                if out.contains_key(&key) {
+                    let at = self.0.pointer(&key);
+                    self.0.duplicates.borrow_mut().push((at, key.clone()));
+                }
+                out.insert(key, value);
+            }
+            Ok(Value::Object(out))
+        }
+    }
 }
 
 /// serde_json's messages, in Chinese; an unlisted one keeps its English words.
@@ -356,7 +501,21 @@ pub(crate) struct DecimalRules {
     pub(crate) max_abs: Decimal,
 }
 
-/// Reads a decimal: a string such as "12.50" (or, where allowed, a JSON number).
+/// A JSON number as plain decimal text, by its value: serde_json writes a float by its
+/// shortest text, which for `0.000001` is `1e-6`; this gives `0.000001` (and `1e21` gives
+/// `1000000000000000000000`). Text that no decimal holds is returned as it is.
+pub(crate) fn number_text(number: &serde_json::Number) -> String {
+    let text = number.to_string();
+    if text.contains(['e', 'E'])
+        && let Ok(value) = Decimal::from_scientific(&text)
+    {
+        return value.normalize().to_string();
+    }
+    text
+}
+
+/// Reads a decimal: a string such as "12.50" (or, where allowed, a JSON number, read by its
+/// value).
 pub(crate) fn read_decimal(
     value: &Value,
     at: &Pointer,
@@ -365,8 +524,9 @@ pub(crate) fn read_decimal(
 ) -> Option<Decimal> {
     let text = match value {
         Value::String(text) => text.clone(),
-        Value::Number(number) if rules.allow_number => number.to_string(),
+        Value::Number(number) if rules.allow_number => number_text(number),
         Value::Number(number) => {
+            let number = number_text(number);
             diag.push(
                 Problem::error(
                     ProblemCode::WrongType,

@@ -524,7 +524,7 @@ fn check_number_bounds(
     at: &Path<'_>,
     diag: &mut Diagnostics,
 ) {
-    let Ok(n) = Decimal::from_str(&number.to_string()) else {
+    let Ok(n) = Decimal::from_str(&crate::reader::number_text(number)) else {
         return;
     };
     let bound = |key: &str| {

@@ -123,6 +123,15 @@ fn line_in(h: &Happening, zone: FixedOffset) -> String {
             }
         }
         What::Closed { node } => format!("closed {node}"),
+        What::Priced { node, total } => format!("priced {node} {total}"),
+        What::PriceFailed { node, problems } => format!(
+            "price_failed {node} {}",
+            problems
+                .iter()
+                .map(|p| format!("{} {}", p.code.as_str(), p.path))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
     };
     format!("{} {details}", t(&h.at))
 }
@@ -266,7 +275,7 @@ fn appliance_repair_goes_through_parts_when_needed() {
             "11-16 09:30 acted report submit by cs-li",
             "11-16 09:30 sla_stopped first_response",
             "11-16 09:30 entered dispatch",
-            "11-16 09:30 event price",
+            "11-16 09:30 priced dispatch 50.00",
             r#"11-16 09:30 event dispatch.requested {"region":"bj"}"#,
             "11-16 09:30 entered inspect",
             "11-16 09:30 assigned inspect wang",
@@ -289,7 +298,8 @@ fn appliance_repair_goes_through_parts_when_needed() {
     let tk = ticket(&t);
     assert!(tk.closed && tk.at.is_empty());
     assert_eq!(tk.sla_policy.as_deref(), Some("standard"));
-    assert_eq!(tk.status.as_deref(), Some("waiting_customer"));
+    // The rating node set `waiting_customer`; the ticket has ended, so it is in no status.
+    assert_eq!(tk.status, None);
     assert_eq!(
         clock(&t, "resolution"),
         (
@@ -365,9 +375,9 @@ fn dispatched_to(loads: Value, tier: Option<&str>) -> (String, String) {
         .timeline
         .iter()
         .find_map(|h| match &h.what {
-            What::Assigned { node, to, reason } if &**node == "inspect" => {
-                Some((to.to_string(), reason.to_string()))
-            }
+            What::Assigned {
+                node, to, reason, ..
+            } if &**node == "inspect" => Some((to.to_string(), reason.to_string())),
             _ => None,
         })
         .unwrap_or_else(|| panic!("not assigned:\n{}", lines(&t).join("\n")));
@@ -1989,4 +1999,537 @@ proptest! {
         prop_assert_eq!(&ticket(&a).clocks, &ticket(&c).clocks);
         prop_assert_eq!(&a.next_due, &c.next_due);
     }
+}
+
+/// A pausing status belongs to the node that set it (as a Zendesk "pending" ends when the ticket
+/// moves on): a VIP ticket waits for the customer at `rating` (status `waiting_customer`, which
+/// the VIP policy pauses on), then goes on to a follow-up task that sets no status. The clocks
+/// resume when it leaves `rating` and are not paused again at the same instant.
+///
+/// By hand: created Mon 11-16 09:00, resolution within 1 calendar day → due 11-17 09:00.
+/// Inspected at 11:00 (no parts) → `rating`, paused 11:00; rated at 12:00 → resumed, the due
+/// moves by the hour paused to 11-17 10:00; the follow-up stays open, so the resolution breaches
+/// at 11-17 10:00 (before the fix it stayed paused for ever and never breached).
+#[test]
+fn a_pausing_status_ends_with_its_node() {
+    let b = bundle_with(REPAIR, |json| {
+        let nodes = json["flows"][0]["nodes"].as_array_mut().unwrap();
+        for node in nodes.iter_mut() {
+            if node["id"] == "rating" {
+                node["actions"][0]["to"] = json!("follow-up");
+            }
+        }
+        nodes.push(json!({"id": "follow-up", "name": "回访", "kind": "task",
+            "assign": {"strategy": "role", "to": {"role": "cs"}},
+            "actions": [{"id": "done", "label": "完成", "to": "closed"}]}));
+    });
+    let t = run(
+        &b,
+        json!({"flow": "appliance-repair", "until": "2026-11-17T12:00:00+08:00", "commands": [
+            {"at": "2026-11-16T09:00:00+08:00", "create": repair_ticket("T9", Some("VIP"), false)},
+            {"at": "2026-11-16T09:10:00+08:00", "act": "submit", "by": "cs-li"},
+            {"at": "2026-11-16T11:00:00+08:00", "act": "inspected", "by": "wang"},
+            {"at": "2026-11-16T12:00:00+08:00", "act": "rated", "by": "cs-li"}
+        ]}),
+    );
+    no_refusals(&t);
+    let pauses: Vec<String> = lines(&t)
+        .into_iter()
+        .filter(|l| l.contains("paused") || l.contains("resumed") || l.contains("breach"))
+        .collect();
+    assert_eq!(
+        pauses,
+        [
+            "11-16 11:00 paused",
+            "11-16 12:00 resumed",
+            "11-17 10:00 sla_breach resolution due 11-17 10:00"
+        ],
+        "{}",
+        lines(&t).join("\n")
+    );
+    let tk = ticket(&t);
+    assert_eq!(tk.status, None);
+    assert!(!tk.paused);
+    assert_eq!(
+        clock(&t, "resolution"),
+        (Some("11-17 10:00".into()), None, true)
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// A repair ticket carries its price (`flow-priced-repair.json`): the `price` step runs the
+// pricing engine on the ticket's data and keeps the quote, with its trace, on the ticket.
+// Prices: labour 80.00 an hour (VIP: 10% off labour), compressor 650.00, call-out 30 within
+// 3 km and 5 per km beyond, part of a km counting whole. A quote over 500 waits for the
+// customer's confirmation; a ticket that cannot be priced goes to a manual quote.
+
+const PRICED: &str = "flow-priced-repair.json";
+
+fn priced_ticket(id: &str, tier: &str, fields: Value) -> Value {
+    json!({"id": id, "title": "空调不制冷", "region": "bj",
+        "customer": {"id": "c1", "tier": tier}, "fields": fields})
+}
+
+/// By hand: a VIP customer, 2 hours of labour, a new compressor, 3.2 km away.
+/// Labour 2 × 80.00 = 160.00, VIP 10% off → 144.00; compressor 1 × 650.00 = 650.00;
+/// call-out 3.2 km → 4 km: 30 + (4 − 3) × 5 = 35.00. Total 144.00 + 650.00 + 35.00 = 829.00,
+/// over 500, so customer service confirms with the customer before the visit; the engineer's
+/// "done" emits the charge of the ticket's price.
+#[test]
+fn priced_repair_a_vip_job_carries_its_quote_and_waits_for_the_customer() {
+    let t = run(
+        &bundle(PRICED),
+        json!({"flow": "priced-repair", "commands": [
+            {"at": "2026-11-16T09:00:00+08:00", "create": priced_ticket("R1", "vip",
+                json!({"fault": "压缩机不启动", "distance_km": "3.2", "labour_hours": "2", "compressor": true}))},
+            {"at": "2026-11-16T09:20:00+08:00", "act": "accepted", "by": "cs-li"},
+            {"at": "2026-11-16T15:00:00+08:00", "act": "done", "by": "wang"}
+        ]}),
+    );
+    no_refusals(&t);
+    assert_lines(
+        &t,
+        &[
+            "11-16 09:00 created priced-repair normal",
+            "11-16 09:00 entered start",
+            "11-16 09:00 entered quote",
+            "11-16 09:00 priced quote 829.00",
+            "11-16 09:00 entered over-500",
+            "11-16 09:00 entered confirm",
+            "11-16 09:00 queued confirm role:cs",
+            "11-16 09:20 acted confirm accepted by cs-li",
+            "11-16 09:20 entered repair",
+            "11-16 09:20 assigned repair wang",
+            "11-16 15:00 acted repair done by wang",
+            r#"11-16 15:00 event billing.charge {"amount":829}"#,
+            "11-16 15:00 entered closed",
+            "11-16 15:00 closed closed",
+        ],
+    );
+    let quote = ticket(&t)
+        .quote
+        .as_ref()
+        .expect("the ticket carries its quote");
+    let lines: Vec<(&str, String, String)> = quote
+        .lines
+        .iter()
+        .map(|l| {
+            (
+                l.item.as_str(),
+                l.quantity.to_string(),
+                l.amount.to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            ("labour", "2".into(), "144.00".into()),
+            ("compressor", "1".into(), "650.00".into()),
+            ("call-out", "1".into(), "35.00".into()),
+        ]
+    );
+    assert_eq!(quote.total.to_string(), "829.00");
+    // The trace says why: the VIP discount on the labour line, the call-out fee by distance.
+    let formulas: Vec<(&str, String)> = serde_json::to_value(quote).unwrap()["trace"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            (
+                if s["rule"] == "vip-labour-10-off" {
+                    "vip"
+                } else {
+                    "call-out"
+                },
+                s["formula"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        formulas,
+        [
+            ("vip", "160.00 × (1 − 10%) = 144".to_owned()),
+            (
+                "call-out",
+                "3.2 → 4; (0, 3] 30 + (3, 4] 1 × 5 = 35".to_owned()
+            ),
+        ]
+    );
+    // The quote travels with the ticket as JSON: amounts as strings.
+    let json = serde_json::to_value(ticket(&t)).unwrap();
+    assert_eq!(json["quote"]["total"], "829.00");
+}
+
+/// By hand: a regular customer, 1.5 hours, no compressor (the line's quantity is 0, so it is
+/// left out), 7 km away. Labour 1.5 × 80.00 = 120.00; call-out 30 + (7 − 3) × 5 = 50.00.
+/// Total 170.00, not over 500: straight to the engineer.
+#[test]
+fn priced_repair_a_small_job_goes_straight_to_the_engineer() {
+    let t = run(
+        &bundle(PRICED),
+        json!({"flow": "priced-repair", "commands": [
+            {"at": "2026-11-16T09:00:00+08:00", "create": priced_ticket("R2", "regular",
+                json!({"fault": "不制冷", "distance_km": 7, "labour_hours": "1.5", "compressor": false}))}
+        ]}),
+    );
+    no_refusals(&t);
+    assert_has(
+        &t,
+        &[
+            "11-16 09:00 priced quote 170.00",
+            "11-16 09:00 assigned repair wang",
+        ],
+    );
+    assert_lacks(&t, "confirm");
+    let quote = ticket(&t).quote.as_ref().unwrap();
+    let items: Vec<&str> = quote.lines.iter().map(|l| l.item.as_str()).collect();
+    assert_eq!(items, ["labour", "call-out"]);
+    assert_eq!(quote.lines[0].amount.to_string(), "120.00");
+    assert_eq!(quote.lines[1].amount.to_string(), "50.00");
+    assert_eq!(quote.total.to_string(), "170.00");
+}
+
+/// A job without its distance cannot be priced (the call-out fee reads `distance_km`): the log
+/// says why, pointing at the step's `context` where the distance belongs, the ticket has no
+/// price (`ticket.price` is null), and it goes to customer service for a manual quote.
+#[test]
+fn priced_repair_a_job_that_cannot_be_priced_goes_to_a_manual_quote() {
+    let t = run(
+        &bundle(PRICED),
+        json!({"flow": "priced-repair", "commands": [
+            {"at": "2026-11-16T09:00:00+08:00", "create": priced_ticket("R3", "regular",
+                json!({"fault": "不制冷", "labour_hours": "1"}))}
+        ]}),
+    );
+    no_refusals(&t);
+    assert_has(
+        &t,
+        &[
+            "11-16 09:00 price_failed quote missing-context /flows/0/nodes/1/steps/0/context/distance_km",
+            "11-16 09:00 queued manual-quote role:cs",
+        ],
+    );
+    assert!(ticket(&t).quote.is_none());
+    let failed = t
+        .timeline
+        .iter()
+        .find_map(|h| match &h.what {
+            What::PriceFailed { problems, .. } => Some(problems),
+            _ => None,
+        })
+        .unwrap();
+    assert_eq!(
+        failed[0].hint.as_ref().unwrap().en,
+        "give `distance_km` in the price step's `context`"
+    );
+}
+
+/// A quantity the request reader refuses (text that is not a number) is a problem at the
+/// step's line, by the line's place in the step, not in the request the engine made.
+#[test]
+fn priced_repair_a_bad_quantity_points_at_its_line() {
+    let t = run(
+        &bundle(PRICED),
+        json!({"flow": "priced-repair", "commands": [
+            {"at": "2026-11-16T09:00:00+08:00", "create": priced_ticket("R4", "regular",
+                json!({"distance_km": "2", "labour_hours": "two", "compressor": true}))}
+        ]}),
+    );
+    assert_has(
+        &t,
+        &[
+            "11-16 09:00 price_failed quote invalid-decimal /flows/0/nodes/1/steps/0/lines/0/quantity",
+        ],
+    );
+}
+
+/// The price step's lines and context are checked with the bundle: catalog items, known
+/// context keys (with a suggestion), expressions over the ticket.
+#[test]
+fn price_steps_are_checked_with_pointers() {
+    let mut json = bundle_json(PRICED);
+    json["flows"][0]["nodes"][1]["steps"][0] = json!({"do": "price",
+        "lines": [{"item": "labor", "quantity": "ticket.fields.hours +"}],
+        "context": {"distance": "ticket.fields.distance_km"}});
+    let problems = Bundle::from_json(&json.to_string()).unwrap_err();
+    let got: Vec<(&str, &str)> = problems
+        .iter()
+        .map(|p| (p.code.as_str(), p.path.as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("unknown-reference", "/flows/0/nodes/1/steps/0/lines/0/item"),
+            (
+                "expression-syntax",
+                "/flows/0/nodes/1/steps/0/lines/0/quantity"
+            ),
+            ("unknown-field", "/flows/0/nodes/1/steps/0/context/distance"),
+        ],
+        "{problems:#?}"
+    );
+    assert_eq!(
+        problems[2].hint.as_ref().unwrap().en,
+        "did you mean `distance_km`?"
+    );
+    // `{"do": "price"}` as written before steps had lines still reads (an empty request).
+    json["flows"][0]["nodes"][1]["steps"][0] = json!({"do": "price"});
+    assert!(Bundle::from_json(&json.to_string()).is_ok());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Round robin as a real rotation: the host keeps, per rotation, the agent the previous ticket
+// went to and passes it in; the engine keeps nothing between tickets.
+
+/// The appliance-repair org with three customer-service agents, `li`, `ma` and `zhao` (the
+/// `report` and `rating` tasks go round robin among role `cs`); `ma` takes two open tickets.
+fn repair_with_service_desk() -> Bundle {
+    bundle_with(REPAIR, |b| {
+        let mut ma = agent("ma", &["cs"], &[], &["bj"]);
+        ma["capacity"] = json!(2);
+        push(
+            b,
+            "/org/agents",
+            vec![
+                agent("zhao", &["cs"], &[], &["bj"]),
+                ma,
+                agent("li", &["cs"], &[], &["bj"]),
+            ],
+        );
+    })
+}
+
+/// Who a new ticket's `report` task goes to, given the host's rotation and loads; and the
+/// rotation its assignment names.
+fn report_owner(b: &Bundle, id: &str, rotation: Value, loads: Value) -> (String, String) {
+    let mut create = repair_ticket(id, None, false);
+    create["rotation"] = rotation;
+    create["loads"] = loads;
+    let t = run(
+        b,
+        json!({"flow": "appliance-repair", "commands": [
+            {"at": "2026-11-16T09:00:00+08:00", "create": create}
+        ]}),
+    );
+    no_refusals(&t);
+    t.timeline
+        .iter()
+        .find_map(|h| match &h.what {
+            What::Assigned {
+                node,
+                to,
+                reason,
+                rotation,
+            } if &**node == "report" => {
+                assert_eq!(&**reason, "round_robin");
+                Some((to.to_string(), rotation.clone().expect("a rotation")))
+            }
+            _ => None,
+        })
+        .unwrap_or_else(|| panic!("not assigned:\n{}", lines(&t).join("\n")))
+}
+
+/// Four tickets in a row, the host recording after each who got it (`rotation: role:cs`):
+/// li (no one before: the first by id), ma (after li), zhao (after ma), li again (after zhao,
+/// wrapping round). The same ticket id every time: the turn is the rotation's, not the id's.
+#[test]
+fn round_robin_takes_turns_from_the_rotation_the_host_keeps() {
+    let b = repair_with_service_desk();
+    let mut kept = json!({});
+    let mut owners = Vec::new();
+    for _ in 0..4 {
+        let (to, rotation) = report_owner(&b, "T", kept.clone(), json!({}));
+        assert_eq!(rotation, "role:cs");
+        kept[&rotation] = json!(to);
+        owners.push(to);
+    }
+    assert_eq!(owners, ["li", "ma", "zhao", "li"]);
+}
+
+/// The turn skips an agent at capacity (ma: 2 open of 2) and comes back to them once they have
+/// room; an agent the host names who is no longer a candidate (kim left the desk) hands the
+/// turn to the next id after theirs (li).
+#[test]
+fn round_robin_skips_full_agents_and_survives_a_departed_one() {
+    let b = repair_with_service_desk();
+    let after_li = json!({"role:cs": "li"});
+    assert_eq!(
+        report_owner(&b, "T", after_li.clone(), json!({"ma": 2})).0,
+        "zhao"
+    );
+    assert_eq!(report_owner(&b, "T", after_li, json!({"ma": 1})).0, "ma");
+    assert_eq!(
+        report_owner(&b, "T", json!({"role:cs": "kim"}), json!({})).0,
+        "li"
+    );
+}
+
+/// Within one ticket the rotation moves on too: the report goes to li, and the rating (the
+/// same rotation, role cs) to the next, ma. A `rotation` command replaces what the host said
+/// before: after it names zhao, the next assignment in the rotation is li.
+#[test]
+fn round_robin_continues_within_a_ticket_and_takes_the_hosts_updates() {
+    let b = repair_with_service_desk();
+    let assigned = |t: &Timeline| -> Vec<String> {
+        t.timeline
+            .iter()
+            .filter_map(|h| match &h.what {
+                What::Assigned {
+                    node,
+                    to,
+                    rotation: Some(_),
+                    ..
+                } => Some(format!("{node} {to}")),
+                _ => None,
+            })
+            .collect()
+    };
+    let steps = |extra: Vec<Value>| {
+        let mut commands = vec![
+            json!({"at": "2026-11-16T09:00:00+08:00", "create": repair_ticket("T", None, false)}),
+            json!({"at": "2026-11-16T09:30:00+08:00", "act": "submit"}),
+        ];
+        commands.extend(extra);
+        commands.push(json!({"at": "2026-11-16T11:00:00+08:00", "act": "inspected"}));
+        run(
+            &b,
+            json!({"flow": "appliance-repair", "commands": commands}),
+        )
+    };
+    let t = steps(vec![]);
+    no_refusals(&t);
+    assert_eq!(assigned(&t), ["report li", "rating ma"]);
+    let t = steps(vec![
+        json!({"at": "2026-11-16T10:00:00+08:00", "rotation": {"role:cs": "zhao"}}),
+    ]);
+    no_refusals(&t);
+    assert_eq!(assigned(&t), ["report li", "rating li"]);
+}
+
+/// The rotation is read like any other input: a name that is not text is a problem at its
+/// pointer.
+#[test]
+fn a_rotation_that_is_not_text_is_refused_at_its_pointer() {
+    let problems = Script::from_json(
+        &json!({"flow": "appliance-repair", "commands": [
+            {"at": "2026-11-16T09:00:00+08:00", "create": {"rotation": {"role:cs": 3}}},
+            {"at": "2026-11-16T10:00:00+08:00", "rotation": ["li"]}
+        ]})
+        .to_string(),
+    )
+    .unwrap_err();
+    let got: Vec<(&str, &str)> = problems
+        .iter()
+        .map(|p| (p.code.as_str(), p.path.as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("wrong-type", "/commands/0/create/rotation/role:cs"),
+            ("wrong-type", "/commands/1/rotation")
+        ]
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Parallel split and join, and a sub-flow (`flow-ac-installation.json`): the warehouse ships
+// and an engineer surveys at the same time; installation waits for both; then the shared
+// follow-up sub-flow, whose call waits for the customer (the SLA pauses), and back to the
+// parent to close.
+
+/// By hand: created Mon 11-16 09:00; resolution within 5 calendar days → due Sat 11-21 09:00.
+/// The split puts the ticket at `ship` (keeper) and `survey` (wang) at once. The survey is
+/// done at 10:00: the join has one branch of two, so the ticket waits at `ship` and an
+/// `installed` at 11:00 is refused (no such action yet). Shipped at 14:00: both branches
+/// are in, the ticket moves on to `install` (wang). Installed Tue 11-17 10:00 → the sub-flow
+/// `follow-up`: its call goes round robin among li and ma; the host says li had the previous
+/// one, so ma. The call sets `waiting_customer`, which the parent's policy pauses on: paused
+/// 11-17 10:00. Rated Wed 11-18 10:00: resumed (24 h paused → due Sun 11-22 09:00), the
+/// sub-flow ends, the parent continues at `closed`, points are awarded and the clock stops.
+#[test]
+fn ac_installation_waits_for_both_branches_and_runs_the_follow_up_sub_flow() {
+    let text = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../tests/runners/scripts/ac-installation.json"),
+    )
+    .unwrap();
+    let script = Script::from_json(&text).unwrap();
+    let t = simulate(
+        &bundle("flow-ac-installation.json"),
+        &script.commands,
+        script.until,
+    );
+    assert_eq!(refusal_codes(&t), [(2, "no-such-action")]);
+    assert_lines(
+        &t,
+        &[
+            "11-16 09:00 created ac-install normal",
+            "11-16 09:00 sla_started resolution due 11-21 09:00",
+            "11-16 09:00 entered start",
+            "11-16 09:00 entered prepare",
+            "11-16 09:00 entered ship",
+            "11-16 09:00 assigned ship keeper",
+            "11-16 09:00 entered survey",
+            "11-16 09:00 assigned survey wang",
+            "11-16 10:00 acted survey surveyed by wang",
+            "11-16 10:00 entered ready",
+            "11-16 14:00 acted ship shipped by keeper",
+            r#"11-16 14:00 event logistics.dispatch {"ticket":"I1"}"#,
+            "11-16 14:00 entered ready",
+            "11-16 14:00 entered install",
+            "11-16 14:00 assigned install wang",
+            "11-17 10:00 acted install installed by wang",
+            "11-17 10:00 entered visit",
+            "11-17 10:00 entered follow-up#start",
+            "11-17 10:00 entered follow-up#call",
+            "11-17 10:00 assigned follow-up#call ma",
+            "11-17 10:00 paused",
+            "11-18 10:00 resumed",
+            "11-18 10:00 acted follow-up#call rated by ma",
+            "11-18 10:00 entered follow-up#done",
+            "11-18 10:00 entered closed",
+            r#"11-18 10:00 event points.award {"customer":"c7"}"#,
+            "11-18 10:00 sla_stopped resolution",
+            "11-18 10:00 closed closed",
+        ],
+    );
+    let tk = ticket(&t);
+    assert!(tk.closed && tk.at.is_empty() && tk.status.is_none());
+    assert_eq!(
+        clock(&t, "resolution"),
+        (
+            Some("11-22 09:00".into()),
+            Some("11-18 10:00".into()),
+            false
+        )
+    );
+}
+
+/// While the branches run, the ticket is at both nodes; with the survey done it is at `ship`
+/// alone, and not yet at `install`.
+#[test]
+fn ac_installation_is_at_both_branches_until_they_meet() {
+    let b = bundle("flow-ac-installation.json");
+    let at = |commands: Value| {
+        let t = run(&b, json!({"flow": "ac-install", "commands": commands}));
+        no_refusals(&t);
+        names(&ticket(&t).at)
+            .iter()
+            .map(|s| s.to_string())
+            .collect::<Vec<_>>()
+    };
+    let create = json!({"at": "2026-11-16T09:00:00+08:00", "create": {"id": "I2", "region": "bj"}});
+    assert_eq!(at(json!([create])), ["ship", "survey"]);
+    let surveyed = json!({"at": "2026-11-16T10:00:00+08:00", "act": "surveyed"});
+    assert_eq!(at(json!([create, surveyed])), ["ship"]);
+    let shipped = json!({"at": "2026-11-16T11:00:00+08:00", "act": "shipped"});
+    assert_eq!(at(json!([create, surveyed, shipped])), ["install"]);
+    // Either order: shipped first, then surveyed.
+    let shipped_first = json!({"at": "2026-11-16T10:00:00+08:00", "act": "shipped"});
+    let surveyed_after = json!({"at": "2026-11-16T11:00:00+08:00", "act": "surveyed"});
+    assert_eq!(
+        at(json!([create, shipped_first, surveyed_after])),
+        ["install"]
+    );
 }

@@ -216,3 +216,71 @@ fn the_trace_chains_amounts_a_person_can_follow() {
         ]
     );
 }
+
+/// One tier model and one engine for pricing and settlement: the published examples of
+/// `semantics.md` (Stripe and Lago, the call-out fee) priced from tables written with the
+/// commission names — `marginal` for `graduated`, `retroactive` for `volume` — and without the
+/// last tier's `up_to` (as a settlement table may) come to the same totals, case by case:
+/// e.g. Stripe volume 20 → 20 × 6.00 = 120.00, Lago graduated 12 → 10 × 0.10 + 0.02 + 2 ×
+/// 0.05 + 0.03 = 1.15, the call-out fee at 7 km → 30 + 4 × 5 = 50.
+#[test]
+fn published_tiers_price_the_same_under_their_commission_names() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/conformance");
+    let text = std::fs::read_to_string(root.join("bundles/published-tiers.json")).unwrap();
+    let mut doc: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let mut renamed_models = 0;
+    for table in doc["pricing"]["tier_tables"].as_array_mut().unwrap() {
+        let charge = &mut table["charge"];
+        let commission_name = match charge["model"].as_str() {
+            Some("graduated") => "marginal",
+            Some("volume") => "retroactive",
+            _ => continue,
+        };
+        charge["model"] = commission_name.into();
+        renamed_models += 1;
+        for tier in charge["tiers"].as_array_mut().unwrap() {
+            let tier = tier.as_object_mut().unwrap();
+            if tier.get("up_to") == Some(&serde_json::Value::Null) {
+                tier.remove("up_to");
+            }
+        }
+    }
+    assert!(renamed_models >= 4);
+    let renamed = doc.to_string();
+    assert!(
+        !renamed.contains(r#""up_to":null"#),
+        "every open tier left its bound out"
+    );
+    let written = Bundle::from_json(&text).unwrap();
+    let commission = Bundle::from_json(&renamed).unwrap_or_else(|p| panic!("{p:#?}"));
+    let mut checked = 0;
+    for entry in std::fs::read_dir(root.join("cases")).unwrap() {
+        let case: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(entry.unwrap().path()).unwrap()).unwrap();
+        if case["bundle"] != "published-tiers.json" || case["request"].is_null() {
+            continue;
+        }
+        let request = case["request"].to_string();
+        // A request refused (a misspelt usage key) is refused the same way under both names.
+        let total = |bundle: &Bundle| {
+            QuoteRequest::from_json(&request, bundle)
+                .and_then(|request| quote(bundle, &request))
+                .map(|q| q.total)
+                .map_err(|p| format!("{p:?}"))
+        };
+        assert_eq!(
+            total(&commission),
+            total(&written),
+            "{}",
+            case["description"]
+        );
+        if let Some(expected) = case["expect_total"].as_str() {
+            assert_eq!(
+                total(&commission).map(|t| t.to_string()),
+                Ok(expected.to_owned())
+            );
+        }
+        checked += 1;
+    }
+    assert!(checked >= 20, "only {checked} published cases");
+}

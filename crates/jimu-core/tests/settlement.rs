@@ -13,8 +13,11 @@
 //!     `Settler::finish` closes the period and pays the tiers over the period's whole attainment
 //!     (a true-up) as a statement line without an order, with a counter-line of the same amount
 //!     on the plan's `remainder` party (who funded the order's base).
-//!   - Period rules (rebates, milestones, guarantees) are also paid at `finish`, as lines without
-//!     an order or a plan; they are paid on top of the order splits (no counter-line).
+//!   - Period rules (rebates, milestones, guarantees, draws) are also paid at `finish`, as lines
+//!     without an order or a plan, each with a counter-line on the party funding it (`funded_by`,
+//!     by default the plans' remainder party), so a period's statements add up to its revenue.
+//!     A guarantee or a draw pays every payee of its party for every period the batch covers,
+//!     orders or not.
 //!   - A refund record repeats its order; the order's split is recomputed and reversed under the
 //!     first refund rule whose `when` holds (prorated by remaining hours, minus deductions), each
 //!     share by refund / paid, rounded by largest remainder, in the period of `refunded_at`.
@@ -676,8 +679,10 @@ fn dealer_rebate_is_retroactive_on_the_quarter_and_capped() {
             ("dealer-gd", "2026-Q1", "2026-04-15", "300000.00"),
             // 1050000 × 0.03 (all of it, retroactive); no Q2 statement: 500000 earns 0
             ("dealer-sc", "2026-Q1", "2026-04-15", "31500.00"),
-            // 400000 + 350000 + 300000 + 200000 + 4000000 + 3000000 + 1000000
-            ("manufacturer", "2026-Q1", "2026-04-15", "9250000.00"),
+            // 400000 + 350000 + 300000 + 200000 + 4000000 + 3000000 + 1000000 = 9250000, less
+            // the rebates it funds (the plans' remainder party, by default): 20000 + 300000 +
+            // 31500 = 351500 → 8898500.00. Q1's statements add up to the 9250000 of revenue.
+            ("manufacturer", "2026-Q1", "2026-04-15", "8898500.00"),
             // Q2 ends June 30; + 15 days
             ("manufacturer", "2026-Q2", "2026-07-15", "500000.00"),
         ])
@@ -1187,7 +1192,8 @@ fn period_rule_lines_land_in_the_statement_of_their_cycle() {
         summary(&statements),
         rows(&[
             ("hq", "2026-10", "2026-10-31", "170.00"),
-            ("hq", "2026-11", "2026-11-30", "5550.00"),
+            // 5550.00 from the plans, less the burst bonuses HQ funds: 100.00 + 400.00.
+            ("hq", "2026-11", "2026-11-30", "5050.00"),
             ("tech-chen", "2026-10", "2026-10-31", "30.00"),
             // 345.00 + the 100.00 bonus of 11-11
             ("tech-chen", "2026-11", "2026-11-30", "445.00"),
@@ -1494,9 +1500,10 @@ fn single_store_pays_per_order_and_chains_pay_monthly_tiers() {
 }
 
 /// The staff rule is a monthly minimum guarantee (保底) of 3000.00 with a recoverable 2000.00
-/// draw: it tops up what a staff member earned in the month to 3000.00. Everyone here earned more
-/// (staff-a 3035.32, staff-b 4800.00 and 4100.00), so it pays nothing and the statements hold
-/// only the plans' lines. The engine reads the rule alone (no tiers: 0 earned, raised to the
+/// draw: it tops up what a staff member earned in the month to 3000.00. Who sold earned more
+/// (staff-a 3035.32 in March, staff-b 4800.00 and 4100.00), so it pays them nothing; staff-a sold
+/// nothing in April and is still guaranteed 3000.00 (funded by the owner, the plans' remainder
+/// party). The engine reads the rule alone (no tiers: 0 earned, raised to the
 /// minimum) and pays every staff member a flat 3000.00 every month, on top of their commission
 /// (which also makes the draw meaningless: it can never be recovered).
 #[test]
@@ -1565,8 +1572,12 @@ fn staff_guarantee_pays_nothing_to_staff_who_earned_more() {
         summary(&statements),
         rows(&[
             ("owner", "2026-03", "2026-04-07", "142653.30"),
-            ("owner", "2026-04", "2026-05-07", "85900.00"),
+            // 85900.00 from April's orders, less staff-a's April guarantee it funds.
+            ("owner", "2026-04", "2026-05-07", "82900.00"),
             ("staff-a", "2026-03", "2026-04-07", "3035.32"),
+            // No April orders: the guarantee still pays the 3000.00 minimum (0 earned; the
+            // 2000.00 draw is covered by it, so nothing is advanced or owed back).
+            ("staff-a", "2026-04", "2026-05-07", "3000.00"),
             ("staff-b", "2026-03", "2026-04-07", "4800.00"),
             ("staff-b", "2026-04", "2026-05-07", "4100.00"),
         ])
@@ -1819,4 +1830,207 @@ fn a_full_refund_also_takes_back_the_period_tier() {
             s.lines
         );
     }
+}
+
+/// Splits by ratio (weighted remainders), largest remainder in listed order.
+#[test]
+fn weighted_partners_split_by_ratio() {
+    let b = bundle("weighted-partners");
+    let mut settler = Settler::new(&b, true);
+    let at = "2026-05-08T10:00:00+08:00";
+    // 100.00 split 1:1:1: 33.333… each; floors 33.33 × 3 = 99.99, the one cent left goes to the
+    // first listed (all remainders tie): 33.34, 33.33, 33.33.
+    let split = settle(
+        &mut settler,
+        &json!({"id": "s-1", "amount": "100.00", "placed_at": at, "store_type": "studio"}),
+    );
+    assert_split(
+        &split,
+        "studio-partners",
+        "2026-05",
+        "100.00",
+        &[
+            ("partner-a", "partner-a", "a", "33.34"),
+            ("partner-b", "partner-b", "b", "33.33"),
+            ("partner-c", "partner-c", "c", "33.33"),
+        ],
+    );
+    // 0.02 split 1:1:1: 0.00666… each, floors 0.00; two cents left, to the first two listed.
+    let split = settle(
+        &mut settler,
+        &json!({"id": "s-2", "amount": "0.02", "placed_at": at, "store_type": "studio"}),
+    );
+    let amounts: Vec<String> = split.shares.iter().map(|s| s.amount.to_string()).collect();
+    assert_eq!(amounts, ["0.01", "0.01", "0.00"]);
+    // Partner C paused (weight 0): 100.01 split 1:1:0 → 50.005 each for A and B; floors 50.00
+    // + 50.00, one cent left, tie → A: 50.01, 50.00, and C never gets a cent.
+    let split = settle(
+        &mut settler,
+        &json!({"id": "p-1", "amount": "100.01", "placed_at": at, "store_type": "paused"}),
+    );
+    let amounts: Vec<String> = split.shares.iter().map(|s| s.amount.to_string()).collect();
+    assert_eq!(amounts, ["50.01", "50.00", "0.00"]);
+    // 10% to the channel, the rest 3:2: 99.99 → channel 9.999 → 10.00 (one of the 0.999's
+    // cents); the 89.99 left (99.99 − 10.00) splits 3:2 → 53.994 and 35.996: floors 53.99 +
+    // 35.99 = 89.98, one cent to the larger remainder (0.006 of HQ): 53.99, 36.00.
+    let split = settle(
+        &mut settler,
+        &json!({"id": "c-1", "amount": "99.99", "placed_at": at, "store_type": "shop",
+                "payees": {"store": "sh-xuhui", "channel": "douyin"}}),
+    );
+    assert_split(
+        &split,
+        "channel-then-3-2",
+        "2026-05",
+        "99.99",
+        &[
+            ("channel", "douyin", "channel-fee", "10.00"),
+            ("store", "sh-xuhui", "store-3", "53.99"),
+            ("hq", "hq", "hq-2", "36.00"),
+        ],
+    );
+    // A full refund of the 3:2 order returns every share.
+    let back = settle(
+        &mut settler,
+        &refund(
+            &json!({"id": "c-1", "amount": "99.99", "placed_at": at, "store_type": "shop",
+                    "payees": {"store": "sh-xuhui", "channel": "douyin"}}),
+            "r-1",
+            "2026-05-09T10:00:00+08:00",
+            &json!({}),
+        ),
+    );
+    let amounts: Vec<String> = back.shares.iter().map(|s| s.amount.to_string()).collect();
+    assert_eq!(amounts, ["-10.00", "-53.99", "-36.00"]);
+}
+
+/// A plan with several remainders gives each a weight; weights all 0 take nothing.
+#[test]
+fn several_remainders_need_weights() {
+    let text = std::fs::read_to_string(format!(
+        "{}/../../tests/bundles/valid/settlement-weighted-partners.json",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap();
+    let mut doc: Value = serde_json::from_str(&text).unwrap();
+    doc["settlement"]["plans"][0]["components"][1]
+        .as_object_mut()
+        .unwrap()
+        .remove("weight");
+    doc["settlement"]["plans"][1]["components"][0]["weight"] = json!("0");
+    doc["settlement"]["plans"][1]["components"][1]["weight"] = json!("0");
+    let problems = jimu_core::validate_bundle(&doc.to_string());
+    let got: Vec<(&str, &str)> = problems
+        .iter()
+        .map(|p| (p.code.as_str(), p.path.as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("invalid-value", "/settlement/plans/0/components/1/kind"),
+            (
+                "weights-not-covering",
+                "/settlement/plans/1/components/0/weight"
+            ),
+        ]
+    );
+}
+
+/// The doc comment of `format::settlement::Tiered`, run: a period tier pays the month's whole
+/// attainment once at its close — retroactive 14000.00 × 5% = 700.00, marginal 10000 × 3% +
+/// 4000 × 5% = 500.00 — with a counter-line on the remainder party.
+#[test]
+fn retroactive_period_tiers_pay_the_whole_period_at_the_band_reached() {
+    for (mode, pay, hq) in [
+        ("retroactive", "700.00", "13300.00"),
+        ("marginal", "500.00", "13500.00"),
+    ] {
+        let doc = json!({
+            "schema_version": 2, "currency": "CNY", "time_zone": "Asia/Shanghai",
+            "settlement": {
+                "parties": [
+                    {"id": "hq", "name": "总部", "kind": "hq"},
+                    {"id": "store", "name": "门店", "kind": "store"}
+                ],
+                "plans": [{"id": "p", "name": "方案", "components": [
+                    {"kind": "tiered", "id": "volume", "party": "store", "mode": mode,
+                     "measure": "period_amount", "period": "month",
+                     "tiers": [{"up_to": "10000", "rate": "0.03"}, {"up_to": null, "rate": "0.05"}]},
+                    {"kind": "remainder", "party": "hq"}]}],
+                "statements": {"cycle": "month", "settle_after_days": 1}
+            }
+        });
+        let b = Bundle::from_json(&doc.to_string()).unwrap();
+        let mut settler = Settler::new(&b, true);
+        for (id, amount) in [("m-1", "6000.00"), ("m-2", "8000.00")] {
+            let split = settle(
+                &mut settler,
+                &json!({"id": id, "amount": amount, "placed_at": "2026-05-10T10:00:00+08:00"}),
+            );
+            // Nothing per order: HQ holds all of it until the close.
+            assert_eq!(split.shares.len(), 1, "{mode}");
+        }
+        let statements = settler.finish();
+        assert_eq!(
+            summary(&statements),
+            rows(&[
+                ("hq", "2026-05", "2026-06-01", hq),
+                ("store", "2026-05", "2026-06-01", pay),
+            ]),
+            "{mode}"
+        );
+    }
+}
+
+/// One tier model and one engine for pricing and settlement: the dealers' quarterly rebate
+/// written with the pricing names (`volume` for `retroactive`) and its last tier's `up_to` left
+/// out (as a pricing table may now too) settles exactly as the bundle written with the
+/// commission names. By hand, as above: dealer-sc's Q1 1,050,000 reaches the 3% band, all of
+/// it at 3% (retroactive = volume) = 31,500.00; read graduated (= marginal) instead it would
+/// be 500,000 × 0 + 500,000 × 2% + 50,000 × 3% = 11,500.00.
+#[test]
+fn commission_tiers_read_the_same_under_their_pricing_names() {
+    let path = format!(
+        "{}/../../tests/bundles/valid/settlement-dealer-quarterly-rebate.json",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let text = std::fs::read_to_string(path).unwrap();
+    let renamed = text
+        .replace(r#""mode": "retroactive""#, r#""mode": "volume""#)
+        .replace(
+            r#"{ "up_to": null, "rate": "0.05" }"#,
+            r#"{ "rate": "0.05" }"#,
+        );
+    assert_ne!(renamed, text);
+    let graduated = renamed.replace(r#""mode": "volume""#, r#""mode": "graduated""#);
+    let purchases = [
+        ("dq-1", "400000.00", "2026-01-15T10:00:00+08:00"),
+        ("dq-2", "350000.00", "2026-02-15T10:00:00+08:00"),
+        ("dq-3", "300000.00", "2026-03-20T10:00:00+08:00"),
+    ];
+    let rebate = |text: &str| {
+        let bundle = Bundle::from_json(text).unwrap_or_else(|p| panic!("{p:#?}"));
+        let mut settler = Settler::new(&bundle, true);
+        for (id, amount, at) in purchases {
+            settle(
+                &mut settler,
+                &json!({"id": id, "amount": amount, "placed_at": at,
+                    "tags": ["dealer-purchase"], "payees": {"dealer": "dealer-sc"}}),
+            );
+        }
+        let statements = settler.finish();
+        (
+            paid_by_rule(&statements, "dealer-sc", "dealer-rebate"),
+            serde_json::to_string(&statements).unwrap(),
+        )
+    };
+    let (written, written_json) = rebate(&text);
+    let (pricing_names, pricing_json) = rebate(&renamed);
+    assert_eq!(written, d("31500.00"));
+    assert_eq!(pricing_names, written);
+    assert_eq!(
+        pricing_json, written_json,
+        "the same statements, byte for byte"
+    );
+    assert_eq!(rebate(&graduated).0, d("11500.00"));
 }

@@ -43,6 +43,25 @@ fn plan_spec() -> impl Strategy<Value = PlanSpec> {
 }
 
 fn bundle(spec: &PlanSpec) -> Bundle {
+    bundle_with(spec, &json!([]))
+}
+
+/// Period rules on top of [`bundle`]'s plan: a guarantee per technician (from the order), a
+/// marginal rebate for the agent, a recoverable draw for the agent, a milestone for stores.
+fn period_rules() -> serde_json::Value {
+    json!([
+        {"id": "tech-guarantee", "name": "技师保底", "party": "tech", "period": "month",
+         "minimum": "800.00"},
+        {"id": "agent-rebate", "name": "代理返利", "party": "agent", "period": "month",
+         "tiers": [{"up_to": "20000", "rate": "0.01"}, {"up_to": null, "rate": "0.02"}]},
+        {"id": "agent-draw", "name": "代理预支", "party": "agent", "period": "week",
+         "draw": {"amount": "300.00", "recovery": "recoverable"}},
+        {"id": "store-milestone", "name": "门店里程碑", "party": "store", "period": "month",
+         "measure": "orders", "milestones": [{"at": "3", "amount": "66.66"}]}
+    ])
+}
+
+fn bundle_with(spec: &PlanSpec, rules: &serde_json::Value) -> Bundle {
     let parties = ["store", "agent", "tech"];
     let mut components: Vec<serde_json::Value> = spec
         .rates
@@ -67,6 +86,7 @@ fn bundle(spec: &PlanSpec) -> Bundle {
             ],
             "plans": [{"id": "p", "name": "方案", "allocation": spec.allocation,
                        "rounding": spec.rounding, "components": components}],
+            "period_rules": rules,
             "statements": {"cycle": "month", "settle_after_days": 1}
         }
     });
@@ -150,6 +170,40 @@ proptest! {
             prop_assert_eq!(statement.settles_on.as_deref(), Some("2026-12-01"));
         }
         prop_assert_eq!(all_statements, all_shares);
+    }
+
+    /// Every cent comes from someone: with guarantees, rebates, draws and milestones funded by
+    /// HQ (the plan's remainder party), the parties' totals for every period add up exactly to
+    /// the revenue settled in it, and every statement is still the sum of its lines.
+    #[test]
+    fn party_totals_add_up_to_revenue_for_every_period(
+        spec in plan_spec(),
+        specs in orders(),
+        refunds in prop::collection::vec(any::<bool>(), 25),
+    ) {
+        let bundle = bundle_with(&spec, &period_rules());
+        let mut orders: Vec<Order> = specs.iter().map(|s| order(s, false)).collect();
+        orders.extend(specs.iter().zip(&refunds).filter(|(_, r)| **r).map(|(s, _)| order(s, true)));
+        let (splits, statements) = settle(&bundle, &orders);
+        let mut revenue: std::collections::BTreeMap<String, Decimal> = Default::default();
+        for split in &splits {
+            *revenue.entry(split.period.to_string()).or_default() += split.amount - split.unallocated;
+        }
+        let mut totals: std::collections::BTreeMap<String, Decimal> = Default::default();
+        for statement in &statements {
+            let lines: Decimal = statement.lines.iter().map(|l| l.amount).sum();
+            prop_assert_eq!(lines, statement.total, "{:?}", statement);
+            *totals.entry(statement.period.clone()).or_default() += statement.total;
+        }
+        for (period, total) in &totals {
+            prop_assert_eq!(
+                *total,
+                revenue.get(period).copied().unwrap_or_default(),
+                "period {}", period
+            );
+        }
+        let (_, again) = settle(&bundle, &orders.iter().rev().cloned().collect::<Vec<_>>());
+        prop_assert_eq!(&statements, &again);
     }
 
     #[test]
@@ -279,11 +333,11 @@ fn a_recoverable_draw_is_advanced_then_recovered() {
         .unwrap();
         settler.settle(&order).unwrap();
     }
-    let staff: Vec<(String, String)> = settler
-        .finish()
-        .into_iter()
+    let statements = settler.finish();
+    let staff: Vec<(String, String)> = statements
+        .iter()
         .filter(|s| s.payee == "staff")
-        .map(|s| (s.period, s.total.to_string()))
+        .map(|s| (s.period.clone(), s.total.to_string()))
         .collect();
     // September: 500.00 earned + 1500.00 advance. October: 3000.00 − 1000.00 recovered.
     // November: 2500.00 − 500.00 recovered (the last of it). December: 4000.00, nothing owed.
@@ -296,4 +350,59 @@ fn a_recoverable_draw_is_advanced_then_recovered() {
             ("2026-12".to_owned(), "4000.00".to_owned()),
         ]
     );
+    // The balance on each of the staff's statements: owed before, advanced, recovered, carried
+    // forward — 0 / 1500 / 0 / 1500, 1500 / 0 / 1000 / 500, 500 / 0 / 500 / 0, 0 / 0 / 0 / 0.
+    let draws: Vec<[String; 4]> = statements
+        .iter()
+        .filter(|s| s.payee == "staff")
+        .flat_map(|s| &s.draws)
+        .map(|d| {
+            [
+                d.outstanding_before,
+                d.advanced,
+                d.recovered,
+                d.carried_forward,
+            ]
+            .map(|v| v.to_string())
+        })
+        .collect();
+    assert_eq!(
+        draws,
+        [
+            ["0.00", "1500.00", "0.00", "1500.00"],
+            ["1500.00", "0.00", "1000.00", "500.00"],
+            ["500.00", "0.00", "500.00", "0.00"],
+            ["0.00", "0.00", "0.00", "0.00"],
+        ]
+    );
+    // The owner funds the advance and gets the recoveries back: September's counter-line is
+    // −1500.00, October's +1000.00, November's +500.00; the owner's four statements add up
+    // to 90% of the 100000.00 sold.
+    let owner: Vec<String> = statements
+        .iter()
+        .filter(|s| s.payee == "owner")
+        .flat_map(|s| s.lines.iter().filter(|l| l.order.is_none()))
+        .map(|l| {
+            format!(
+                "{} {} {}",
+                l.rule,
+                l.paid_to.as_deref().unwrap_or(""),
+                l.amount
+            )
+        })
+        .collect();
+    assert_eq!(
+        owner,
+        [
+            "draw staff -1500.00",
+            "draw staff 1000.00",
+            "draw staff 500.00"
+        ]
+    );
+    let owner_total: Decimal = statements
+        .iter()
+        .filter(|s| s.payee == "owner")
+        .map(|s| s.total)
+        .sum();
+    assert_eq!(owner_total.to_string(), "90000.00");
 }

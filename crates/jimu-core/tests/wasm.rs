@@ -1,43 +1,62 @@
 //! jimu-core compiled to wasm32 and run by wasm-bindgen-test under Node: the same engine
-//! code, on the target the browser hosts use, gives the same bytes as the native run.
+//! code, on the target the browser hosts use, gives the same bytes as the native run — for
+//! every case of the conformance corpus (quotes, forms, settlement, ticket timelines), read at
+//! run time through Node's `fs`.
 #![cfg(target_arch = "wasm32")]
 
+use wasm_bindgen::prelude::*;
 use wasm_bindgen_test::wasm_bindgen_test;
 
-const CORPUS_BUNDLE: &str = include_str!("../../../tests/conformance/bundles/home-services.json");
+#[path = "../../../tests/runners/corpus.rs"]
+mod corpus;
 
-/// One corpus case: the native expected file must come out of the wasm32 engine unchanged.
-fn check(bundle: &str, request: &str, expected: &str) {
-    let outcome = jimu_core::quote_documents(bundle, request);
-    let actual = serde_json::to_string_pretty(&outcome).unwrap() + "\n";
-    assert_eq!(actual, expected);
+// Node's file system: the tests run under Node (wasm-bindgen-test's default), so the corpus is
+// read as the native runner reads it, with nothing built in.
+#[wasm_bindgen(module = "fs")]
+extern "C" {
+    #[wasm_bindgen(js_name = readFileSync, catch)]
+    fn read_file_sync(path: &str, encoding: &str) -> Result<String, JsValue>;
+    #[wasm_bindgen(js_name = readdirSync, catch)]
+    fn readdir_sync(path: &str) -> Result<Vec<String>, JsValue>;
 }
 
-#[wasm_bindgen_test]
-fn mixed_lines_price_identically_on_wasm32() {
-    check(
-        CORPUS_BUNDLE,
-        r#"{"lines":[{"item":"call-out","quantity":"1"},{"item":"repair-labour","quantity":"1.5"},{"item":"filter-mesh","quantity":"3"},{"item":"compressor","quantity":"1"}]}"#,
-        include_str!("../../../tests/conformance/expected/repair-visit-mixed-lines.json"),
-    );
+/// The repository's `tests/` folder.
+const TESTS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests");
+
+fn read(path: &str) -> String {
+    read_file_sync(&format!("{TESTS}/{path}"), "utf8")
+        .unwrap_or_else(|err| panic!("cannot read tests/{path}: {err:?}"))
 }
 
+/// Every case of the corpus: the native expected file must come out of the wasm32 engine
+/// unchanged.
 #[wasm_bindgen_test]
-fn every_bundle_problem_is_reported_identically_on_wasm32() {
-    check(
-        include_str!("../../../tests/conformance/bundles/many-problems.json"),
-        r#"{"lines":[]}"#,
-        include_str!("../../../tests/conformance/expected/bundle-many-problems.json"),
+fn the_whole_corpus_gives_the_native_bytes_on_wasm32() {
+    let mut names: Vec<String> = readdir_sync(&format!("{TESTS}/conformance/cases"))
+        .expect("the corpus's cases")
+        .into_iter()
+        .filter(|name| name.ends_with(".json"))
+        .collect();
+    names.sort();
+    assert!(
+        names.len() >= 70,
+        "the corpus lost its cases: {}",
+        names.len()
     );
-}
-
-#[wasm_bindgen_test]
-fn syntax_errors_keep_their_line_and_column_on_wasm32() {
-    check(
-        include_str!("../../../tests/conformance/bundles/trailing-comma.json"),
-        r#"{"lines":[]}"#,
-        include_str!("../../../tests/conformance/expected/bundle-trailing-comma.json"),
-    );
+    let mut kinds = std::collections::BTreeSet::new();
+    let mut failures = Vec::new();
+    for name in &names {
+        let case: serde_json::Value =
+            serde_json::from_str(&read(&format!("conformance/cases/{name}"))).unwrap();
+        kinds.insert(case["kind"].as_str().unwrap_or("quote").to_owned());
+        let actual = corpus::outcome(&case, &read);
+        if actual != read(&format!("conformance/expected/{name}")) {
+            failures.push(name.clone());
+        }
+    }
+    assert!(failures.is_empty(), "differ on wasm32: {failures:?}");
+    let kinds: Vec<&str> = kinds.iter().map(String::as_str).collect();
+    assert_eq!(kinds, ["form", "quote", "settle", "simulate"]);
 }
 
 #[wasm_bindgen_test]

@@ -148,9 +148,10 @@ impl Engine {
     /// Evaluates form `form` for `values` (field id → value), as `options.role` sees it in
     /// `options.context`. Throws a `JimuError` for an unknown form (`unknown-form`) or role
     /// (`unknown-role`, also when the bundle defines no roles), unusable values
-    /// (`invalid-values`) or options (`invalid-options`: a context key forms do not read, a
-    /// value that is not a string, a `now` that is not RFC 3339); problem paths point into
-    /// `{form, values, role, context}` (`/context/now`).
+    /// (`invalid-values`) or options (`invalid-options`: an option other than `role` and
+    /// `context`, a role that is not text, a context key forms do not read, a value that is
+    /// not a string, a `now` that is not RFC 3339); problem paths point into the request
+    /// `{form, values, role, context}` the options complete (`/context/now`, `/rol`).
     #[wasm_bindgen(js_name = evaluateForm)]
     pub fn evaluate_form(
         &self,
@@ -158,43 +159,62 @@ impl Engine {
         #[wasm_bindgen(unchecked_param_type = "Record<string, JsonValue>")] values: JsValue,
         options: Option<Ts<FormOptions>>,
     ) -> Result<Ts<FormEvaluation>, JsValue> {
-        let options: FormOptions = match options {
-            None => FormOptions::default(),
-            Some(options) => serde_json::from_str(&json_text(&options.js_value(), "options")?)
-                .map_err(invalid_options)?,
-        };
-        let values = json_value(&values, "values")?.map_err(|problems| {
-            Failure::from_problems(
-                "invalid-values",
-                ("表单的值有误", "the values are not valid"),
-                problems,
-            )
-        })?;
-        // The request's rules are the core's (`FormRequest`), as in every host; problems point
-        // into the request `{form, values, role, context}` (so into `options` for the last two).
-        let evaluation = FormRequest::from_parts(
-            &self.bundle,
-            form,
-            &values,
-            options.role.as_deref(),
-            options.context.as_ref(),
-        )
-        .and_then(|request| request.evaluate(&self.bundle))
-        .map_err(|problems| {
-            let part = problems.first().and_then(|p| RequestPart::of(&p.path));
-            let (code, what) = match part.map(|(part, _)| part) {
-                Some(RequestPart::Form) => ("unknown-form", ("没有这个表单", "unknown form")),
-                Some(RequestPart::Role) => ("unknown-role", ("没有这个角色", "unknown role")),
-                Some(RequestPart::Context) => {
-                    ("invalid-options", ("选项有误", "the options are not valid"))
+        fn invalid(
+            code: &'static str,
+            what: (&'static str, &'static str),
+        ) -> impl Fn(Vec<jimu_core::Problem>) -> Failure {
+            move |problems| Failure::from_problems(code, what, problems)
+        }
+        let values = json_value(&values, "values")?.map_err(invalid(
+            "invalid-values",
+            ("表单的值有误", "the values are not valid"),
+        ))?;
+        // One request, `{form, values, role, context}`, read by the core's one reader of form
+        // requests (`FormRequest`), as in every host: the options are its `role` and `context`,
+        // so an option of the wrong type or an unknown one is a problem at its pointer
+        // (`/role`, `/context/now`, `/rol`), never a reading of its own.
+        let options_problems = ("选项有误", "the options are not valid");
+        let mut request = serde_json::Map::new();
+        request.insert(
+            "form".to_owned(),
+            serde_json::Value::String(form.to_owned()),
+        );
+        request.insert("values".to_owned(), values);
+        if let Some(options) = options {
+            match json_value(&options.js_value(), "options")?
+                .map_err(invalid("invalid-options", options_problems))?
+            {
+                serde_json::Value::Object(map) => {
+                    for (key, value) in map {
+                        // `form` and `values` are arguments of their own, not options.
+                        let key = if key == "form" || key == "values" {
+                            format!("options.{key}")
+                        } else {
+                            key
+                        };
+                        request.insert(key, value);
+                    }
                 }
-                _ => (
-                    "invalid-values",
-                    ("表单的值有误", "the values are not valid"),
-                ),
-            };
-            Failure::from_problems(code, what, problems)
-        })?;
+                serde_json::Value::Null => {}
+                _ => return Err(invalid_options("options must be an object").into()),
+            }
+        }
+        let evaluation = FormRequest::from_value(&self.bundle, &serde_json::Value::Object(request))
+            .and_then(|request| request.evaluate(&self.bundle))
+            .map_err(|problems| {
+                let part = problems.first().and_then(|p| RequestPart::of(&p.path));
+                let (code, what) = match part.map(|(part, _)| part) {
+                    Some(RequestPart::Form) => ("unknown-form", ("没有这个表单", "unknown form")),
+                    Some(RequestPart::Role) => ("unknown-role", ("没有这个角色", "unknown role")),
+                    Some(RequestPart::Values) => (
+                        "invalid-values",
+                        ("表单的值有误", "the values are not valid"),
+                    ),
+                    // The context, or an option the request does not have.
+                    Some(RequestPart::Context) | None => ("invalid-options", options_problems),
+                };
+                Failure::from_problems(code, what, problems)
+            })?;
         Ok(to_ts(&FormEvaluation::from(evaluation))?)
     }
 
@@ -245,26 +265,47 @@ impl Engine {
         #[wasm_bindgen(unchecked_param_type = "OrderInput[] | string")] orders: JsValue,
         options: Option<Ts<SettleOptions>>,
     ) -> Result<Ts<SettleReport>, JsValue> {
-        let options = match options {
-            None => SettleOptions::default(),
-            Some(options) => options.to_rust().map_err(invalid_options)?,
+        // Three options, read off the object as they are (no deserializer of their own: the
+        // package's size is budgeted). Absent, `undefined` and `null` are the defaults.
+        let option = |key: &str| match &options {
+            Some(options) => js_sys::Reflect::get(&options.js_value(), &JsValue::from_str(key))
+                .ok()
+                .filter(|v| !v.is_undefined() && !v.is_null()),
+            None => None,
         };
-        let progress = options.on_progress.dyn_ref::<js_sys::Function>().cloned();
-        if progress.is_none()
-            && !options.on_progress.is_undefined()
-            && !options.on_progress.is_null()
-        {
-            return Err(Failure::single(
+        let wrong = |key: &str, zh: &str, en: &str| -> JsValue {
+            Failure::single(
                 "invalid-options",
-                "/onProgress",
+                &format!("/{key}"),
                 Localized {
-                    zh_cn: "onProgress 应为函数".to_owned(),
-                    en: "onProgress must be a function".to_owned(),
+                    zh_cn: format!("{key} 应为{zh}"),
+                    en: format!("{key} must be {en}"),
                 },
             )
-            .into());
-        }
-        let every = u64::from(options.every.unwrap_or(DEFAULT_EVERY).max(1));
+            .into()
+        };
+        let progress = match option("onProgress") {
+            None => None,
+            Some(f) => Some(
+                f.dyn_into::<js_sys::Function>()
+                    .map_err(|_| wrong("onProgress", "函数", "a function"))?,
+            ),
+        };
+        let keep_lines = match option("keepLines") {
+            None => true,
+            Some(v) => v
+                .as_bool()
+                .ok_or_else(|| wrong("keepLines", "true 或 false", "true or false"))?,
+        };
+        let every = match option("every") {
+            None => DEFAULT_EVERY,
+            Some(v) => v
+                .as_f64()
+                .filter(|n| n.fract() == 0.0 && (0.0..=f64::from(u32::MAX)).contains(n))
+                .map(|n| n as u32)
+                .ok_or_else(|| wrong("every", "非负整数", "a whole number from 0"))?,
+        };
+        let every = u64::from(every.max(1));
         let records = batch(&orders)?;
         let total = records.len() as u64;
         let mut results = Vec::with_capacity(records.len());
@@ -281,18 +322,14 @@ impl Engine {
                 thrown = Some(err);
             }
         };
-        let statements = jimu_core::settle::settle_stream(
-            &self.bundle,
-            records,
-            options.keep_lines.unwrap_or(true),
-            |n, result| {
+        let statements =
+            jimu_core::settle::settle_stream(&self.bundle, records, keep_lines, |n, result| {
                 settled += u64::from(result.is_ok());
                 results.push(SettleOutcome::from(result));
                 if n % every == 0 || n == total {
                     report(n);
                 }
-            },
-        );
+            });
         if total == 0 {
             report(0);
         }

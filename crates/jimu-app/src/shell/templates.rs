@@ -28,6 +28,8 @@ macro_rules! templates {
 
 templates![
     "flow-appliance-repair",
+    "flow-priced-repair",
+    "flow-ac-installation",
     "flow-auto-4s-service",
     "flow-complaint-escalation",
     "flow-education-refund",
@@ -59,6 +61,7 @@ templates![
     "settlement-live-stream",
     "settlement-referral-reward",
     "settlement-single-store-vs-chain",
+    "settlement-weighted-partners",
     "org-appliance-repair",
     "calendar-china-holidays-2025",
     "calendar-published-sla",

@@ -168,8 +168,23 @@ pub enum Step {
         /// The new priority.
         priority: Priority,
     },
-    /// Prices the ticket with the bundle's pricing rules (the quote is stored on the ticket).
-    Price {},
+    /// Prices the ticket with the bundle's pricing rules: the quote, with its trace, is kept on
+    /// the ticket (`ticket.price` is its total in later expressions). The request is made from
+    /// the ticket: `lines` as written, and a context holding the ticket's `region`, `channel`,
+    /// the customer's `tier`, the step's instant as `now` and the form's values as `form`,
+    /// then whatever `context` adds. A quote the rules cannot make (a context value missing)
+    /// is logged with its problems and leaves the ticket without a price.
+    Price {
+        /// The lines to price, in order; a line whose quantity comes out `null` or 0 is left
+        /// out (a part not used).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        lines: Vec<PriceLine>,
+        /// Context values beyond those the ticket gives, as expressions over `ticket` and
+        /// `now`: `distance_km`, `duration_h`, `weight_kg`, `count` (numbers), `tier`,
+        /// `channel`, `ticket_type`, `region` (text). Each replaces the ticket's own.
+        #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+        context: BTreeMap<String, ExprSource>,
+    },
     /// Emits a side-effect event.
     Emit {
         /// The event name the host subscribes to.
@@ -182,6 +197,28 @@ pub enum Step {
         delay: Option<DurationSpec>,
     },
 }
+
+/// One line a `price` step asks for.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PriceLine {
+    /// The catalog item.
+    pub item: Id,
+    /// How many, an expression over `ticket` and `now` (`"1"`, `"ticket.fields.hours"`).
+    pub quantity: ExprSource,
+}
+
+/// The context keys a `price` step may give, with whether each is a number.
+pub const PRICE_CONTEXT: &[(&str, bool)] = &[
+    ("region", false),
+    ("tier", false),
+    ("channel", false),
+    ("ticket_type", false),
+    ("distance_km", true),
+    ("duration_h", true),
+    ("weight_kg", true),
+    ("count", true),
+];
 
 /// A group of people a ticket can be given to: exactly one of `{"team": id}`,
 /// `{"role": id}` or `{"agent": id}`.
@@ -782,6 +819,7 @@ fn ticket_type(fields: VarType) -> VarType {
         ("assignee", VarType::String),
         ("created_at", VarType::String),
         ("amount", VarType::Number),
+        ("price", VarType::Number),
         ("tags", VarType::List(Box::new(VarType::String))),
         (
             "customer",
@@ -1091,7 +1129,10 @@ fn check_node(
                     Step::Emit {
                         event: _, payload, ..
                     } => check_payload(payload, &s_at.key("payload"), &scopes.ticket, ctx),
-                    Step::SetPriority { .. } | Step::Price {} => {}
+                    Step::Price { lines, context } => {
+                        check_price_step(lines, context, &s_at, &scopes.ticket, ctx);
+                    }
+                    Step::SetPriority { .. } => {}
                 }
             }
         }
@@ -1100,6 +1141,41 @@ fn check_node(
         }
         Node::End { emit, .. } => check_events(emit, &at.key("emit"), &scopes.ticket, ctx),
         Node::Start { .. } | Node::ParallelSplit { .. } | Node::ParallelJoin { .. } => {}
+    }
+}
+
+/// A `price` step: catalog items, quantity and context expressions, known context keys.
+fn check_price_step(
+    lines: &[PriceLine],
+    context: &BTreeMap<String, ExprSource>,
+    at: &Pointer,
+    scope: &Scope,
+    ctx: &mut Ctx,
+) {
+    for (l, line) in lines.iter().enumerate() {
+        let l_at = at.key("lines").index(l);
+        ctx.refer(IdKind::Item, &line.item, &l_at.key("item"));
+        ctx.expr(&line.quantity, &l_at.key("quantity"), scope);
+    }
+    for (key, value) in context {
+        let k_at = at.key("context").key(key);
+        if PRICE_CONTEXT.iter().any(|(name, _)| name == key) {
+            ctx.expr(value, &k_at, scope);
+            continue;
+        }
+        let mut problem = Problem::error(
+            ProblemCode::UnknownField,
+            k_at.as_str(),
+            Localized::new(
+                format!("计价上下文没有「{key}」"),
+                format!("`{key}` is not a pricing context value a price step can give"),
+            ),
+        );
+        let names = PRICE_CONTEXT.iter().map(|(name, _)| *name);
+        if let Some(hint) = crate::reader::did_you_mean(key, names) {
+            problem = problem.with_hint(hint);
+        }
+        ctx.push(problem);
     }
 }
 
@@ -1913,7 +1989,14 @@ fn read_step(value: Value) -> Res<Step> {
             }
         ),
         1 => read_struct!(map, deny, Step::SetPriority { priority: req }),
-        2 => read_struct!(map, deny, Step::Price {}),
+        2 => read_struct!(
+            map,
+            deny,
+            Step::Price {
+                lines: default with |v| list(v, read_price_line),
+                context: default,
+            }
+        ),
         _ => read_struct!(
             map,
             deny,
@@ -1924,6 +2007,18 @@ fn read_step(value: Value) -> Res<Step> {
             }
         ),
     })
+}
+
+fn read_price_line(value: Value) -> Res<PriceLine> {
+    let map = object(value, "struct PriceLine")?;
+    Ok(read_struct!(
+        map,
+        deny,
+        PriceLine {
+            item: req,
+            quantity: req,
+        }
+    ))
 }
 
 fn read_pool(value: Value) -> Res<Pool> {

@@ -15,6 +15,7 @@ pub mod form;
 pub mod org;
 pub mod pricing;
 pub mod settlement;
+pub mod tiers;
 
 pub use common::*;
 

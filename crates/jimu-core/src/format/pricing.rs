@@ -72,15 +72,15 @@
 //! e.g. `{"round": "down", "step": "1"}` drops the fen and jiao: 抹零).
 
 use super::catalog::ItemKind;
+use super::tiers::{TierRules, check_tiers};
 use super::{BundleDoc, Dec, ExprSource, Id, Money, Text};
 use crate::check::{Ctx, IdKind, IdSet};
 use crate::expr::{Scope, VarType};
 use crate::problem::{Localized, Problem, ProblemCode, Severity};
 use crate::reader::Pointer;
 use rust_decimal::Decimal;
-use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
-use std::borrow::Cow;
 
 /// The pricing section (价格体系): reusable tier tables and ordered groups of rules.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -118,7 +118,9 @@ pub struct TierTable {
     pub charge: Charge,
 }
 
-/// A pricing model for a quantity `q`, named as in Stripe and Lago.
+/// A pricing model for a quantity `q`, named as in Stripe and Lago; `graduated` and `volume`
+/// are also read under their commission names, `marginal` and `retroactive` (one tier model,
+/// `format::tiers`, and one engine, `crate::tiers`, for pricing and settlement).
 ///
 /// Tier bounds are half-open on decimals: a tier covers (previous `up_to`, `up_to`], the first
 /// starting above 0, and `q = 0` costs 0.
@@ -173,52 +175,45 @@ pub enum Charge {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         max: Option<Money>,
     },
+    /// `graduated` under its commission name: the same reading, the same result.
+    Marginal {
+        /// Tiers by ascending `up_to`; only the last is open (`up_to: null`).
+        #[schemars(length(min = 1))]
+        tiers: Vec<Tier>,
+    },
+    /// `volume` under its commission name: the same reading, the same result.
+    Retroactive {
+        /// Tiers by ascending `up_to`; only the last is open (`up_to: null`).
+        #[schemars(length(min = 1))]
+        tiers: Vec<Tier>,
+    },
 }
 
 impl Charge {
     /// The tiers of a tiered model; empty for `package` and `percentage`.
     pub fn tiers(&self) -> &[Tier] {
         match self {
-            Self::Graduated { tiers } | Self::Volume { tiers } | Self::Stairstep { tiers } => tiers,
+            Self::Graduated { tiers }
+            | Self::Volume { tiers }
+            | Self::Marginal { tiers }
+            | Self::Retroactive { tiers }
+            | Self::Stairstep { tiers } => tiers,
             Self::Package { .. } | Self::Percentage { .. } => &[],
+        }
+    }
+
+    /// How a graduated or volume model (under either of its names) reads its quantity.
+    pub fn reading(&self) -> Option<super::tiers::Reading> {
+        use super::tiers::Reading;
+        match self {
+            Self::Graduated { .. } | Self::Marginal { .. } => Some(Reading::Graduated),
+            Self::Volume { .. } | Self::Retroactive { .. } => Some(Reading::Volume),
+            Self::Stairstep { .. } | Self::Package { .. } | Self::Percentage { .. } => None,
         }
     }
 }
 
-/// One band of a tiered model: it covers (previous `up_to`, `up_to`].
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Tier {
-    /// The inclusive upper bound of the band, or `null` for the last, open band. Required,
-    /// so an open band is always written on purpose.
-    #[schemars(with = "UpTo")]
-    pub up_to: Option<Dec>,
-    /// The price per unit inside this band (default 0).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub unit: Option<Money>,
-    /// A fixed amount charged once when the band is reached (default 0).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub flat: Option<Money>,
-}
-
-/// The schema of `Tier::up_to`: a decimal or `null`, and required (a plain `Option` would
-/// make the field optional, letting an open tier happen by omission).
-struct UpTo;
-
-impl JsonSchema for UpTo {
-    fn schema_name() -> Cow<'static, str> {
-        "UpTo".into()
-    }
-
-    fn inline_schema() -> bool {
-        true
-    }
-
-    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
-        let bound = generator.subschema_for::<Dec>();
-        json_schema!({ "anyOf": [bound, { "type": "null" }] })
-    }
-}
+pub use super::tiers::Tier;
 
 /// Rounding a number to a multiple of `step`: a quantity before tiering (distance up to whole
 /// km, duration up to half hours) or a rule's resulting amount (抹零 to whole yuan).
@@ -901,10 +896,18 @@ fn check_step(rounding: &StepRounding, at: &Pointer, ctx: &mut Ctx) {
 /// Tiers ascend strictly with only the last open; package and percentage values make sense.
 fn check_charge(charge: &Charge, at: &Pointer, ctx: &mut Ctx) {
     match charge {
-        Charge::Graduated { tiers } | Charge::Volume { tiers } => {
-            check_tiers(tiers, false, at, ctx)
+        Charge::Graduated { tiers }
+        | Charge::Volume { tiers }
+        | Charge::Marginal { tiers }
+        | Charge::Retroactive { tiers }
+        | Charge::Stairstep { tiers } => {
+            let rules = TierRules {
+                rate: false,
+                must_pay: false,
+                flat_only: matches!(charge, Charge::Stairstep { .. }),
+            };
+            check_tiers(tiers, &at.key("tiers"), rules, ctx);
         }
-        Charge::Stairstep { tiers } => check_tiers(tiers, true, at, ctx),
         Charge::Package { size, free, .. } => {
             if size.0 <= Decimal::ZERO {
                 ctx.error(
@@ -965,112 +968,10 @@ fn check_charge(charge: &Charge, at: &Pointer, ctx: &mut Ctx) {
     }
 }
 
-fn check_tiers(tiers: &[Tier], stairstep: bool, at: &Pointer, ctx: &mut Ctx) {
-    let mut previous = Decimal::ZERO;
-    let last = tiers.len().saturating_sub(1);
-    for (i, tier) in tiers.iter().enumerate() {
-        let tier_at = at.key("tiers").index(i);
-        let bound_at = tier_at.key("up_to");
-        match tier.up_to {
-            None if i != last => ctx.push(
-                Problem::error(
-                    ProblemCode::TiersNotAscending,
-                    bound_at.as_str(),
-                    Localized::new(
-                        format!(
-                            "只有最后一档可以不设上限（up_to 为 null），这是第 {} 档",
-                            i + 1
-                        ),
-                        format!(
-                            "only the last tier may be open (`up_to: null`); this is tier {} of {}",
-                            i + 1,
-                            tiers.len()
-                        ),
-                    ),
-                )
-                .with_hint(Localized::new(
-                    "给这一档填写上限，或把它移到最后",
-                    "give this tier an `up_to`, or move it to the end",
-                )),
-            ),
-            None => {}
-            Some(bound) => {
-                if bound.0 <= previous {
-                    let (zh, en) = if i == 0 {
-                        (
-                            format!("第 1 档的上限必须大于 0：{}", bound.0),
-                            format!(
-                                "the first tier's `up_to` must be greater than 0: {}",
-                                bound.0
-                            ),
-                        )
-                    } else {
-                        (
-                            format!(
-                                "阶梯上限必须严格递增：{} 不大于前面的上限 {}",
-                                bound.0, previous
-                            ),
-                            format!(
-                                "tier bounds must strictly ascend: {} is not above the earlier bound {}",
-                                bound.0, previous
-                            ),
-                        )
-                    };
-                    ctx.push(
-                        Problem::error(ProblemCode::TiersNotAscending, bound_at.as_str(), Localized::new(zh, en))
-                            .with_hint(Localized::new(
-                                "每档覆盖（上一档上限, 本档上限]，上限须逐档增大",
-                                "each tier covers (previous up_to, up_to], so bounds must grow tier by tier",
-                            )),
-                    );
-                }
-                previous = previous.max(bound.0);
-                if i == last {
-                    ctx.push(
-                        Problem::error(
-                            ProblemCode::InvalidValue,
-                            bound_at.as_str(),
-                            Localized::new(
-                                format!("最后一档必须不设上限，否则超过 {} 的数量无法计价", bound.0),
-                                format!(
-                                    "the last tier must be open, or quantities above {} have no price",
-                                    bound.0
-                                ),
-                            ),
-                        )
-                        .with_hint(Localized::new(
-                            "把最后一档写成 \"up_to\": null，或再加一档",
-                            "write `\"up_to\": null` on the last tier, or add an open tier",
-                        )),
-                    );
-                }
-            }
-        }
-        if stairstep && let Some(unit) = tier.unit.filter(|u| !u.0.is_zero()) {
-            ctx.push(
-                Problem::error(
-                    ProblemCode::InvalidValue,
-                    tier_at.key("unit").as_str(),
-                    Localized::new(
-                        format!("定额阶梯（stairstep）只收每档的 flat，单价 {} 不会生效", unit.0),
-                        format!(
-                            "a stairstep table charges each tier's `flat` only; the unit price {} would be ignored",
-                            unit.0
-                        ),
-                    ),
-                )
-                .with_hint(Localized::new(
-                    "删除 unit，或改用 graduated / volume",
-                    "remove `unit`, or use `graduated` or `volume`",
-                )),
-            );
-        }
-    }
-}
-
 // Reading (see `read.rs`): the same as the derived `Deserialize`, without its size.
 
 use super::read::{Res, de, list, no_variant, object, option, read_struct, tagged};
+use super::tiers::read_tiers;
 use super::{read_text, read_window};
 use serde_json::Value;
 
@@ -1093,23 +994,16 @@ fn read_tier_table(value: Value) -> Res<TierTable> {
     }))
 }
 
-fn read_tiers(value: Value) -> Res<Vec<Tier>> {
-    list(value, |value| {
-        let map = object(value, "struct Tier")?;
-        Ok(read_struct!(
-            map,
-            deny,
-            Tier {
-                up_to: default,
-                unit: default,
-                flat: default,
-            }
-        ))
-    })
-}
-
 fn read_charge(value: Value) -> Res<Charge> {
-    const MODELS: &[&str] = &["graduated", "volume", "stairstep", "package", "percentage"];
+    const MODELS: &[&str] = &[
+        "graduated",
+        "volume",
+        "stairstep",
+        "package",
+        "percentage",
+        "marginal",
+        "retroactive",
+    ];
     let (model, map) = tagged(value, "model", MODELS, "internally tagged enum Charge")?;
     Ok(match model {
         0 => read_struct!(map, deny, Charge::Graduated {
@@ -1119,6 +1013,12 @@ fn read_charge(value: Value) -> Res<Charge> {
             tiers: req with read_tiers,
         }),
         2 => read_struct!(map, deny, Charge::Stairstep {
+            tiers: req with read_tiers,
+        }),
+        5 => read_struct!(map, deny, Charge::Marginal {
+            tiers: req with read_tiers,
+        }),
+        6 => read_struct!(map, deny, Charge::Retroactive {
             tiers: req with read_tiers,
         }),
         3 => read_struct!(
@@ -1470,16 +1370,32 @@ mod tests {
         );
     }
 
+    /// One tier model with settlement: the last tier's `up_to` may be `null` or left out; any
+    /// other tier without one is refused, as are a `rate` (pricing tiers price by `unit`) and
+    /// a closed last tier.
     #[test]
-    fn an_open_bound_is_written_on_purpose() {
+    fn the_last_bound_may_be_left_out_as_in_settlement() {
         let pricing = json!({"tier_tables": [{"id": "a", "charge": {"model": "graduated",
             "tiers": [{"up_to": "3", "flat": "30"}, {"unit": "5"}]}}]});
+        assert_eq!(check(pricing), pairs(&[]));
+        let pricing = json!({"tier_tables": [{"id": "a", "charge": {"model": "marginal",
+            "tiers": [{"flat": "30"}, {"up_to": "3", "rate": "0.1"}]}}]});
         assert_eq!(
             check(pricing),
-            pairs(&[(
-                "missing-field",
-                "/pricing/tier_tables/0/charge/tiers/1/up_to"
-            )])
+            pairs(&[
+                (
+                    "tiers-not-ascending",
+                    "/pricing/tier_tables/0/charge/tiers/0/up_to"
+                ),
+                (
+                    "invalid-value",
+                    "/pricing/tier_tables/0/charge/tiers/1/up_to"
+                ),
+                (
+                    "invalid-value",
+                    "/pricing/tier_tables/0/charge/tiers/1/rate"
+                ),
+            ])
         );
     }
 

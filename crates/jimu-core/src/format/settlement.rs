@@ -26,6 +26,7 @@
 //! }
 //! ```
 
+use super::tiers::{TierRules, check_tiers};
 use super::{Date, ExprSource, Id, Money, Text, TimeZoneName, Window};
 use crate::check::{Ctx, IdKind, IdSet};
 use crate::expr::{Scope, VarType};
@@ -116,25 +117,7 @@ pub struct TierTable {
     pub tiers: Vec<Tier>,
 }
 
-/// One band of a tier table: it covers (previous `up_to`, `up_to`] of the measure.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Tier {
-    /// The band's upper bound, inclusive; `null` (or absent) for the last, open band.
-    #[serde(default)]
-    pub up_to: Option<Dec>,
-    /// A commission rate from 0 to 1 (0.05 = 5%) applied to the base amount: under `marginal`
-    /// to the part of it inside this band, under `retroactive` to all of it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rate: Option<Dec>,
-    /// An amount per unit of the measure (per order, per unit sold) inside this band
-    /// (`marginal`) or for every unit (`retroactive`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub unit: Option<Money>,
-    /// An amount paid once when the measure reaches this band.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub flat: Option<Money>,
-}
+pub use super::tiers::Tier;
 
 /// Tiers written in place, or the id of a shared tier table.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -146,7 +129,7 @@ pub enum TierSource {
     Inline(#[schemars(length(min = 1))] Vec<Tier>),
 }
 
-/// How tiers pay (the commission names of graduated and volume tiers).
+/// How tiers pay: the commission names, or the pricing names of the same readings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum TierMode {
@@ -155,6 +138,20 @@ pub enum TierMode {
     Marginal,
     /// All of the attainment is paid at the rate of the band it reached (= volume).
     Retroactive,
+    /// `marginal` under its pricing name: the same reading, the same pay.
+    Graduated,
+    /// `retroactive` under its pricing name: the same reading, the same pay.
+    Volume,
+}
+
+impl TierMode {
+    /// The reading, whichever name the bundle used.
+    pub fn reading(self) -> super::tiers::Reading {
+        match self {
+            Self::Marginal | Self::Graduated => super::tiers::Reading::Graduated,
+            Self::Retroactive | Self::Volume => super::tiers::Reading::Volume,
+        }
+    }
 }
 
 /// What amount a plan or component splits.
@@ -346,9 +343,17 @@ pub struct Fixed {
 /// `tiered`: the tiers chosen by `measure`, read `marginal` or `retroactive`.
 ///
 /// With an order measure the bands split this order's base (or units). With a period measure
-/// the order is placed on the party's attainment so far: under `marginal` the part of the order
-/// inside each band is paid at that band's rate; under `retroactive` the whole order is paid at
-/// the band reached (a true-up of earlier orders belongs to a period rule).
+/// (`period_amount`, `period_quantity`, `period_orders`) nothing is paid per order: when the
+/// period closes, the party's whole attainment in it is paid once, as a true-up — under
+/// `marginal` each band's part at that band's rate, under `retroactive` all of it at the rate of
+/// the band it reached — on the statement of the cycle the period ends in, with a counter-line
+/// of the same amount on the plan's `remainder` party, who funded it.
+///
+/// Example: bands `[{"up_to": "10000", "rate": "0.03"}, {"up_to": null, "rate": "0.05"}]` over
+/// `period_amount` by month; a store sells 6000.00 and 8000.00 in May. Retroactive: 14000.00
+/// reached the 5% band, so all of it pays 5%: 700.00, one line at the close of May (not 6000 ×
+/// 3% on the first order and 8000 × 5% on the second). Marginal: 10000 × 3% + 4000 × 5% =
+/// 500.00.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Tiered {
@@ -455,7 +460,13 @@ pub struct Limit {
     pub amount: Money,
 }
 
-/// `remainder`: whatever is left of the base.
+/// `remainder`: whatever is left of the base, for one party — or, with `weight`s, split among
+/// several by ratio (1:1:1, 3:2).
+///
+/// A plan has one `remainder` without a weight, or any number with one each: those share what
+/// is left by their weights, by largest remainder in the order listed, a weight of 0 getting
+/// nothing. 100.00 split `1:1:1` → 33.34, 33.33, 33.33; 10% to the channel and the rest `3:2`
+/// between store and HQ on 100.00 → 10.00, 54.00, 36.00.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Remainder {
@@ -467,6 +478,9 @@ pub struct Remainder {
     pub name: Option<Text>,
     /// The party receiving what is left.
     pub party: Id,
+    /// This party's weight among the plan's weighted remainders (0 or more).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub weight: Option<Dec>,
 }
 
 impl Component {
@@ -520,6 +534,13 @@ pub struct PeriodRule {
     pub name: Text,
     /// The party the rule pays.
     pub party: Id,
+    /// The party whose money it is: every payment shows as a counter-line (the same amount,
+    /// negated) on this party's statement, so for every period the parties' totals add up to the
+    /// revenue settled. Absent: the plans' `remainder` party (HQ, the manufacturer, the
+    /// school), when every plan with one names the same. A party named by each order
+    /// (`from_order`) cannot fund a period rule.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub funded_by: Option<Id>,
     /// The period attainment is counted over.
     pub period: Period,
     /// The orders that count (an expression over `order`); absent: all of the party's orders.
@@ -901,6 +922,7 @@ pub(crate) fn check(doc: &super::BundleDoc, ctx: &mut Ctx) {
         check_tiers(
             &table.tiers,
             &at().key("tier_tables").index(i).key("tiers"),
+            COMMISSION_TIERS,
             ctx,
         );
     }
@@ -920,6 +942,7 @@ pub(crate) fn check(doc: &super::BundleDoc, ctx: &mut Ctx) {
         let r_at = at().key("period_rules").index(i);
         rule_ids.define(&rule.id, &r_at.key("id"), &mut ctx.diag);
         check_period_rule(rule, &s.tier_tables, &r_at, &scope, ctx);
+        check_funding(s, rule, &r_at, ctx);
     }
 
     let mut refund_ids = IdSet::new(("退款规则", "refund rule"));
@@ -1003,114 +1026,12 @@ fn check_rate(rate: &Dec, at: &Pointer, ctx: &mut Ctx) -> bool {
     ok
 }
 
-/// Tier bounds strictly ascend and are positive, only the last is open, every tier pays.
-fn check_tiers(tiers: &[Tier], at: &Pointer, ctx: &mut Ctx) {
-    let mut previous: Option<Decimal> = None;
-    let last = tiers.len().saturating_sub(1);
-    for (k, tier) in tiers.iter().enumerate() {
-        let t_at = at.index(k);
-        match tier.up_to {
-            None if k != last => ctx.push(
-                Problem::error(
-                    ProblemCode::TiersNotAscending,
-                    t_at.key("up_to").as_str(),
-                    Localized::new(
-                        format!("只有最后一档可以不设上限，第 {} 档缺少 up_to", k + 1),
-                        format!(
-                            "only the last tier may be open; tier {} has no `up_to`",
-                            k + 1
-                        ),
-                    ),
-                )
-                .with_hint(Localized::new(
-                    "给这一档写上 up_to，或把它移到最后",
-                    "give this tier an `up_to`, or move it last",
-                )),
-            ),
-            None => {}
-            Some(bound) => {
-                if k == last {
-                    ctx.push(
-                        Problem::error(
-                            ProblemCode::InvalidValue,
-                            t_at.key("up_to").as_str(),
-                            Localized::new(
-                                format!(
-                                    "最后一档必须不设上限（up_to 为 null），而不是 {}",
-                                    bound.0
-                                ),
-                                format!(
-                                    "the last tier must be open (`up_to`: null), not {}",
-                                    bound.0
-                                ),
-                            ),
-                        )
-                        .with_hint(Localized::new(
-                            "把 up_to 改为 null，或再加一档不设上限的",
-                            "make `up_to` null, or add an open tier after it",
-                        )),
-                    );
-                }
-                match previous {
-                    Some(prev) if bound.0 <= prev => ctx.push(
-                        Problem::error(
-                            ProblemCode::TiersNotAscending,
-                            t_at.key("up_to").as_str(),
-                            Localized::new(
-                                format!(
-                                    "第 {} 档的上限 {} 不大于上一档的 {}",
-                                    k + 1,
-                                    bound.0,
-                                    prev
-                                ),
-                                format!(
-                                    "tier {} goes up to {}, which is not above the previous tier's {}",
-                                    k + 1,
-                                    bound.0,
-                                    prev
-                                ),
-                            ),
-                        )
-                        .with_hint(Localized::new(
-                            "各档的 up_to 必须严格递增",
-                            "`up_to` must strictly ascend from tier to tier",
-                        )),
-                    ),
-                    None if bound.0 <= Decimal::ZERO => ctx.error(
-                        ProblemCode::InvalidValue,
-                        &t_at.key("up_to"),
-                        Localized::new(
-                            format!("第一档的上限必须大于 0，而不是 {}", bound.0),
-                            format!("the first tier's `up_to` must be above 0, not {}", bound.0),
-                        ),
-                    ),
-                    _ => {}
-                }
-                previous = Some(previous.map_or(bound.0, |p| p.max(bound.0)));
-            }
-        }
-        match &tier.rate {
-            Some(rate) => {
-                check_rate(rate, &t_at.key("rate"), ctx);
-            }
-            None if tier.unit.is_none() && tier.flat.is_none() => ctx.push(
-                Problem::error(
-                    ProblemCode::MissingField,
-                    t_at.key("rate").as_str(),
-                    Localized::new(
-                        format!("第 {} 档没有写付多少", k + 1),
-                        format!("tier {} says nothing about what it pays", k + 1),
-                    ),
-                )
-                .with_hint(Localized::new(
-                    "写 rate（比例）、unit（每单位金额）或 flat（一次性金额）",
-                    "give it a `rate`, a `unit` amount or a `flat` amount",
-                )),
-            ),
-            None => {}
-        }
-    }
-}
+/// Commission tiers may pay by `rate`, and each must pay something.
+const COMMISSION_TIERS: TierRules = TierRules {
+    rate: true,
+    must_pay: true,
+    flat_only: false,
+};
 
 fn check_tier_source(source: &TierSource, tables: &[TierTable], at: &Pointer, ctx: &mut Ctx) {
     match source {
@@ -1136,7 +1057,7 @@ fn check_tier_source(source: &TierSource, tables: &[TierTable], at: &Pointer, ct
                 );
             }
         }
-        TierSource::Inline(tiers) => check_tiers(tiers, at, ctx),
+        TierSource::Inline(tiers) => check_tiers(tiers, at, COMMISSION_TIERS, ctx),
     }
 }
 
@@ -1149,6 +1070,9 @@ fn check_plan(plan: &Plan, tables: &[TierTable], p_at: &Pointer, scope: &Scope, 
     }
     let mut component_ids = IdSet::new(("分润项", "component"));
     let mut remainder: Option<usize> = None;
+    // Remainders with a weight (position, weight) and without one (position).
+    let mut weights: Vec<(usize, Decimal)> = Vec::new();
+    let mut unweighted: Vec<usize> = Vec::new();
     let mut bad_rate = false;
     let mut percent_sum = Decimal::ZERO;
     let mut other_amounts: Vec<usize> = Vec::new();
@@ -1228,24 +1152,59 @@ fn check_plan(plan: &Plan, tables: &[TierTable], p_at: &Pointer, scope: &Scope, 
                     .or_insert((limit.amount.0, c));
             }
             Component::Floor(limit) => floors.push((limit.party.as_str(), limit.amount.0, c)),
-            Component::Remainder(_) => {
-                if let Some(first) = remainder {
-                    ctx.error(
-                        ProblemCode::InvalidValue,
-                        &c_at.key("kind"),
-                        Localized::new(
-                            format!("一个方案只能有一个 remainder，第 {} 项已经是", first + 1),
-                            format!(
-                                "a plan has at most one `remainder`; component {} already is one",
-                                first + 1
+            Component::Remainder(r) => {
+                let w_at = c_at.key("weight");
+                if let Some(w) = &r.weight {
+                    if w.0 < Decimal::ZERO {
+                        ctx.error(
+                            ProblemCode::Negative,
+                            &w_at,
+                            Localized::new(
+                                format!("权重不能为负数：{}", w.0),
+                                format!("a weight cannot be negative: {}", w.0),
                             ),
-                        ),
-                    );
+                        );
+                    }
+                    weights.push((c, w.0));
                 } else {
+                    unweighted.push(c);
+                }
+                if remainder.is_none() {
                     remainder = Some(c);
                 }
             }
         }
+    }
+    let remainders = unweighted.len() + weights.len();
+    if remainders > 1 {
+        for &c in unweighted.iter().skip(usize::from(weights.is_empty())) {
+            ctx.push(
+                Problem::error(
+                    ProblemCode::InvalidValue,
+                    components_at.index(c).key("kind").as_str(),
+                    Localized::new(
+                        "方案有多个 remainder 时，每一个都要写 weight（按比例分配余额）",
+                        "a plan with several `remainder`s gives each a `weight` (they share what is left by ratio)",
+                    ),
+                )
+                .with_hint(Localized::new(
+                    "例如 {\"kind\": \"remainder\", \"party\": \"store\", \"weight\": \"3\"}",
+                    "for example {\"kind\": \"remainder\", \"party\": \"store\", \"weight\": \"3\"}",
+                )),
+            );
+        }
+    }
+    if weights.iter().all(|(_, w)| w.is_zero())
+        && let Some((c, _)) = weights.first()
+    {
+        ctx.error(
+            ProblemCode::WeightsNotCovering,
+            &components_at.index(*c).key("weight"),
+            Localized::new(
+                "所有 remainder 的权重都是 0，余额无人承接",
+                "every remainder weight is 0, so nobody can take what is left",
+            ),
+        );
     }
     for (party, floor, c) in floors {
         if let Some((cap, _)) = caps.get(party)
@@ -1401,6 +1360,65 @@ fn check_measure(measure: Measure, period: Option<Period>, c_at: &Pointer, ctx: 
     }
 }
 
+/// The party whose money a period rule pays: `funded_by`, else the plans' one remainder party.
+pub(crate) fn period_rule_funder<'s>(s: &'s Settlement, rule: &'s PeriodRule) -> Option<&'s Id> {
+    if let Some(party) = &rule.funded_by {
+        return Some(party);
+    }
+    let mut remainders = s.plans.iter().flat_map(|p| {
+        p.components.iter().filter_map(|c| match c {
+            Component::Remainder(r) if r.weight.is_none() => Some(&r.party),
+            _ => None,
+        })
+    });
+    let first = remainders.next()?;
+    remainders.all(|r| r == first).then_some(first)
+}
+
+/// A period rule's funding party exists, is not named by orders, and is known when not given.
+fn check_funding(s: &Settlement, rule: &PeriodRule, r_at: &Pointer, ctx: &mut Ctx) {
+    let at = r_at.key("funded_by");
+    if let Some(party) = &rule.funded_by
+        && !ctx.refer(IdKind::Party, party, &at)
+    {
+        return;
+    }
+    match period_rule_funder(s, rule) {
+        None => ctx.push(
+            Problem::error(
+                ProblemCode::MissingField,
+                at.as_str(),
+                Localized::new(
+                    format!("周期规则「{}」没有写由谁出资（funded_by），各方案的 remainder 也不是同一方", rule.id.as_str()),
+                    format!(
+                        "period rule `{}` does not say who funds it (`funded_by`), and the plans do not share one `remainder` party",
+                        rule.id.as_str()
+                    ),
+                ),
+            )
+            .with_hint(Localized::new(
+                "例如 \"funded_by\": \"hq\"",
+                "for example \"funded_by\": \"hq\"",
+            )),
+        ),
+        Some(funder) => {
+            let funder = funder.as_str();
+            if s.parties.iter().any(|p| p.id.as_str() == funder && p.from_order) {
+                ctx.error(
+                    ProblemCode::InvalidValue,
+                    &at,
+                    Localized::new(
+                        format!("「{funder}」由每笔订单指定收款方，不能为周期规则出资"),
+                        format!(
+                            "`{funder}` is named by each order (`from_order`), so it cannot fund a period rule"
+                        ),
+                    ),
+                );
+            }
+        }
+    }
+}
+
 fn check_period_rule(
     rule: &PeriodRule,
     tables: &[TierTable],
@@ -1503,6 +1521,7 @@ fn check_period_rule(
 // Reading (see `read.rs`): the same as the derived `Deserialize`, without its size.
 
 use super::read::{Res, de, list, no_variant, object, option, read_struct, tagged};
+use super::tiers::read_tiers;
 use super::{read_text, read_window};
 use serde_json::Value;
 
@@ -1541,22 +1560,6 @@ fn read_tier_table(value: Value) -> Res<TierTable> {
         name: default with read_name,
         tiers: req with read_tiers,
     }))
-}
-
-fn read_tiers(value: Value) -> Res<Vec<Tier>> {
-    list(value, |value| {
-        let map = object(value, "struct Tier")?;
-        Ok(read_struct!(
-            map,
-            deny,
-            Tier {
-                up_to: default,
-                rate: default,
-                unit: default,
-                flat: default,
-            }
-        ))
-    })
 }
 
 fn read_tier_source(value: Value) -> Res<TierSource> {
@@ -1661,6 +1664,7 @@ fn read_component(value: Value) -> Res<Component> {
             id: default,
             name: default with read_name,
             party: req,
+            weight: default,
         })),
     })
 }
@@ -1683,6 +1687,7 @@ fn read_period_rule(value: Value) -> Res<PeriodRule> {
         id: req,
         name: req with read_text,
         party: req,
+        funded_by: default,
         period: req,
         when: default,
         window: default with |v| option(v, read_window),
@@ -1861,7 +1866,7 @@ mod tests {
                     "/settlement/tier_tables/0/tiers/4/rate".into()
                 ),
                 (
-                    "invalid-value".into(),
+                    "tiers-not-ascending".into(),
                     "/settlement/tier_tables/1/tiers/0/up_to".into()
                 ),
             ]
@@ -1987,6 +1992,11 @@ mod tests {
                     "missing-field".into(),
                     "/settlement/period_rules/0/tiers".into()
                 ),
+                // No plan has a remainder party to fund the rules by default.
+                (
+                    "missing-field".into(),
+                    "/settlement/period_rules/0/funded_by".into()
+                ),
                 (
                     "duplicate-id".into(),
                     "/settlement/period_rules/1/id".into()
@@ -2006,6 +2016,10 @@ mod tests {
                 (
                     "invalid-value".into(),
                     "/settlement/period_rules/1/maximum".into()
+                ),
+                (
+                    "missing-field".into(),
+                    "/settlement/period_rules/1/funded_by".into()
                 ),
                 (
                     "invalid-value".into(),

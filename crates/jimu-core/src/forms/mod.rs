@@ -842,6 +842,27 @@ fn validate(
             RuleSeverity::Error,
         );
     }
+    // Money finer than its currency allows (0.001 yuan) is refused, never rounded silently.
+    if let (Field::Money { currency, .. }, Some(n)) = (&field.field, number) {
+        let currency = currency
+            .as_ref()
+            .and_then(|c| crate::Currency::find(c.as_str()))
+            .unwrap_or(run.bundle.currency());
+        if n.normalize().scale() > currency.precision {
+            let places = currency.precision;
+            let code = currency.code;
+            let message = default_message(
+                "precision",
+                &field.label,
+                &format!("has more decimals than {code} allows ({places}): {n}"),
+                &format!("的小数位超过 {code} 允许的 {places} 位：{n}"),
+            );
+            run.push(
+                issue(id, "precision", RuleSeverity::Error, message),
+                RuleSeverity::Error,
+            );
+        }
+    }
     let (min_len, max_len) = match &field.field {
         Field::Text {
             min_length,

@@ -35,6 +35,8 @@ struct Applied {
 struct Run<'b> {
     bundle: &'b Bundle,
     context: &'b QuoteContext,
+    /// Usage before this request, by rule id or tier-table id (`QuoteRequest::usage`).
+    usage: &'b std::collections::BTreeMap<String, Decimal>,
     precision: u32,
     rounding: Rounding,
     lines: Vec<Line<'b>>,
@@ -55,6 +57,7 @@ pub(crate) fn run(
     let mut run = Run {
         bundle,
         context: &request.context,
+        usage: &request.usage,
         precision: bundle.currency().precision,
         rounding: bundle.rounding(),
         lines: Vec::with_capacity(request.lines.len()),
@@ -401,6 +404,7 @@ impl<'b> Run<'b> {
             }
             EffectPlan::TieredFee {
                 charge,
+                table,
                 quantity: q,
                 transform,
                 item,
@@ -416,7 +420,15 @@ impl<'b> Run<'b> {
                     },
                     None => raw,
                 };
-                let breakdown: ChargeBreakdown = match tiers::charge(charge, charged) {
+                // A running total: the rule's own entry first, then its table's.
+                let before = self
+                    .usage
+                    .get(&*rule.id)
+                    .or_else(|| table.as_ref().and_then(|t| self.usage.get(&**t)))
+                    .copied()
+                    .unwrap_or(Decimal::ZERO);
+                let breakdown: ChargeBreakdown = match tiers::charge_after(charge, before, charged)
+                {
                     Ok(b) => b,
                     Err(err) => {
                         self.tier_failed(rule, err);

@@ -168,6 +168,9 @@ pub(crate) enum EffectPlan {
     CostTimes(Decimal),
     TieredFee {
         charge: Charge,
+        /// The id of the table when it is one of `pricing.tier_tables` (a request's `usage`
+        /// may name it).
+        table: Option<Arc<str>>,
         quantity: Quantity,
         transform: Option<StepRounding>,
         item: Option<String>,
@@ -259,6 +262,10 @@ impl Plan {
                         };
                         EffectPlan::TieredFee {
                             charge,
+                            table: match table {
+                                TableRef::Named(id) => Some(Arc::from(id.as_str())),
+                                TableRef::Inline(_) => None,
+                            },
                             quantity,
                             transform: transform.clone(),
                             item: item.as_ref().map(|i| i.0.clone()),

@@ -28,8 +28,9 @@
 //! empty bands, and a package size that is not positive is reported as an overflow (the division
 //! has no meaningful result).
 
-use crate::format::pricing::{Charge, RoundDirection, StepRounding, Tier};
+use crate::format::pricing::{Charge, RoundDirection, StepRounding};
 use crate::money::Rounding;
+use crate::tiers::{Band, Share, band_holding, bands, shares};
 use rust_decimal::Decimal;
 use serde::Serialize;
 use std::cmp::Ordering;
@@ -110,6 +111,22 @@ pub struct ChargeBreakdown {
     /// The exact (unrounded) total.
     #[serde(with = "rust_decimal::serde::str")]
     pub amount: Decimal,
+    /// For a charge against a running total ([`charge_after`]): the usage before this charge
+    /// and what the table charges for it. `amount` is then what the table charges for
+    /// `before + quantity` less `before_amount`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub before: Option<UsageBefore>,
+}
+
+/// The running total a charge starts from (see [`charge_after`]).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct UsageBefore {
+    /// What was used before, in the table's quantity.
+    #[serde(with = "rust_decimal::serde::str")]
+    pub quantity: Decimal,
+    /// What the table charges for that usage alone, exact.
+    #[serde(with = "rust_decimal::serde::str")]
+    pub amount: Decimal,
 }
 
 /// Shorthand for the checked operations: `None` (overflow, division by zero) becomes
@@ -128,80 +145,31 @@ fn or_zero<T>(value: Option<T>, get: impl Fn(T) -> Decimal) -> Decimal {
     value.map_or(Decimal::ZERO, get)
 }
 
-/// One band of a tiered table, with its bounds as the engine reads them.
-#[derive(Debug, Clone, Copy)]
-struct Band<'a> {
-    /// The exclusive lower bound: 0 for the first band, else the highest bound before it.
-    lower: Decimal,
-    /// Whether this is the first band (its lower bound is shown as None, meaning 0).
-    first: bool,
-    /// The inclusive upper bound; None when open (always for the last tier).
-    up_to: Option<Decimal>,
-    /// The tier's prices.
-    tier: &'a Tier,
-}
-
-impl Band<'_> {
-    /// Whether the band's upper bound admits `q` (ignoring the lower bound).
-    fn reaches(&self, q: Decimal) -> bool {
-        self.up_to.is_none_or(|up| q <= up)
-    }
-
-    /// The tier's price per unit (0 when absent).
-    fn unit(&self) -> Decimal {
-        or_zero(self.tier.unit, |m| m.0)
-    }
-
-    /// The tier's flat amount (0 when absent).
-    fn flat(&self) -> Decimal {
-        or_zero(self.tier.flat, |m| m.0)
-    }
-
-    /// A trace part charging `quantity` in this band with the given unit price.
-    fn part(&self, quantity: Decimal, unit: Decimal) -> Result<ChargePart, TierError> {
-        let flat = self.flat();
-        Ok(ChargePart {
-            above: (!self.first).then_some(self.lower),
-            up_to: self.up_to,
-            quantity,
-            unit,
-            flat,
-            amount: mul_add(quantity, unit, flat)?,
-        })
+/// A trace part for one band's share of a tiered charge.
+fn part_of(share: &Share<'_>, unit: Decimal) -> ChargePart {
+    let band = share.band;
+    ChargePart {
+        above: (!band.first).then_some(band.lower),
+        up_to: band.up_to,
+        quantity: share.quantity,
+        unit,
+        flat: band.flat(),
+        amount: share.amount,
     }
 }
 
-/// The bands of a tier table in order. The last tier is read as open whatever its `up_to`
-/// says, and nothing after an open tier is reachable, so every quantity lands in some band.
-/// Lower bounds never go down or below 0, so a table whose bounds do not ascend (which the
-/// bundle check rejects) yields empty bands rather than negative parts.
-fn bands(tiers: &[Tier]) -> Vec<Band<'_>> {
-    let mut out = Vec::with_capacity(tiers.len());
-    let mut lower = Decimal::ZERO;
-    let last = tiers.len().saturating_sub(1);
-    for (i, tier) in tiers.iter().enumerate() {
-        let up_to = if i == last {
-            None
-        } else {
-            tier.up_to.map(|d| d.0)
-        };
-        out.push(Band {
-            lower,
-            first: i == 0,
-            up_to,
-            tier,
-        });
-        match up_to {
-            Some(up) => lower = lower.max(up),
-            None => break,
-        }
-    }
-    out
-}
-
-/// The band holding `q` (q > 0): the first whose upper bound is at least `q`.
-fn band_holding(tiers: &[Tier], q: Decimal) -> Option<Band<'_>> {
-    bands(tiers).into_iter().find(|b| b.reaches(q))
+/// A trace part charging `quantity` in `band` with the given unit price (stairstep, running
+/// totals).
+fn band_part(band: &Band<'_>, quantity: Decimal, unit: Decimal) -> Result<ChargePart, TierError> {
+    let flat = band.flat();
+    Ok(ChargePart {
+        above: (!band.first).then_some(band.lower),
+        up_to: band.up_to,
+        quantity,
+        unit,
+        flat,
+        amount: mul_add(quantity, unit, flat)?,
+    })
 }
 
 /// The exact remainder of `value` by `step` (non-zero), with the sign of `value`.
@@ -239,23 +207,25 @@ pub fn charge(charge: &Charge, q: Decimal) -> Result<ChargeBreakdown, TierError>
         clamped: None,
         package_size: None,
         amount: Decimal::ZERO,
+        before: None,
     };
     match charge {
-        Charge::Graduated { tiers } => {
-            if !q.is_zero() {
-                graduated(tiers, q, &mut out)?;
-            }
-        }
-        Charge::Volume { tiers } => {
-            if let Some(band) = band_holding(tiers, q).filter(|_| !q.is_zero()) {
-                let part = band.part(q, band.unit())?;
-                out.amount = part.amount;
+        Charge::Graduated { tiers }
+        | Charge::Volume { tiers }
+        | Charge::Marginal { tiers }
+        | Charge::Retroactive { tiers } => {
+            // The one tier engine (`crate::tiers`), as settlement reads commission tiers; a
+            // pricing table prices its quantity, so the quantity is its own base.
+            let reading = charge.reading().ok_or(TierError::Overflow)?;
+            for share in shares(tiers, reading, q, q).ok_or(TierError::Overflow)? {
+                let part = part_of(&share, share.band.unit());
+                out.amount = ok(out.amount.checked_add(part.amount))?;
                 out.parts.push(part);
             }
         }
         Charge::Stairstep { tiers } => {
             if let Some(band) = band_holding(tiers, q).filter(|_| !q.is_zero()) {
-                let part = band.part(q, Decimal::ZERO)?;
+                let part = band_part(&band, q, Decimal::ZERO)?;
                 out.amount = part.amount;
                 out.parts.push(part);
             }
@@ -307,35 +277,80 @@ pub fn charge(charge: &Charge, q: Decimal) -> Result<ChargeBreakdown, TierError>
     Ok(out)
 }
 
+/// Charges `q` more units on top of `before` units already used in the period (a running
+/// total, as Lago charges usage-based tiers): exactly `charge(before + q) − charge(before)`.
+///
+/// For `graduated` the parts are the bands the increment crosses, each with the slice of
+/// (`before`, `before + q`] inside it, and a band's `flat` is charged by the increment that
+/// enters it (a band already entered by `before` charged it then). Lago's graduated table
+/// `[0–10: 0.10 + flat 0.02], [11+: 0.05 + flat 0.03]` with 8 used before and 4 more: (8, 10]
+/// 2 × 0.10 = 0.20, (10, 12] 2 × 0.05 + 0.03 = 0.13, 0.33 in all (1.15 for 12 − 0.82 for 8).
+/// For the other models the one part is the charge for `before + q` and `before` holds the
+/// charge for `before`. With `before` = 0 this is [`charge`].
+pub fn charge_after(
+    model: &Charge,
+    before: Decimal,
+    q: Decimal,
+) -> Result<ChargeBreakdown, TierError> {
+    if before.is_zero() {
+        return charge(model, q);
+    }
+    if before.is_sign_negative() || q.is_sign_negative() && !q.is_zero() {
+        return Err(TierError::NegativeQuantity);
+    }
+    let total = ok(before.checked_add(q))?;
+    let earlier = charge(model, before)?.amount;
+    let mut out = match model {
+        Charge::Graduated { tiers } | Charge::Marginal { tiers } => {
+            let mut out = charge(model, Decimal::ZERO)?;
+            out.quantity = q;
+            for band in bands(tiers) {
+                if total <= band.lower {
+                    break;
+                }
+                let top = band.up_to.map_or(total, |up| up.min(total));
+                let bottom = band.lower.max(before);
+                let inside = ok(top.checked_sub(bottom))?;
+                if inside <= Decimal::ZERO {
+                    continue;
+                }
+                let mut part = band_part(&band, inside, band.unit())?;
+                if before > band.lower {
+                    // Entered before this charge: its flat was charged then.
+                    part.above = Some(before);
+                    part.flat = Decimal::ZERO;
+                    part.amount = ok(inside.checked_mul(band.unit()))?;
+                }
+                out.amount = ok(out.amount.checked_add(part.amount))?;
+                out.parts.push(part);
+            }
+            out
+        }
+        _ => {
+            let mut out = charge(model, total)?;
+            out.quantity = q;
+            out.amount = ok(out.amount.checked_sub(earlier))?;
+            out
+        }
+    };
+    out.before = Some(UsageBefore {
+        quantity: before,
+        amount: earlier,
+    });
+    Ok(out)
+}
+
 /// The format's name of a model.
 fn model_name(charge: &Charge) -> &'static str {
     match charge {
         Charge::Graduated { .. } => "graduated",
         Charge::Volume { .. } => "volume",
+        Charge::Marginal { .. } => "marginal",
+        Charge::Retroactive { .. } => "retroactive",
         Charge::Stairstep { .. } => "stairstep",
         Charge::Package { .. } => "package",
         Charge::Percentage { .. } => "percentage",
     }
-}
-
-/// `graduated` for q > 0: one part per band that holds some of `q`, each charging its flat
-/// once plus its unit price × the part of `q` inside it.
-fn graduated(tiers: &[Tier], q: Decimal, out: &mut ChargeBreakdown) -> Result<(), TierError> {
-    for band in bands(tiers) {
-        if q <= band.lower {
-            break;
-        }
-        let top = band.up_to.map_or(q, |up| up.min(q));
-        let inside = ok(top.checked_sub(band.lower))?;
-        if inside <= Decimal::ZERO {
-            // An empty band of a table whose bounds do not ascend.
-            continue;
-        }
-        let part = band.part(inside, band.unit())?;
-        out.amount = ok(out.amount.checked_add(part.amount))?;
-        out.parts.push(part);
-    }
-    Ok(())
 }
 
 /// `package` for q > 0: ceil((q − free) / size) packages at `price` each, none while q ≤ free.
@@ -444,6 +459,58 @@ pub fn round_to_step(
 /// open band that is fully past is never shown since the quantity ends inside it. Nothing
 /// charged for 0 reads "0 = 0".
 pub fn formula(b: &ChargeBreakdown) -> String {
+    let Some(before) = b.before else {
+        return formula_from_zero(b);
+    };
+    let end = before.quantity.checked_add(b.quantity);
+    let shown = end.map_or_else(|| "…".to_owned(), |e| e.to_string());
+    let head = format!("usage {} + {} = {shown}", before.quantity, b.quantity);
+    if b.model == "graduated" {
+        let terms: Vec<String> = b
+            .parts
+            .iter()
+            .map(|p| {
+                let lower = p.above.unwrap_or(Decimal::ZERO);
+                let top = match (p.up_to, end) {
+                    (Some(up), Some(e)) => up.min(e).to_string(),
+                    (None, Some(e)) => e.to_string(),
+                    (Some(up), None) => up.to_string(),
+                    (None, None) => shown.clone(),
+                };
+                let term = term(p);
+                if !p.unit.is_zero() && !p.flat.is_zero() {
+                    format!("({lower}, {top}] ({term})")
+                } else {
+                    format!("({lower}, {top}] {term}")
+                }
+            })
+            .collect();
+        let terms = if terms.is_empty() {
+            "0".to_owned()
+        } else {
+            terms.join(" + ")
+        };
+        return format!("{head}: {terms} = {}", b.amount);
+    }
+    let after = ChargeBreakdown {
+        before: None,
+        quantity: before
+            .quantity
+            .checked_add(b.quantity)
+            .unwrap_or(b.quantity),
+        amount: before.amount.checked_add(b.amount).unwrap_or(b.amount),
+        ..b.clone()
+    };
+    format!(
+        "{head}: ({}) − {} = {}",
+        formula_from_zero(&after),
+        before.amount,
+        b.amount
+    )
+}
+
+/// [`formula`] for a charge from 0.
+fn formula_from_zero(b: &ChargeBreakdown) -> String {
     let q = b.quantity;
     let total = b.amount;
     match (b.model, b.parts.as_slice()) {
@@ -545,6 +612,40 @@ mod tests {
     fn call_out() -> Charge {
         model(json!({"model": "graduated", "tiers": [
             {"up_to": "3", "flat": "30"}, {"up_to": null, "unit": "5"}]}))
+    }
+
+    /// A charge on a running total is exactly the difference of the two charges from zero,
+    /// for every model and every split of a quantity into before + now.
+    #[test]
+    fn charge_after_is_the_difference_of_two_charges() {
+        let lago = model(json!({"model": "graduated", "tiers": [
+            {"up_to": "10", "unit": "0.10", "flat": "0.02"},
+            {"up_to": null, "unit": "0.05", "flat": "0.03"}]}));
+        let every = [stripe("volume"), stripe("graduated"), lago, call_out()];
+        for c in &every {
+            for before in 0..14 {
+                for now in 0..14 {
+                    let (b, n) = (Decimal::from(before), Decimal::from(now));
+                    let after = charge_after(c, b, n).unwrap();
+                    let want =
+                        amount(c, &(before + now).to_string()) - amount(c, &before.to_string());
+                    assert_eq!(after.amount, want, "{c:?} {before} + {now}");
+                }
+            }
+        }
+        // Lago graduated, 8 used, 4 more: the two bands crossed, the second's flat charged now.
+        let lago = &every[2];
+        let b = charge_after(lago, d("8"), d("4")).unwrap();
+        assert_eq!(b.amount, d("0.33"));
+        assert_eq!(
+            formula(&b),
+            "usage 8 + 4 = 12: (8, 10] 2 × 0.10 + (10, 12] (2 × 0.05 + 0.03) = 0.33"
+        );
+        let v = charge_after(&every[0], d("4"), d("2")).unwrap();
+        assert_eq!(
+            formula(&v),
+            "usage 4 + 2 = 6: (6 × 6.50 = 39.00) − 28.00 = 11.00"
+        );
     }
 
     #[test]
@@ -885,6 +986,7 @@ mod tests {
     #[cfg(not(target_arch = "wasm32"))]
     mod properties {
         use super::super::*;
+        use crate::format::pricing::Tier;
         use crate::format::{Dec, Money};
         use proptest::prelude::*;
 
@@ -910,6 +1012,7 @@ mod tests {
                         bound += Decimal::new(step, 2);
                         Tier {
                             up_to: (i + 1 < count).then_some(Dec(bound)),
+                            rate: None,
                             unit,
                             flat,
                         }

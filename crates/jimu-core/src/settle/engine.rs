@@ -67,8 +67,34 @@ pub struct StatementLine {
     pub plan: Option<Arc<str>>,
     /// The component or period rule that produced the line.
     pub rule: Arc<str>,
+    /// For a period rule's payment or a period tier's true-up: the paid party's own orders
+    /// counted in the period (on its counter-line too).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub orders: Option<u64>,
+    /// For a counter-line: the payee it was paid to (whose money this line says it was).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub paid_to: Option<String>,
     #[serde(with = "rust_decimal::serde::str")]
     pub amount: Decimal,
+}
+
+/// A recoverable draw's balance on one statement (the payee's, for the period paid).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct DrawBalance {
+    /// The period rule with the draw.
+    pub rule: Arc<str>,
+    /// Owed back before this period.
+    #[serde(with = "rust_decimal::serde::str")]
+    pub outstanding_before: Decimal,
+    /// Advanced this period (the draw less what was earned; 0 when earnings covered it).
+    #[serde(with = "rust_decimal::serde::str")]
+    pub advanced: Decimal,
+    /// Recovered this period from earnings above the draw.
+    #[serde(with = "rust_decimal::serde::str")]
+    pub recovered: Decimal,
+    /// Carried forward: owed back after this period.
+    #[serde(with = "rust_decimal::serde::str")]
+    pub carried_forward: Decimal,
 }
 
 /// What one payee earned in one period (结算单), settled `settles_on` (T+n).
@@ -84,6 +110,9 @@ pub struct Statement {
     #[serde(with = "rust_decimal::serde::str")]
     pub total: Decimal,
     pub lines: Vec<StatementLine>,
+    /// Recoverable draws: what is owed back, advanced, recovered and carried forward.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub draws: Vec<DrawBalance>,
 }
 
 #[derive(Debug, Default)]
@@ -92,6 +121,7 @@ struct StatementAcc {
     orders: u64,
     total: Decimal,
     lines: Vec<StatementLine>,
+    draws: Vec<DrawBalance>,
 }
 
 /// Attainment counted over a period: base amount, units and orders.
@@ -127,8 +157,9 @@ impl Attainment {
 /// A hash map with a fast, fixed-seed hasher: lookups by `&str` on the hot path.
 type Fast<K, V> = std::collections::HashMap<K, V, std::hash::BuildHasherDefault<ahash::AHasher>>;
 
-/// A share before rounding: (component id, party, amount, whether it is the remainder).
-type RawShare = (Arc<str>, Arc<str>, Decimal, bool);
+/// A share before rounding: (component id, party, amount, and for a remainder its weight
+/// among the plan's remainders: 1 for a plan's only remainder).
+type RawShare = (Arc<str>, Arc<str>, Decimal, Option<Decimal>);
 
 /// A tiered component over a period measure, counted per (plan, component, payee, party,
 /// period, remainder payee, remainder party) and paid when the period closes.
@@ -148,6 +179,9 @@ pub struct Settler<'b> {
     payees: Fast<Arc<str>, Arc<str>>,
     /// Period keys by day, so a key is formatted once per day seen.
     periods: std::collections::HashMap<NaiveDate, Arc<str>>,
+    /// The earliest instant an order was placed on each day (statement time zone): the
+    /// periods a guarantee or a draw covers even for a payee without orders in them.
+    placed_days: BTreeMap<NaiveDate, chrono::DateTime<chrono::FixedOffset>>,
     /// (period rule, payee, period key) → attainment.
     period_rules: BTreeMap<(usize, String, String), Attainment>,
     /// (plan, component, payee, party, period key, remainder payee, remainder party).
@@ -234,6 +268,7 @@ impl<'b> Settler<'b> {
             places: bundle.currency().precision,
             statements: Fast::default(),
             periods: std::collections::HashMap::new(),
+            placed_days: BTreeMap::new(),
             payees: Fast::default(),
             scratch: StatementAcc::default(),
             period_rules: BTreeMap::new(),
@@ -451,10 +486,10 @@ impl<'b> Settler<'b> {
         // (component id, party, raw amount, is remainder)
         let mut shares: Vec<RawShare> = Vec::with_capacity(plan.components.len() + 1);
         if let Some((party, gap)) = funding {
-            shares.push((Arc::from("promotion-funding"), party, gap, false));
+            shares.push((Arc::from("promotion-funding"), party, gap, None));
         }
         let quantity = order.quantity();
-        let mut remainder: Option<(Arc<str>, Arc<str>)> = None;
+        let mut remainders: Vec<(Arc<str>, Arc<str>, Decimal)> = Vec::new();
         for (c, component) in plan.components.iter().enumerate() {
             match self.holds(&component.when, order, context) {
                 Ok(true) => {}
@@ -500,7 +535,7 @@ impl<'b> Settler<'b> {
                                 let rem = plan
                                     .components
                                     .iter()
-                                    .find(|c| matches!(c.kind, Kind::Remainder));
+                                    .find(|c| matches!(c.kind, Kind::Remainder(_)));
                                 let (rem_payee, rem_party) = match rem {
                                     Some(r) => match self.payee(order, &r.party) {
                                         Ok(p) => (p, Arc::clone(&r.party)),
@@ -563,8 +598,12 @@ impl<'b> Settler<'b> {
                     };
                     Ok(Some(change))
                 }
-                Kind::Remainder => {
-                    remainder = Some((Arc::clone(&component.id), Arc::clone(&component.party)));
+                Kind::Remainder(weight) => {
+                    remainders.push((
+                        Arc::clone(&component.id),
+                        Arc::clone(&component.party),
+                        weight.unwrap_or(Decimal::ONE),
+                    ));
                     continue;
                 }
             };
@@ -573,7 +612,7 @@ impl<'b> Settler<'b> {
                     Arc::clone(&component.id),
                     Arc::clone(&component.party),
                     raw,
-                    false,
+                    None,
                 )),
                 Ok(None) => problems.push(overflow(&format!(
                     "/settlement/plans/{}/components/{c}",
@@ -617,8 +656,26 @@ impl<'b> Settler<'b> {
                 "lower the rates or fixed amounts, or cap them",
             ))]);
         }
-        if let Some((id, party)) = remainder {
-            shares.push((id, party, left, true));
+        // What is left, by weight (exactly: the last remainder takes what the others leave; the
+        // rounding re-splits the remainders' rounded sum by largest remainder).
+        let weight_sum = remainders
+            .iter()
+            .try_fold(Decimal::ZERO, |sum, r| sum.checked_add(r.2))
+            .ok_or_else(|| vec![overflow("")])?;
+        let mut handed = Decimal::ZERO;
+        let last = remainders.len().saturating_sub(1);
+        for (i, (id, party, weight)) in remainders.into_iter().enumerate() {
+            let part = if i == last {
+                left.checked_sub(handed).ok_or_else(|| vec![overflow("")])?
+            } else if weight_sum.is_zero() {
+                Decimal::ZERO
+            } else {
+                left.checked_mul(weight)
+                    .and_then(|v| v.checked_div(weight_sum))
+                    .ok_or_else(|| vec![overflow("")])?
+            };
+            handed = handed.checked_add(part).ok_or_else(|| vec![overflow("")])?;
+            shares.push((id, party, part, Some(weight)));
         }
         Ok((amount, shares))
     }
@@ -631,7 +688,7 @@ impl<'b> Settler<'b> {
         raw: &[RawShare],
     ) -> Result<(Decimal, Vec<Decimal>, Decimal), Box<Problem>> {
         let total = plan.rounding.round(amount, self.places);
-        let has_remainder = raw.iter().any(|r| r.3);
+        let has_remainder = raw.iter().any(|r| r.3.is_some());
         let mut values: Vec<Decimal> = Vec::with_capacity(raw.len() + 1);
         values.extend(raw.iter().map(|r| r.2));
         let taken: Decimal = values.iter().sum();
@@ -641,7 +698,7 @@ impl<'b> Settler<'b> {
                 let mut out: Vec<Decimal> = raw
                     .iter()
                     .map(|r| {
-                        if r.3 {
+                        if r.3.is_some() {
                             Decimal::ZERO
                         } else {
                             plan.rounding.round(r.2, self.places)
@@ -649,7 +706,7 @@ impl<'b> Settler<'b> {
                     })
                     .collect();
                 let others: Decimal = out.iter().sum();
-                if let Some(i) = raw.iter().position(|r| r.3)
+                if let Some(i) = raw.iter().position(|r| r.3.is_some())
                     && let Some(slot) = out.get_mut(i)
                 {
                     *slot = plan.rounding.round(total - others, self.places);
@@ -668,6 +725,32 @@ impl<'b> Settler<'b> {
         };
         let mut rounded = rounded;
         let unallocated = rounded.pop().unwrap_or_default();
+        // Weighted remainders share their rounded sum by largest remainder, in listed order.
+        let weighted: Vec<(usize, Decimal)> = raw
+            .iter()
+            .enumerate()
+            .filter_map(|(i, r)| r.3.map(|w| (i, w)))
+            .collect();
+        if weighted.len() > 1 {
+            let sum: Decimal = weighted.iter().filter_map(|(i, _)| rounded.get(*i)).sum();
+            let weights: Vec<Decimal> = weighted.iter().map(|(_, w)| *w).collect();
+            let parts =
+                allocate::split(sum, &weights, self.places, plan.rounding).map_err(|_| {
+                    Box::new(Problem::error(
+                        ProblemCode::WeightsNotCovering,
+                        format!("/settlement/plans/{}/components", plan.index),
+                        Localized::new(
+                            format!("方案「{}」的余额 {sum} 无法按权重分配", plan.id),
+                            format!("plan `{}` cannot split {sum} by its weights", plan.id),
+                        ),
+                    ))
+                })?;
+            for ((i, _), part) in weighted.iter().zip(parts) {
+                if let Some(slot) = rounded.get_mut(*i) {
+                    *slot = part;
+                }
+            }
+        }
         let unallocated = if has_remainder {
             Decimal::ZERO
         } else {
@@ -706,6 +789,9 @@ impl<'b> Settler<'b> {
                 ),
             )]);
         }
+        if let Some(problems) = self.refuse_amounts(order) {
+            return Err(problems);
+        }
         let Some((_, placed)) = &order.placed_at else {
             return Err(vec![missing(
                 "placed_at",
@@ -717,6 +803,44 @@ impl<'b> Settler<'b> {
             Some((_, Some((_, at)))) => *at,
             _ => *placed,
         };
+        let placed_day = placed.with_timezone(&self.plan.time_zone).date_naive();
+        // Periods are written as years 0001–9999 (what instants themselves take): 9999-12-31
+        // 23:00 in UTC−5 is already year 10000 in Shanghai, a period no reader would take back.
+        for (field, instant) in [
+            ("placed_at", Some(*placed)),
+            (
+                "refunded_at",
+                match &order.refund {
+                    Some((_, Some((_, at)))) => Some(*at),
+                    _ => None,
+                },
+            ),
+        ] {
+            let Some(instant) = instant else { continue };
+            let local = instant.with_timezone(&self.plan.time_zone).date_naive();
+            if !(1..=9999).contains(&local.year()) {
+                return Err(vec![Problem::error(
+                    ProblemCode::OutOfRange,
+                    format!("/{field}"),
+                    Localized::new(
+                        format!(
+                            "{field} 在结算时区（{}）中落在 {} 年，超出 0001–9999 年",
+                            self.plan.time_zone,
+                            local.year()
+                        ),
+                        format!(
+                            "`{field}` falls in the year {} in the statements' time zone ({}), outside 0001–9999",
+                            local.year(),
+                            self.plan.time_zone
+                        ),
+                    ),
+                )]);
+            }
+        }
+        let first = self.placed_days.entry(placed_day).or_insert(*placed);
+        if *placed < *first {
+            *first = *placed;
+        }
         let day = when.with_timezone(&self.plan.time_zone).date_naive();
         let cycle = self.plan.cycle;
         let period = Arc::clone(
@@ -773,6 +897,62 @@ impl<'b> Settler<'b> {
         self.record(&split);
         self.settled += 1;
         Ok(split)
+    }
+
+    /// Amounts a billing engine must refuse rather than bend: a sale of a negative amount (only
+    /// a refund takes money back), and money finer than the currency's precision (an order of
+    /// 0.005 CNY would otherwise settle as 0.01, and 20,000 of them drift by whole yuan).
+    fn refuse_amounts(&self, order: &Order) -> Option<Vec<Problem>> {
+        const MONEY: [&str; 8] = [
+            "amount",
+            "list_amount",
+            "margin",
+            "labour",
+            "parts",
+            "promotion_amount",
+            "deposit",
+            "refund_amount",
+        ];
+        let currency = self.bundle.currency();
+        let mut problems = Vec::new();
+        if order.refund.is_none() && order.amount() < Decimal::ZERO {
+            problems.push(
+                Problem::error(
+                    ProblemCode::Negative,
+                    "/amount",
+                    Localized::new(
+                        format!("销售订单的金额不能为负数：{}", order.amount()),
+                        format!("a sale's amount cannot be negative: {}", order.amount()),
+                    ),
+                )
+                .with_hint(Localized::new(
+                    "退款请写成退款记录（refund_of、refund_id、refunded_at）",
+                    "write a refund as a refund record (`refund_of`, `refund_id`, `refunded_at`)",
+                )),
+            );
+        }
+        for field in MONEY {
+            let Some(value) = order.number_field(field) else {
+                continue;
+            };
+            if value.normalize().scale() > currency.precision {
+                problems.push(Problem::error(
+                    ProblemCode::TooPrecise,
+                    format!("/{field}"),
+                    Localized::new(
+                        format!(
+                            "金额 {value} 的小数位超过 {} 允许的 {} 位",
+                            currency.code, currency.precision
+                        ),
+                        format!(
+                            "{value} has more decimals than {} allows ({})",
+                            currency.code, currency.precision
+                        ),
+                    ),
+                ));
+            }
+        }
+        (!problems.is_empty()).then_some(problems)
     }
 
     /// A refund: how much goes back, and each share's part of it.
@@ -1011,6 +1191,8 @@ impl<'b> Settler<'b> {
                     refund: split.refund.clone(),
                     plan: Some(Arc::clone(&split.plan)),
                     rule: Arc::clone(&share.component),
+                    orders: None,
+                    paid_to: None,
                     amount: share.amount,
                 },
             );
@@ -1074,20 +1256,60 @@ impl<'b> Settler<'b> {
                 continue;
             }
             let plan_id = settle.plans.get(plan).map(|p| Arc::clone(&p.id));
-            let line = |amount| StatementLine {
+            let orders = whole(acc.orders);
+            let line = |amount, paid_to: Option<String>| StatementLine {
                 order: None,
                 refund: None,
                 plan: plan_id.clone(),
                 rule: Arc::clone(&c.id),
+                orders,
+                paid_to,
                 amount,
             };
             // Paid in the statement of the cycle the period ends in.
             let cycle_key = self.cycle_key(&key);
-            self.line(&payee, &party, &cycle_key, pay, false, || line(pay));
+            self.line(&payee, &party, &cycle_key, pay, false, || line(pay, None));
             if !rem_payee.is_empty() {
                 self.line(&rem_payee, &rem_party, &cycle_key, -pay, false, || {
-                    line(-pay)
+                    line(-pay, Some(payee.to_string()))
                 });
+            }
+        }
+        // A guarantee or a draw pays for every period the batch covers, orders or not: each
+        // payee the party has (itself, or every payee orders named for it) gets an entry.
+        for (r, rule) in settle.period_rules.iter().enumerate() {
+            let earns = !rule.bands.is_empty() || !rule.milestones.is_empty();
+            if earns || (rule.minimum.is_none() && rule.draw.is_none()) {
+                continue;
+            }
+            let payees: Vec<String> = if settle.from_order.iter().any(|p| **p == *rule.party) {
+                let mut seen: Vec<String> = self
+                    .statements
+                    .iter()
+                    .filter(|(_, periods)| {
+                        periods
+                            .values()
+                            .any(|acc| acc.party.as_deref() == Some(&*rule.party))
+                    })
+                    .map(|(payee, _)| payee.to_string())
+                    .collect();
+                seen.sort_unstable();
+                seen
+            } else {
+                vec![rule.party.to_string()]
+            };
+            let keys: std::collections::BTreeSet<String> = self
+                .placed_days
+                .iter()
+                .filter(|(_, at)| rule.window.as_ref().is_none_or(|w| w.holds(**at)))
+                .map(|(day, _)| period_key(rule.period, *day))
+                .collect();
+            for payee in &payees {
+                for key in &keys {
+                    self.period_rules
+                        .entry((r, payee.clone(), key.clone()))
+                        .or_default();
+                }
             }
         }
         let mut by_rule: BTreeMap<(usize, String), Vec<(String, Attainment)>> = BTreeMap::new();
@@ -1117,37 +1339,69 @@ impl<'b> Settler<'b> {
                     });
                     (earned + topup, topup)
                 };
+                let mut balance = None;
                 if let Some((draw, recoverable, over)) = rule.draw {
+                    let before = owed;
+                    let (mut advanced, mut recovered) = (Decimal::ZERO, Decimal::ZERO);
                     if earned < draw {
                         // An advance up to the draw; a recoverable one is owed back.
-                        let advance = draw - earned;
+                        advanced = draw - earned;
                         if recoverable {
-                            owed += advance;
+                            owed += advanced;
                             owed_for = 0;
                         }
-                        paid += advance;
+                        paid += advanced;
                     } else if recoverable
                         && owed > Decimal::ZERO
                         && over.is_none_or(|n| owed_for < n)
                     {
                         // Recovered from what this period earns beyond the draw.
-                        let back = (earned - draw).min(owed);
-                        paid -= back;
-                        owed -= back;
+                        recovered = (earned - draw).min(owed);
+                        paid -= recovered;
+                        owed -= recovered;
                         owed_for += 1;
                     }
+                    if recoverable {
+                        let shown = |mut v: Decimal| {
+                            v.rescale(places);
+                            v
+                        };
+                        balance = Some(DrawBalance {
+                            rule: Arc::clone(&rule.id),
+                            outstanding_before: shown(before),
+                            advanced: shown(advanced),
+                            recovered: shown(recovered),
+                            carried_forward: shown(owed),
+                        });
+                    }
+                }
+                if let Some(balance) = balance {
+                    let acc = self.statement(&payee, &cycle_key);
+                    acc.party.get_or_insert_with(|| Arc::clone(&rule.party));
+                    acc.draws.push(balance);
                 }
                 if paid.is_zero() {
                     continue;
                 }
-                let line = StatementLine {
+                let orders = whole(acc.orders);
+                let line = |amount, paid_to: Option<String>| StatementLine {
                     order: None,
                     refund: None,
                     plan: None,
                     rule: Arc::clone(&rule.id),
-                    amount: paid,
+                    orders,
+                    paid_to,
+                    amount,
                 };
-                self.line(&payee, &rule.party, &cycle_key, paid, false, || line);
+                self.line(&payee, &rule.party, &cycle_key, paid, false, || {
+                    line(paid, None)
+                });
+                // Every cent comes from someone: the funding party's counter-line.
+                if let Some(funder) = &rule.funder {
+                    self.line(funder, funder, &cycle_key, -paid, false, || {
+                        line(-paid, Some(payee.clone()))
+                    });
+                }
             }
         }
         let after = settle.settle_after_days;
@@ -1182,7 +1436,8 @@ impl<'b> Settler<'b> {
                             left -= 1;
                         }
                     }
-                    Some(day.format("%Y-%m-%d").to_string())
+                    // A settlement date past 9999-12-31 cannot be written as a date.
+                    (day.year() <= 9999).then(|| day.format("%Y-%m-%d").to_string())
                 });
                 Statement {
                     payee,
@@ -1192,6 +1447,7 @@ impl<'b> Settler<'b> {
                     orders: acc.orders,
                     total: acc.total,
                     lines: acc.lines,
+                    draws: acc.draws,
                 }
             })
             .collect()
@@ -1241,6 +1497,11 @@ fn round_non_negative(values: &[Decimal], target: Decimal, places: u32) -> Optio
         left -= 1;
     }
     Some(out)
+}
+
+/// A count of orders kept as a decimal (refunds take back whole orders), as a whole number.
+fn whole(orders: Decimal) -> Option<u64> {
+    u64::try_from(orders.trunc().mantissa() / 10i128.pow(orders.trunc().scale())).ok()
 }
 
 /// What a period rule pays for one period's attainment, before draws: tiers, milestones, then

@@ -6,6 +6,8 @@ pub mod order;
 pub(crate) mod plan;
 mod rows;
 
-pub use engine::{OrderSplit, Settler, Share, Statement, StatementLine, period_key, settle_stream};
+pub use engine::{
+    DrawBalance, OrderSplit, Settler, Share, Statement, StatementLine, period_key, settle_stream,
+};
 pub use order::Order;
 pub use rows::{CsvHeader, CsvRow};

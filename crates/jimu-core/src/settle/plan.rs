@@ -154,78 +154,21 @@ impl Span {
     }
 }
 
-/// One band: (previous `up_to`, `up_to`].
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) struct Band {
-    pub up_to: Option<Decimal>,
-    pub rate: Decimal,
-    pub unit: Decimal,
-    pub flat: Decimal,
-}
-
-fn bands(tiers: &[Tier]) -> Vec<Band> {
-    tiers
-        .iter()
-        .map(|t| Band {
-            up_to: t.up_to.map(|d| d.0),
-            rate: t.rate.map(|d| d.0).unwrap_or_default(),
-            unit: t.unit.as_ref().map(|m| m.0).unwrap_or_default(),
-            flat: t.flat.as_ref().map(|m| m.0).unwrap_or_default(),
-        })
-        .collect()
-}
+/// The tiers of a component or period rule, resolved from their table (one band model and one
+/// engine with pricing: `crate::tiers`).
+pub(crate) type Band = Tier;
 
 /// What tiers pay for `measure` (attainment) over `base` (the amount rates apply to):
-/// marginal = each band's part at its own rate; retroactive = all of it at the band reached.
-/// A rate applies to the base in proportion to the part of the measure in the band.
+/// marginal (graduated) = each band's part at its own rate; retroactive (volume) = all of it at
+/// the band reached. A rate applies to the base in proportion to the part of the measure in
+/// the band. Read by the one tier engine pricing uses too.
 pub(crate) fn tier_pay(
     bands: &[Band],
     mode: TierMode,
     measure: Decimal,
     base: Decimal,
 ) -> Option<Decimal> {
-    if measure <= Decimal::ZERO {
-        return Some(Decimal::ZERO);
-    }
-    let mut pay = Decimal::ZERO;
-    let mut below = Decimal::ZERO;
-    let count = bands.len();
-    for (i, band) in bands.iter().enumerate() {
-        let last = i + 1 == count;
-        let top = if last { None } else { band.up_to };
-        if measure <= below {
-            break;
-        }
-        let holds = top.is_none_or(|top| measure <= top);
-        match mode {
-            TierMode::Marginal => {
-                let part = top
-                    .map_or(measure, |top| measure.min(top))
-                    .checked_sub(below)?;
-                let rated = if part == measure {
-                    base
-                } else {
-                    base.checked_mul(part)?.checked_div(measure)?
-                };
-                pay = pay
-                    .checked_add(band.rate.checked_mul(rated)?)?
-                    .checked_add(band.unit.checked_mul(part)?)?
-                    .checked_add(band.flat)?;
-            }
-            TierMode::Retroactive if holds => {
-                return band
-                    .rate
-                    .checked_mul(base)?
-                    .checked_add(band.unit.checked_mul(measure)?)?
-                    .checked_add(band.flat);
-            }
-            TierMode::Retroactive => {}
-        }
-        if let Some(top) = top {
-            below = below.max(top);
-        }
-    }
-    Some(pay)
+    crate::tiers::pay(bands, mode.reading(), measure, base)
 }
 
 /// What a component computes.
@@ -258,7 +201,8 @@ pub(crate) enum Kind {
     },
     Cap(Decimal),
     Floor(Decimal),
-    Remainder,
+    /// What is left, for this party alone (`None`) or shared by weight.
+    Remainder(Option<Decimal>),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -293,6 +237,8 @@ pub(crate) struct ChannelPlan {
 pub(crate) struct PeriodRulePlan {
     pub id: Arc<str>,
     pub party: Arc<str>,
+    /// The party whose statement carries the counter-line of every payment.
+    pub funder: Option<Arc<str>>,
     pub period: Period,
     pub when: Cond,
     pub window: Option<Span>,
@@ -333,8 +279,10 @@ pub(crate) struct SettlePlan {
 
 fn resolve(source: &TierSource, tables: &BTreeMap<&str, &[Tier]>) -> Vec<Band> {
     match source {
-        TierSource::Table(id) => tables.get(id.as_str()).map_or_else(Vec::new, |t| bands(t)),
-        TierSource::Inline(tiers) => bands(tiers),
+        TierSource::Table(id) => tables
+            .get(id.as_str())
+            .map_or_else(Vec::new, |t| t.to_vec()),
+        TierSource::Inline(tiers) => tiers.clone(),
     }
 }
 
@@ -414,7 +362,9 @@ impl SettlePlan {
                     ),
                     Component::Cap(x) => ("cap", Kind::Cap(x.amount.0)),
                     Component::Floor(x) => ("floor", Kind::Floor(x.amount.0)),
-                    Component::Remainder(_) => ("remainder", Kind::Remainder),
+                    Component::Remainder(x) => {
+                        ("remainder", Kind::Remainder(x.weight.as_ref().map(|w| w.0)))
+                    }
                 };
                 let id = component
                     .id()
@@ -464,6 +414,8 @@ impl SettlePlan {
                 Some(PeriodRulePlan {
                     id: Arc::from(rule.id.as_str()),
                     party: Arc::from(rule.party.as_str()),
+                    funder: crate::format::settlement::period_rule_funder(s, rule)
+                        .map(|p| Arc::from(p.as_str())),
                     period: rule.period,
                     when,
                     window: Span::new(rule.window.as_ref()),

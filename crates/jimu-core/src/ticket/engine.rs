@@ -12,7 +12,7 @@ use crate::expr::{Expr, Found, Simple};
 use crate::format::duration_minutes;
 use crate::format::flow::{
     Channel, Dispatch, EscalationAction, Event, Flow, NamedRecipient, Node, NotifyEvent, Pool,
-    Priority, Recipient, SlaMoment, SlaTargetName, Step, Strategy, WhenDisabled,
+    PriceLine, Priority, Recipient, SlaMoment, SlaTargetName, Step, Strategy, WhenDisabled,
 };
 use chrono::{DateTime, Duration, NaiveTime, Utc};
 use serde_json::{Map, Value, json};
@@ -114,6 +114,7 @@ fn found<'t>(t: &'t Ticket, path: &[String]) -> Option<Found<'t>> {
     match path {
         [root, member] if root == "ticket" => match member.as_str() {
             "amount" => t.input.amount.map(Found::Number),
+            "price" => t.quote.as_ref().map(|q| Found::Number(q.total)),
             member => member_text(t, member).map(Found::Text),
         },
         [root, fields, name] if root == "ticket" && fields == "fields" => {
@@ -138,12 +139,22 @@ type Fast = std::hash::BuildHasherDefault<ahash::AHasher>;
 /// Where a flow expression lives in the bundle.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 enum ExprAt<'b> {
-    SlaWhen { fi: usize, p: usize },
-    NotifyWhen { fi: usize, r: usize },
+    SlaWhen {
+        fi: usize,
+        p: usize,
+    },
+    NotifyWhen {
+        fi: usize,
+        r: usize,
+    },
     Branch(NodeAt, usize),
     Guard(NodeAt, usize),
     Value(NodeAt, usize),
     Payload(EventAt, &'b str),
+    /// A `price` step's line quantity: (node, step, line).
+    PriceQuantity(NodeAt, usize, usize),
+    /// A `price` step's context value: (node, step, key).
+    PriceContext(NodeAt, usize, &'b str),
 }
 
 impl std::fmt::Display for ExprAt<'_> {
@@ -155,6 +166,10 @@ impl std::fmt::Display for ExprAt<'_> {
             Self::Guard(at, k) => write!(f, "{at}/actions/{k}/guard"),
             Self::Value(at, s) => write!(f, "{at}/steps/{s}/value"),
             Self::Payload(place, name) => write!(f, "{place}/payload/{}", Escaped(name)),
+            Self::PriceQuantity(at, s, l) => write!(f, "{at}/steps/{s}/lines/{l}/quantity"),
+            Self::PriceContext(at, s, key) => {
+                write!(f, "{at}/steps/{s}/context/{}", Escaped(key))
+            }
         }
     }
 }
@@ -200,6 +215,51 @@ impl std::fmt::Display for EventAt {
             List::Outcome(key) => write!(f, "{node}/{key}/emit/{e}"),
         }
     }
+}
+
+/// A `price` step of a node.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+struct PriceAt {
+    node: NodeAt,
+    s: usize,
+}
+
+impl std::fmt::Display for PriceAt {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}/steps/{}", self.node, self.s)
+    }
+}
+
+/// An expression's value as a quote request holds it: numbers as decimal text (exactly, as
+/// amounts travel), text as text, anything else as JSON (which the request's reader refuses
+/// with its pointer).
+fn request_value(value: &Variable) -> Value {
+    match value {
+        Variable::Number(n) => Value::String(n.normalize().to_string()),
+        Variable::String(s) => Value::String(s.to_string()),
+        other => serde_json::to_value(other).unwrap_or(Value::Null),
+    }
+}
+
+/// A pointer into the request a `price` step made, as a pointer into the step: `/lines/i/…`
+/// to the step line it came from, `/context/key…` to the step's `context/key`, anything else
+/// to the step itself.
+fn step_pointer(step: &str, path: &str, line_of: &[usize]) -> String {
+    if let Some(rest) = path.strip_prefix("/lines/") {
+        let (index, tail) = rest.split_once('/').unwrap_or((rest, ""));
+        if let Some(l) = index.parse::<usize>().ok().and_then(|i| line_of.get(i)) {
+            return if tail.is_empty() {
+                format!("{step}/lines/{l}")
+            } else {
+                format!("{step}/lines/{l}/{tail}")
+            };
+        }
+    }
+    if let Some(rest) = path.strip_prefix("/context/") {
+        let key = rest.split('/').next().unwrap_or(rest);
+        return format!("{step}/context/{key}");
+    }
+    step.to_owned()
 }
 
 /// A JSON pointer segment: `~` and `/` escaped.
@@ -318,6 +378,9 @@ impl<'b> Engine<'b> {
                 // Amounts are numbers to expressions.
                 add("amount", &|| Variable::Number(amount));
             }
+            if let Some(quote) = &t.quote {
+                add("price", &|| Variable::Number(quote.total));
+            }
             root.insert("ticket".into(), Variable::from_object(ticket));
         }
         if expr.reads().iter().any(|r| r == "now") {
@@ -429,16 +492,27 @@ impl<'b> Engine<'b> {
         now: DateTime<Utc>,
         action: Option<(&str, &Map<String, Value>)>,
     ) -> Option<Variable> {
+        self.evaluate(expr, t, now, action).ok()
+    }
+
+    /// [`Engine::eval`], with zen's reason when the expression fails.
+    fn evaluate(
+        &mut self,
+        expr: &Expr,
+        t: &Ticket,
+        now: DateTime<Utc>,
+        action: Option<(&str, &Map<String, Value>)>,
+    ) -> Result<Variable, String> {
         // A comparison of a ticket value with a literal, answered without zen when the value
         // has the literal's type; a read of a text member, likewise.
         if let Some(simple) = expr.simple()
             && let Some(found) = found(t, simple.path())
         {
             match (simple, found) {
-                (Simple::Read(_), Found::Text(text)) => return Some(Variable::String(text.into())),
+                (Simple::Read(_), Found::Text(text)) => return Ok(Variable::String(text.into())),
                 _ => {
                     if let Some(answer) = simple.holds(found) {
-                        return Some(Variable::Bool(answer));
+                        return Ok(Variable::Bool(answer));
                     }
                 }
             }
@@ -448,7 +522,6 @@ impl<'b> Engine<'b> {
             &mut self.vm,
             self.bundle,
         )
-        .ok()
     }
 
     fn log(t: &mut Ticket, at: DateTime<Utc>, what: What) {
@@ -586,6 +659,7 @@ impl<'b> Engine<'b> {
                         node: node.clone(),
                         to: self.name(to),
                         reason: self.name("manual"),
+                        rotation: None,
                     },
                 );
                 self.notify(t, NotifyEvent::Assigned, &node, now);
@@ -642,6 +716,7 @@ impl<'b> Engine<'b> {
                 self.notify_at(t, NotifyEvent::TechnicianArriving, &node, now, Some(*at));
             }
             CommandKind::Loads { loads } => t.loads = loads.clone(),
+            CommandKind::Rotation { rotation } => t.rotation = rotation.clone(),
         }
         Ok(())
     }
@@ -695,6 +770,7 @@ impl<'b> Engine<'b> {
             sla_policy: None,
             clocks: Vec::new(),
             paused: false,
+            quote: None,
             input: std::sync::Arc::clone(input),
             fields: input.fields.clone(),
             region_path,
@@ -704,7 +780,8 @@ impl<'b> Engine<'b> {
             joins: Default::default(),
             returns: Vec::new(),
             pending: Vec::new(),
-            loads: Default::default(),
+            loads: input.loads.clone(),
+            rotation: input.rotation.clone(),
             fired: Vec::new(),
             sequence: 0,
             // Room for a typical ticket's life without regrowing.
@@ -1186,13 +1263,19 @@ impl<'b> Engine<'b> {
                 crate::sort::by(&mut agents, &|a, b| key(a).cmp(&key(b)));
             }
             Some(Strategy::RoundRobin) => {
+                // Candidates in turn, by agent id: the first after the agent the previous
+                // ticket of this rotation went to (the host says who), wrapping round; the
+                // first of all when the host names none. Agents at capacity wait their turn
+                // behind those with room.
                 crate::sort::by(&mut agents, &|a, b| a.id.as_str().cmp(b.id.as_str()));
-                // The turn is the ticket's: a stable hash of its id picks the first candidate.
-                let n = agents.len().max(1);
-                let turn = t.id.bytes().fold(0usize, |h, b| {
-                    h.wrapping_mul(31).wrapping_add(usize::from(b))
-                }) % n;
-                agents.rotate_left(turn);
+                if let Some(last) = t.rotation.get(&rotation_name(pool)) {
+                    let turn = agents
+                        .iter()
+                        .position(|a| a.id.as_str() > last.as_str())
+                        .unwrap_or(0);
+                    agents.rotate_left(turn);
+                }
+                crate::sort::by(&mut agents, &|a, b| (!has_room(a)).cmp(&!has_room(b)));
             }
             Some(Strategy::Team | Strategy::Role) => agents.clear(),
         }
@@ -1262,6 +1345,12 @@ impl<'b> Engine<'b> {
                         } else {
                             self.name(strategy_name(dispatch.strategy))
                         };
+                        let rotation = (dispatch.strategy == Strategy::RoundRobin).then(|| {
+                            let rotation = rotation_name(pool);
+                            // The ticket's own later round-robin dispatches continue from here.
+                            t.rotation.insert(rotation.clone(), chosen.to_string());
+                            rotation
+                        });
                         Self::log(
                             t,
                             now,
@@ -1269,6 +1358,7 @@ impl<'b> Engine<'b> {
                                 node: node.into(),
                                 to: chosen,
                                 reason,
+                                rotation,
                             },
                         );
                         self.notify(t, NotifyEvent::Assigned, node, now);
@@ -1438,7 +1528,7 @@ impl<'b> Engine<'b> {
             }
             Node::Automatic { steps, next, .. } => {
                 for (s, step) in steps.iter().enumerate() {
-                    self.step(t, step, at, s, now);
+                    self.step(t, step, at, s, &name, now);
                 }
                 self.enter(t, self.here(&prefix, next), now, depth + 1);
             }
@@ -1474,6 +1564,8 @@ impl<'b> Engine<'b> {
                 t.at.clear();
                 t.closed = true;
                 t.assignee = None;
+                // An ended ticket is in no node's status.
+                t.status = None;
                 let targets: Vec<&'static str> = t
                     .clocks
                     .iter()
@@ -1495,6 +1587,27 @@ impl<'b> Engine<'b> {
         }
     }
 
+    /// A status belongs to the node that set it: when the ticket leaves `left`, a status that
+    /// node set is dropped unless a node the ticket still waits at sets the same one. (Otherwise
+    /// a pausing status would outlive its node: the next node would pause the clocks again at
+    /// the instant they resumed, and nothing would ever breach.)
+    fn release_status(&self, t: &mut Ticket, left: &str) {
+        let status_of = |position: &str| {
+            self.node(t, position)
+                .and_then(|(_, _, _, node)| node.common().status.map(|s| s.as_str()))
+        };
+        let Some(status) = t.status.as_deref() else {
+            return;
+        };
+        if status_of(left) != Some(status) {
+            return;
+        }
+        if t.at.iter().any(|p| status_of(p) == Some(status)) {
+            return;
+        }
+        t.status = None;
+    }
+
     /// Clocks stop while the ticket waits at a node (or in a status) its policy pauses on.
     fn pause_if_listed(&mut self, t: &mut Ticket, position: &str, now: DateTime<Utc>) {
         let Some(policy) = self.sla_policy(t) else {
@@ -1511,7 +1624,15 @@ impl<'b> Engine<'b> {
         }
     }
 
-    fn step(&mut self, t: &mut Ticket, step: &'b Step, at: NodeAt, s: usize, now: DateTime<Utc>) {
+    fn step(
+        &mut self,
+        t: &mut Ticket,
+        step: &'b Step,
+        at: NodeAt,
+        s: usize,
+        node: &Name,
+        now: DateTime<Utc>,
+    ) {
         match step {
             Step::SetField { field, .. } => {
                 if let Some(expr) = self.expr(ExprAt::Value(at, s))
@@ -1534,15 +1655,33 @@ impl<'b> Engine<'b> {
                     },
                 );
             }
-            Step::Price {} => {
-                Self::log(
-                    t,
-                    now,
-                    What::Event {
-                        name: "price".into(),
-                        payload: Map::new(),
-                    },
-                );
+            Step::Price { lines, context } => {
+                let place = PriceAt { node: at, s };
+                match self.price(t, lines, context, place, now) {
+                    Ok(quote) => {
+                        let total = quote.total;
+                        t.quote = Some(std::sync::Arc::new(quote));
+                        Self::log(
+                            t,
+                            now,
+                            What::Priced {
+                                node: Name::clone(node),
+                                total,
+                            },
+                        );
+                    }
+                    Err(problems) => {
+                        t.quote = None;
+                        Self::log(
+                            t,
+                            now,
+                            What::PriceFailed {
+                                node: Name::clone(node),
+                                problems,
+                            },
+                        );
+                    }
+                }
             }
             Step::Emit {
                 event,
@@ -1557,6 +1696,105 @@ impl<'b> Engine<'b> {
                 self.emit_one(t, event, payload, delay.as_ref(), place, now);
             }
         }
+    }
+
+    /// A `price` step's quote: the request made from the ticket (see [`Step::Price`]), read
+    /// by the one reader of quote requests and priced; problems point into the step.
+    fn price(
+        &mut self,
+        t: &Ticket,
+        lines: &'b [PriceLine],
+        context: &'b std::collections::BTreeMap<String, crate::format::ExprSource>,
+        place: PriceAt,
+        now: DateTime<Utc>,
+    ) -> Result<crate::price::Quote, Vec<crate::Problem>> {
+        let mut problems = Vec::new();
+        let failed = |problems: &mut Vec<crate::Problem>, pointer: String, why: String| {
+            problems.push(crate::Problem::error(
+                crate::ProblemCode::EvaluationFailed,
+                pointer,
+                Localized::new(
+                    format!("表达式求值失败：{why}"),
+                    format!("the expression failed: {why}"),
+                ),
+            ));
+        };
+        let missing = || "the bundle has no expression here".to_owned();
+        // Which line of the step each line of the request is (lines priced at 0 are left out).
+        let mut line_of = Vec::with_capacity(lines.len());
+        let mut request_lines = Vec::with_capacity(lines.len());
+        for (l, line) in lines.iter().enumerate() {
+            let at = ExprAt::PriceQuantity(place.node, place.s, l);
+            let value = match self.expr(at) {
+                Some(expr) => self.evaluate(expr, t, now, None),
+                None => Err(missing()),
+            };
+            let quantity = match value {
+                Err(why) => {
+                    failed(&mut problems, at.to_string(), why);
+                    continue;
+                }
+                Ok(Variable::Null) => continue,
+                Ok(Variable::Number(n)) if n.is_zero() => continue,
+                Ok(v) => request_value(&v),
+            };
+            line_of.push(l);
+            request_lines.push(json!({"item": line.item.as_str(), "quantity": quantity}));
+        }
+        let mut given = Map::new();
+        if let Some(region) = &t.input.region {
+            given.insert("region".into(), json!(region));
+            given.insert("region_path".into(), json!(t.region_path));
+        }
+        if let Some(channel) = &t.input.channel {
+            given.insert("channel".into(), json!(channel));
+        }
+        if let Some(tier) = t.input.customer.get("tier").and_then(Value::as_str) {
+            given.insert("tier".into(), json!(tier));
+        }
+        given.insert("now".into(), json!(stamp(now)));
+        given.insert("form".into(), Value::Object(t.fields.clone()));
+        for key in context.keys() {
+            let at = ExprAt::PriceContext(place.node, place.s, key);
+            let value = match self.expr(at) {
+                Some(expr) => self.evaluate(expr, t, now, None),
+                None => Err(missing()),
+            };
+            if key == "region" {
+                // A region of the step's own is placed in the bundle's region tree afresh.
+                given.remove("region_path");
+            }
+            match value {
+                Err(why) => failed(&mut problems, at.to_string(), why),
+                Ok(Variable::Null) => {
+                    given.remove(key.as_str());
+                }
+                Ok(v) => {
+                    given.insert(key.clone(), request_value(&v));
+                }
+            }
+        }
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+        let request = json!({"lines": request_lines, "context": given});
+        let step = place.to_string();
+        let into_step = |mut problems: Vec<crate::Problem>| {
+            for problem in &mut problems {
+                problem.path = step_pointer(&step, &problem.path, &line_of);
+                if problem.code == crate::ProblemCode::MissingContext
+                    && let Some(key) = problem.path.rsplit('/').next()
+                {
+                    problem.hint = Some(Localized::new(
+                        format!("在计价步骤的 context 中给出 {key}"),
+                        format!("give `{key}` in the price step's `context`"),
+                    ));
+                }
+            }
+            problems
+        };
+        let request = crate::QuoteRequest::from_value(&request, self.bundle).map_err(into_step)?;
+        crate::price::quote(self.bundle, &request).map_err(into_step)
     }
 
     fn emit(
@@ -1691,6 +1929,7 @@ impl<'b> Engine<'b> {
                 self.resume(t, now);
             }
             t.at.retain(|p| *p != position);
+            self.release_status(t, &position);
             // The node's deadline and reminders go with the task.
             t.pending.retain(|(_, p)| match p {
                 Pending::Deadline { node, .. } | Pending::Reminder { node, .. } => {
@@ -1931,6 +2170,12 @@ fn strategy_name(strategy: Strategy) -> &'static str {
         Strategy::Team => "team",
         Strategy::Role => "role",
     }
+}
+
+/// The name of a round-robin rotation: its pool's (`role:cs`, `team:installers`, an agent id),
+/// or `*` for every agent.
+fn rotation_name(pool: Option<&Pool>) -> String {
+    pool.map_or_else(|| "*".to_owned(), pool_name)
 }
 
 fn pool_name(pool: &Pool) -> String {

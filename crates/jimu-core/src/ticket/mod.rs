@@ -44,6 +44,12 @@ pub struct TicketInput {
     pub customer: Map<String, Value>,
     /// The form's values.
     pub fields: Map<String, Value>,
+    /// Open tickets per agent, for least-loaded dispatch at creation (as `Loads` later).
+    pub loads: BTreeMap<String, u32>,
+    /// Round-robin rotations as the host keeps them, for dispatch at creation (as `Rotation`
+    /// later): the rotation's name (`role:cs`, `team:installers`, an agent id, `*` for every
+    /// agent) → the agent the previous ticket in it went to.
+    pub rotation: BTreeMap<String, String>,
 }
 
 /// One thing the host asks of a ticket.
@@ -86,6 +92,13 @@ pub enum CommandKind {
     Loads {
         loads: BTreeMap<String, u32>,
     },
+    /// Round-robin rotations (rotation → the agent the previous ticket went to), for round-robin
+    /// dispatch: the next ticket goes to the next candidate after that agent, by agent id. The
+    /// engine keeps no rotation of its own; each round-robin assignment names its rotation
+    /// (`Assigned::rotation`) so the host can record who was given it.
+    Rotation {
+        rotation: BTreeMap<String, String>,
+    },
 }
 
 /// A command at an instant.
@@ -113,6 +126,11 @@ pub struct Ticket {
     pub sla_policy: Option<String>,
     pub clocks: Vec<Clock>,
     pub paused: bool,
+    /// The price of the ticket: the quote, with its trace, of the last `price` step it went
+    /// through (absent before one, or when that step could not price it). Shared, so copying
+    /// a ticket does not copy its trace.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub quote: Option<std::sync::Arc<crate::price::Quote>>,
     /// What the host told about the ticket; shared with the command that created it.
     #[serde(skip)]
     pub(crate) input: std::sync::Arc<TicketInput>,
@@ -138,6 +156,8 @@ pub struct Ticket {
     pub(crate) pending: Vec<(DateTime<Utc>, Pending)>,
     #[serde(skip)]
     pub(crate) loads: BTreeMap<String, u32>,
+    #[serde(skip)]
+    pub(crate) rotation: BTreeMap<String, String>,
     #[serde(skip)]
     pub(crate) fired: Vec<engine::Due>,
     #[serde(skip)]
@@ -262,6 +282,10 @@ pub enum What {
         node: Name,
         to: Name,
         reason: Name,
+        /// For round robin: the rotation the ticket was dispatched in (`role:cs`), so the host
+        /// records `to` as its last agent and passes it with the next ticket.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        rotation: Option<String>,
     },
     Queued {
         node: Name,
@@ -325,6 +349,18 @@ pub enum What {
     Closed {
         node: Name,
     },
+    /// A `price` step priced the ticket: the total of the quote now on it.
+    Priced {
+        node: Name,
+        #[serde(with = "rust_decimal::serde::str")]
+        total: rust_decimal::Decimal,
+    },
+    /// A `price` step could not price the ticket (a context value missing, a quantity that is
+    /// not a number): why, each problem pointing into the step in the bundle.
+    PriceFailed {
+        node: Name,
+        problems: Vec<crate::Problem>,
+    },
 }
 
 /// Why a command was refused; the ticket is unchanged.
@@ -340,7 +376,7 @@ pub struct Timeline {
     pub ticket: Option<Ticket>,
     pub timeline: Vec<Happening>,
     pub refusals: Vec<(usize, Refusal)>,
-    /// The next moment something falls due, if any.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// The next moment something falls due; `null` when nothing will (always written, so a
+    /// reader never has to tell "absent" from "nothing due").
     pub next_due: Option<Stamp>,
 }

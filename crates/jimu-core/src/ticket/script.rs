@@ -10,6 +10,9 @@
 //!    {"at": "2026-11-16T12:00:00+08:00", "pause": true}
 //!  ]}
 //! ```
+//!
+//! The host's dispatch state goes with `create` (`"loads": {"wang": 3}`, `"rotation":
+//! {"role:cs": "li"}`) or later as a command of its own (`{"at": …, "rotation": {…}}`).
 
 use super::{Command, CommandKind, TicketInput};
 use crate::problem::{Localized, Problem, ProblemCode};
@@ -40,6 +43,7 @@ const COMMANDS: &[&str] = &[
     "acknowledge",
     "arrival",
     "loads",
+    "rotation",
 ];
 
 fn instant(value: &Value, at: &Pointer, diag: &mut Diagnostics) -> Option<DateTime<FixedOffset>> {
@@ -143,19 +147,41 @@ fn read_script(value: &Value, diag: &mut Diagnostics) -> Option<Script> {
             "arrival" => instant(v, &p, diag).map(|a| CommandKind::ScheduleArrival {
                 at: a.with_timezone(&Utc),
             }),
-            _ => object(v, &p, diag).map(|m| CommandKind::Loads {
-                loads: crate::btree::map(m.iter().filter_map(|(k, v)| {
-                    v.as_u64()
-                        .and_then(|n| u32::try_from(n).ok())
-                        .map(|n| (k.clone(), n))
-                })),
-            }),
+            "rotation" => {
+                read_rotation(v, &p, diag).map(|rotation| CommandKind::Rotation { rotation })
+            }
+            _ => object(v, &p, diag).map(|m| CommandKind::Loads { loads: loads(&m) }),
         };
         if let Some(kind) = kind {
             commands.push(Command { at: when, kind });
         }
     }
     Some(Script { commands, until })
+}
+
+/// Open tickets per agent; what is not a count is left out.
+fn loads(map: &Map<String, Value>) -> std::collections::BTreeMap<String, u32> {
+    crate::btree::map(map.iter().filter_map(|(k, v)| {
+        v.as_u64()
+            .and_then(|n| u32::try_from(n).ok())
+            .map(|n| (k.clone(), n))
+    }))
+}
+
+/// Round-robin rotations: rotation name → the agent the previous ticket went to (text).
+fn read_rotation(
+    value: &Value,
+    at: &Pointer,
+    diag: &mut Diagnostics,
+) -> Option<std::collections::BTreeMap<String, String>> {
+    let map = object(value, at, diag)?;
+    let mut rotation = std::collections::BTreeMap::new();
+    for (name, agent) in &map {
+        if let Some(agent) = read_str(agent, &at.key(name), diag) {
+            rotation.insert(name.clone(), agent.to_owned());
+        }
+    }
+    Some(rotation)
 }
 
 fn read_create(
@@ -169,7 +195,7 @@ fn read_create(
         at,
         &[
             "id", "flow", "title", "text", "priority", "channel", "region", "tags", "amount",
-            "customer", "fields",
+            "customer", "fields", "loads", "rotation",
         ],
         diag,
     )?;
@@ -228,6 +254,15 @@ fn read_create(
         fields: obj
             .optional("fields")
             .and_then(|(v, p)| object(v, &p, diag))
+            .unwrap_or_default(),
+        loads: obj
+            .optional("loads")
+            .and_then(|(v, p)| object(v, &p, diag))
+            .map(|m| loads(&m))
+            .unwrap_or_default(),
+        rotation: obj
+            .optional("rotation")
+            .and_then(|(v, p)| read_rotation(v, &p, diag))
             .unwrap_or_default(),
     };
     Some(CommandKind::Create {

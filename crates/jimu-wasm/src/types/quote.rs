@@ -88,40 +88,47 @@ pub struct Quote {
 
 impl From<jimu_core::Quote> for Quote {
     fn from(q: jimu_core::Quote) -> Self {
+        (&q).into()
+    }
+}
+
+/// By reference, so a quote kept on a ticket crosses without being copied first.
+impl From<&jimu_core::Quote> for Quote {
+    fn from(q: &jimu_core::Quote) -> Self {
         Self {
             currency: q.currency.to_owned(),
             lines: q
                 .lines
-                .into_iter()
+                .iter()
                 .map(|l| QuoteLine {
-                    item: l.item,
-                    name: l.name.into(),
+                    item: l.item.clone(),
+                    name: l.name.clone().into(),
                     quantity: l.quantity.to_string(),
                     unit_price: l.unit_price.to_string(),
                     list_amount: l.list_amount.to_string(),
                     amount: l.amount.to_string(),
-                    added_by: l.added_by,
+                    added_by: l.added_by.clone(),
                 })
                 .collect(),
             subtotal: q.subtotal.to_string(),
             adjustments: q
                 .adjustments
-                .into_iter()
+                .iter()
                 .map(|a| Adjustment {
                     group: a.group.to_string(),
                     rule: a.rule.to_string(),
-                    name: a.name.into(),
+                    name: a.name.clone().into(),
                     amount: a.amount.to_string(),
                 })
                 .collect(),
             total: q.total.to_string(),
-            trace: q.trace.into_iter().map(Into::into).collect(),
+            trace: q.trace.iter().map(Into::into).collect(),
         }
     }
 }
 
-impl From<jimu_core::TraceStep> for TraceStep {
-    fn from(step: jimu_core::TraceStep) -> Self {
+impl From<&jimu_core::TraceStep> for TraceStep {
+    fn from(step: &jimu_core::TraceStep) -> Self {
         Self {
             group: step.group.to_string(),
             rule: step.rule.to_string(),
@@ -138,7 +145,7 @@ impl From<jimu_core::TraceStep> for TraceStep {
             },
             before: step.before.map(|d| d.to_string()),
             after: step.after.map(|d| d.to_string()),
-            formula: step.calc.map(|c| c.formula()),
+            formula: step.calc.as_ref().map(|c| c.formula()),
         }
     }
 }
@@ -194,6 +201,11 @@ pub struct QuoteRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[tsify(optional)]
     pub context: Option<QuoteContext>,
+    /// Usage before this request in the period, by the id of a `tiered_fee` rule or of a tier
+    /// table: those rules charge their quantity on top of it (a running total).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[tsify(optional, type = "Record<string, string | number>")]
+    pub usage: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
 /// One requested line: a catalog item and how many.

@@ -50,7 +50,30 @@ pub struct StatementLine {
     pub plan: Option<String>,
     /// The component or period rule that produced the line.
     pub rule: String,
+    /// For a period payment (and its counter-line): the paid party's own orders counted.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
+    pub orders: Option<u64>,
+    /// For a counter-line: the payee the funding party paid.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
+    pub paid_to: Option<String>,
     pub amount: String,
+}
+
+/// A recoverable draw's balance on a statement.
+#[derive(Debug, Clone, Serialize, Tsify)]
+pub struct DrawBalance {
+    /// The period rule with the draw.
+    pub rule: String,
+    /// Owed back before this period.
+    pub outstanding_before: String,
+    /// Advanced this period.
+    pub advanced: String,
+    /// Recovered this period.
+    pub recovered: String,
+    /// Owed back after this period.
+    pub carried_forward: String,
 }
 
 /// What one payee earned in one period (结算单), settled `settles_on` (T+n).
@@ -67,6 +90,10 @@ pub struct Statement {
     pub total: String,
     /// Empty when the batch ran with `keepLines: false`.
     pub lines: Vec<StatementLine>,
+    /// Recoverable draws: owed, advanced, recovered, carried forward.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[tsify(optional)]
+    pub draws: Vec<DrawBalance>,
 }
 
 impl From<&jimu_core::settle::OrderSplit> for OrderSplit {
@@ -109,7 +136,20 @@ impl From<jimu_core::settle::Statement> for Statement {
                     refund: l.refund,
                     plan: l.plan.map(|p| p.to_string()),
                     rule: l.rule.to_string(),
+                    orders: l.orders,
+                    paid_to: l.paid_to,
                     amount: l.amount.to_string(),
+                })
+                .collect(),
+            draws: s
+                .draws
+                .into_iter()
+                .map(|d| DrawBalance {
+                    rule: d.rule.to_string(),
+                    outstanding_before: d.outstanding_before.to_string(),
+                    advanced: d.advanced.to_string(),
+                    recovered: d.recovered.to_string(),
+                    carried_forward: d.carried_forward.to_string(),
                 })
                 .collect(),
         }

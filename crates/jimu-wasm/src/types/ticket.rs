@@ -1,7 +1,8 @@
 //! Tickets at the boundary: commands and scripts in; state, log entries (happenings),
 //! refusals and simulation timelines out. Instants are RFC 3339 strings in UTC.
 
-use super::common::Localized;
+use super::common::{Localized, Problem, problems};
+use super::quote::Quote;
 use jimu_core::ticket as core;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -28,6 +29,10 @@ pub struct TicketState {
     pub sla_policy: Option<String>,
     pub clocks: Vec<Clock>,
     pub paused: bool,
+    /// The quote, with its trace, of the last `price` step the ticket went through.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
+    pub quote: Option<Quote>,
 }
 
 /// A ticket with its log, as a simulation's timeline holds it.
@@ -93,6 +98,11 @@ pub enum What {
         node: String,
         to: String,
         reason: String,
+        /// For round robin: the rotation dispatched in (`role:cs`); record `to` as its last
+        /// agent and pass it with the next ticket.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        #[tsify(optional)]
+        rotation: Option<String>,
     },
     Queued {
         node: String,
@@ -159,6 +169,16 @@ pub enum What {
     Closed {
         node: String,
     },
+    /// A `price` step priced the ticket: the total of the quote now on it.
+    Priced {
+        node: String,
+        total: String,
+    },
+    /// A `price` step could not price the ticket; each problem points into the step.
+    PriceFailed {
+        node: String,
+        problems: Vec<Problem>,
+    },
 }
 
 /// Why a command was refused; the ticket is unchanged.
@@ -179,9 +199,7 @@ pub struct Timeline {
     pub timeline: Vec<Happening>,
     /// `[index of the command in the script, why it was refused]`.
     pub refusals: Vec<(u32, Refusal)>,
-    /// The next moment something falls due, if any.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
+    /// The next moment something falls due; `null` when nothing will.
     pub next_due: Option<String>,
 }
 
@@ -212,6 +230,7 @@ impl From<&core::Ticket> for TicketState {
                 })
                 .collect(),
             paused: t.paused,
+            quote: t.quote.as_deref().map(Into::into),
         }
     }
 }
@@ -249,10 +268,16 @@ impl From<&core::Happening> for Happening {
                 priority: (*priority).to_owned(),
             },
             W::Entered { node } => What::Entered { node: text(node) },
-            W::Assigned { node, to, reason } => What::Assigned {
+            W::Assigned {
+                node,
+                to,
+                reason,
+                rotation,
+            } => What::Assigned {
                 node: text(node),
                 to: text(to),
                 reason: text(reason),
+                rotation: rotation.clone(),
             },
             W::Queued { node, queue } => What::Queued {
                 node: text(node),
@@ -316,6 +341,17 @@ impl From<&core::Happening> for Happening {
                 payload: payload.clone(),
             },
             W::Closed { node } => What::Closed { node: text(node) },
+            W::Priced { node, total } => What::Priced {
+                node: text(node),
+                total: total.to_string(),
+            },
+            W::PriceFailed {
+                node,
+                problems: list,
+            } => What::PriceFailed {
+                node: text(node),
+                problems: problems(list.clone()),
+            },
         };
         Self {
             at: h.at.to_string(),
@@ -349,7 +385,8 @@ impl From<core::Timeline> for Timeline {
 }
 
 /// One ticket command in the script format: `at` (RFC 3339) and exactly one of `create`, `act`,
-/// `assign`, `comment`, `pause`, `resume`, `tick`, `acknowledge`, `arrival` or `loads`.
+/// `assign`, `comment`, `pause`, `resume`, `tick`, `acknowledge`, `arrival`, `loads` or
+/// `rotation`.
 #[derive(Debug, Clone, Serialize, Deserialize, Tsify)]
 pub struct TicketCommand {
     pub at: String,
@@ -396,6 +433,10 @@ pub struct TicketCommand {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[tsify(optional, type = "Record<string, number>")]
     pub loads: Option<std::collections::BTreeMap<String, u32>>,
+    /// Round-robin rotations: rotation (`role:cs`) → the agent the previous ticket went to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[tsify(optional, type = "Record<string, string>")]
+    pub rotation: Option<std::collections::BTreeMap<String, String>>,
 }
 
 /// A reply: by an agent or by the customer.
@@ -450,6 +491,14 @@ pub struct TicketInput {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[tsify(optional, type = "Record<string, JsonValue>")]
     pub fields: Option<Map<String, Value>>,
+    /// Open tickets per agent, for least-loaded dispatch at creation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[tsify(optional, type = "Record<string, number>")]
+    pub loads: Option<std::collections::BTreeMap<String, u32>>,
+    /// Round-robin rotations, for dispatch at creation: rotation → the previous ticket's agent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[tsify(optional, type = "Record<string, string>")]
+    pub rotation: Option<std::collections::BTreeMap<String, String>>,
 }
 
 /// A scripted ticket: `Engine.simulate`'s input.

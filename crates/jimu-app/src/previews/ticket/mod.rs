@@ -39,6 +39,8 @@ fn kind_key(kind: &str) -> Key {
         "deadline_breach" => Key::EvDeadlineBreach,
         "notify" => Key::EvNotify,
         "event" => Key::EvEvent,
+        "priced" => Key::EvPriced,
+        "price_failed" => Key::EvPriceFailed,
         _ => Key::EvClosed,
     }
 }

@@ -78,7 +78,9 @@ pub fn parts(what: &What, zone: Option<&str>) -> (&'static str, Option<String>, 
     match what {
         What::Created { flow, priority } => ("created", None, format!("{flow} · {priority}")),
         What::Entered { node } => ("entered", Some(node.to_string()), String::new()),
-        What::Assigned { node, to, reason } => (
+        What::Assigned {
+            node, to, reason, ..
+        } => (
             "assigned",
             Some(node.to_string()),
             format!("→ {to} ({reason})"),
@@ -162,6 +164,16 @@ pub fn parts(what: &What, zone: Option<&str>) -> (&'static str, Option<String>, 
             },
         ),
         What::Closed { node } => ("closed", Some(node.to_string()), String::new()),
+        What::Priced { node, total } => ("priced", Some(node.to_string()), total.to_string()),
+        What::PriceFailed { node, problems } => (
+            "price_failed",
+            Some(node.to_string()),
+            problems
+                .iter()
+                .map(|p| format!("{} {}", p.code.as_str(), p.path))
+                .collect::<Vec<_>>()
+                .join("; "),
+        ),
     }
 }
 
@@ -183,7 +195,7 @@ pub fn node_name(bundle: &Bundle, flow: &str, node: &str, tag: &str) -> Option<S
 pub fn tone(kind: &str) -> &'static str {
     match kind {
         "sla_warning" | "deadline_warning" => "warn",
-        "sla_breach" | "deadline_breach" | "escalated" => "breach",
+        "sla_breach" | "deadline_breach" | "escalated" | "price_failed" => "breach",
         "closed" => "done",
         _ => "",
     }
