@@ -54,33 +54,7 @@ fn guard_variables(fields: &[String]) -> Vec<String> {
 
 /// Ids and names of a list in the document (`/org/roles`, `/forms`, …) as choices.
 fn choices(ws: Workspace, at: &'static str) -> Signal<Vec<(String, String)>> {
-    Signal::derive(move || {
-        let tag = ws.locale.get().tag();
-        ws.read(|doc| {
-            doc.pointer(at)
-                .and_then(Value::as_array)
-                .map(|items| {
-                    items
-                        .iter()
-                        .filter_map(|item| {
-                            let id = item.get("id")?.as_str()?.to_owned();
-                            let name = match item.get("name") {
-                                Some(Value::Object(m)) => {
-                                    m.get(tag).and_then(Value::as_str).map(str::to_owned)
-                                }
-                                Some(Value::String(s)) => Some(s.clone()),
-                                _ => None,
-                            };
-                            Some((
-                                id.clone(),
-                                name.map_or(id.clone(), |n| format!("{n} ({id})")),
-                            ))
-                        })
-                        .collect()
-                })
-                .unwrap_or_default()
-        })
-    })
+    super::sla::listed(ws, at.to_owned())
 }
 
 #[component]

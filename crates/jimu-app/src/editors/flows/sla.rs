@@ -20,8 +20,9 @@ const CLOCKS: [(&str, Key); 3] = [
     ("resolution", Key::SlaResolution),
 ];
 
-/// `(id, shown)` for each item with an `id` in the list at `at` (names in the current language).
-fn listed(ws: Workspace, at: String) -> Signal<Vec<(String, String)>> {
+/// `(id, shown)` for each item with an `id` in the list at `at` (names in the current language,
+/// "name (id)"), for choosing one.
+pub(super) fn listed(ws: Workspace, at: String) -> Signal<Vec<(String, String)>> {
     Signal::derive(move || {
         let tag = ws.locale.get().tag();
         ws.read(|doc| {
