@@ -4,20 +4,27 @@
 //! `tower::ServiceExt::oneshot` without opening a socket.
 
 mod auth;
+mod conn;
 mod error;
+pub mod limits;
 mod openapi;
 mod routes;
 mod store;
 
 pub use auth::{Admin, Publisher, Reader};
-pub use error::AppError;
+pub use conn::{ConnectionLimits, HEADER_TIMEOUT, IDLE_TIMEOUT, MAX_CONNECTIONS, SHUTDOWN_GRACE};
+pub use error::{AppError, Missing};
 pub use jimu_wire::{AuditEntry, Listed, Role, Token};
 pub use openapi::ApiDoc;
 pub use routes::app;
-pub use store::{BundleVersion, Expect, Publish, Published, Store, StoreConfig, content_hash};
+pub use store::{
+    BundleVersion, CONTENT_CACHE_BYTES, Expect, Publish, Published, Store, StoreConfig,
+    content_hash,
+};
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 /// What every request handler can reach.
 #[derive(Clone)]
@@ -31,13 +38,22 @@ pub struct AppState {
     pub public_read: bool,
     /// How long a request may take, its body included ([`REQUEST_TIMEOUT`] by default).
     pub request_timeout: std::time::Duration,
+    /// How many missed versions a reconnecting event stream replays at most
+    /// ([`limits::REPLAY_WINDOW`] by default); beyond it, one `resync` event.
+    pub replay_window: u64,
+    /// Validations of published bundles running at once, off the request threads
+    /// ([`validation_permits`] by default).
+    pub validation: Arc<tokio::sync::Semaphore>,
+    /// Fires when the server shuts down: event streams end.
+    pub shutdown: Shutdown,
 }
 
 /// How long a request may take by default, its body included.
 pub const REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
 
 impl AppState {
-    /// A state serving only `/api`, with CORS off and every read needing a token.
+    /// A state serving only `/api`, with CORS off, every read needing a token, and no
+    /// shutdown signal.
     pub fn new(store: Store) -> Self {
         Self {
             store,
@@ -45,7 +61,58 @@ impl AppState {
             cors: Cors::Off,
             public_read: false,
             request_timeout: REQUEST_TIMEOUT,
+            replay_window: limits::REPLAY_WINDOW,
+            validation: Arc::new(tokio::sync::Semaphore::new(validation_permits())),
+            shutdown: Shutdown::never(),
         }
+    }
+}
+
+/// How many bundles are validated at once by default: all cores but one (at least one), so a
+/// core is always left for answering reads however many publishers send large bundles.
+pub fn validation_permits() -> usize {
+    std::thread::available_parallelism()
+        .map_or(1, std::num::NonZero::get)
+        .saturating_sub(1)
+        .max(1)
+}
+
+/// The server's shutdown as a signal any task can wait for.
+#[derive(Debug, Clone)]
+pub struct Shutdown(tokio::sync::watch::Receiver<bool>);
+
+/// Fires a [`Shutdown`].
+#[derive(Debug)]
+pub struct ShutdownTrigger(tokio::sync::watch::Sender<bool>);
+
+impl Shutdown {
+    /// A signal and what fires it.
+    pub fn new() -> (ShutdownTrigger, Self) {
+        let (sender, receiver) = tokio::sync::watch::channel(false);
+        (ShutdownTrigger(sender), Self(receiver))
+    }
+
+    /// A signal that never fires.
+    pub fn never() -> Self {
+        Self::new().1
+    }
+
+    /// Whether it has fired.
+    pub fn is_set(&self) -> bool {
+        *self.0.borrow()
+    }
+
+    /// Waits until it fires (forever, for one that never does).
+    pub async fn wait(&mut self) {
+        if self.0.wait_for(|fired| *fired).await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    }
+}
+
+impl ShutdownTrigger {
+    pub fn fire(&self) {
+        let _ = self.0.send(true);
     }
 }
 
@@ -82,10 +149,33 @@ pub struct ServeOptions {
     pub dist: Option<PathBuf>,
     pub cors: Cors,
     pub public_read: bool,
+    /// The connection cap and the header and idle timeouts.
+    pub connections: ConnectionLimits,
+    /// How many missed versions a reconnecting event stream replays at most.
+    pub replay_window: u64,
+    /// How many bytes of bundles' newest contents the SQLite store keeps in memory.
+    pub content_cache_bytes: usize,
 }
 
-/// Opens the store and serves until Ctrl-C or SIGTERM. An address that cannot be listened on
-/// is an error that names it.
+impl ServeOptions {
+    /// Options with every limit at its default.
+    pub fn new(addr: SocketAddr, store: StoreConfig) -> Self {
+        Self {
+            addr,
+            store,
+            dist: None,
+            cors: Cors::Off,
+            public_read: false,
+            connections: ConnectionLimits::default(),
+            replay_window: limits::REPLAY_WINDOW,
+            content_cache_bytes: CONTENT_CACHE_BYTES,
+        }
+    }
+}
+
+/// Opens the store and serves until Ctrl-C or SIGTERM, then shuts down: no new connections,
+/// event streams end, requests in flight get [`SHUTDOWN_GRACE`] to finish. An address that
+/// cannot be listened on is an error that names it.
 pub async fn serve(options: ServeOptions) -> anyhow::Result<()> {
     use anyhow::Context as _;
     // Held while serving: on SQLite this process's writer must be the only one storing
@@ -95,13 +185,16 @@ pub async fn serve(options: ServeOptions) -> anyhow::Result<()> {
         StoreConfig::Postgres(_) => None,
     };
     let store = Store::open(&options.store).await?;
+    store.set_content_cache_bytes(options.content_cache_bytes);
     tracing::info!(backend = store.backend(), "store open");
+    let (trigger, shutdown) = Shutdown::new();
     let state = AppState {
-        store,
         dist: options.dist.clone(),
         cors: options.cors.clone(),
         public_read: options.public_read,
-        request_timeout: REQUEST_TIMEOUT,
+        replay_window: options.replay_window,
+        shutdown: shutdown.clone(),
+        ..AppState::new(store)
     };
     let addr = options.addr;
     let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| {
@@ -116,12 +209,49 @@ pub async fn serve(options: ServeOptions) -> anyhow::Result<()> {
         Some(dist) => tracing::info!(dist = %dist.display(), "serving the configurator"),
         None => tracing::warn!("no built configurator found: only /api is served"),
     }
+    let limits = options.connections;
+    tracing::info!(
+        max_connections = limits.max_connections,
+        header_timeout_s = limits.header_timeout.as_secs_f64(),
+        idle_timeout_s = limits.idle_timeout.as_secs_f64(),
+        replay_window = options.replay_window,
+        "limits"
+    );
+    warn_if_few_files(limits.max_connections);
     // The one line people and scripts look for: where to point a browser.
     println!("Jimu is running at http://{local}/");
-    axum::serve(listener, app(state))
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
+    tokio::spawn(async move {
+        shutdown_signal().await;
+        tracing::info!("shutdown signal received");
+        trigger.fire();
+    });
+    conn::serve(listener, app(state), limits, shutdown).await;
+    tracing::info!("stopped");
     Ok(())
+}
+
+/// Warns when the process may open fewer files than the connection cap needs (Linux: the
+/// soft limit in /proc/self/limits).
+fn warn_if_few_files(max_connections: usize) {
+    let Ok(limits) = std::fs::read_to_string("/proc/self/limits") else {
+        return;
+    };
+    let soft = limits
+        .lines()
+        .find(|line| line.starts_with("Max open files"))
+        .and_then(|line| line.split_whitespace().nth(3))
+        .and_then(|soft| soft.parse::<usize>().ok());
+    // The store, the listener, logs and the configurator's files need some too.
+    if let Some(soft) = soft
+        && soft < max_connections + 64
+    {
+        tracing::warn!(
+            open_files = soft,
+            max_connections,
+            "the process may open fewer files than --max-connections needs: raise the limit \
+             (ulimit -n, LimitNOFILE=) or lower --max-connections"
+        );
+    }
 }
 
 /// Takes `jimu-serve.lock` in the data directory, or says which directory is already served.

@@ -124,11 +124,9 @@ async fn harness(backend: Backend, with_dist: bool) -> Harness {
     });
     Harness {
         router: app(AppState {
-            store: store.clone(),
             dist,
             cors: Cors::Origins(vec![PORTAL.to_owned()]),
-            public_read: false,
-            request_timeout: jimu_server::REQUEST_TIMEOUT,
+            ..AppState::new(store.clone())
         }),
         store,
         admin,
@@ -1145,11 +1143,8 @@ async fn public_reads_need_no_token_but_writes_still_do(backend: Backend) {
     let mut h = harness(backend, false).await;
     send(&h, "PUT", "/api/bundles/shop", VALID).await;
     h.router = app(AppState {
-        store: h.store.clone(),
-        dist: None,
-        cors: Cors::Off,
         public_read: true,
-        request_timeout: jimu_server::REQUEST_TIMEOUT,
+        ..AppState::new(h.store.clone())
     });
     let no_auth = ("authorization", "");
     let got = send_with(&h, "GET", "/api/bundles/shop", "", &[no_auth]).await;
