@@ -15,8 +15,9 @@ pub const MAX_MESSAGE_CHARS: usize = 1000;
 /// The longest token label, in characters.
 pub const MAX_LABEL_CHARS: usize = 200;
 
-/// The longest request target (path and query) the API reads, in bytes: longer is 414.
-pub const MAX_URI_BYTES: usize = 8 * 1024;
+/// The longest request target (path and query) the API reads, in bytes: longer is 414. A
+/// message at its longest, percent-encoded (up to 12 bytes a character), fits.
+pub const MAX_URI_BYTES: usize = 16 * 1024;
 
 /// The largest request head (request line and headers), in bytes: larger is 431.
 pub const MAX_HEAD_BYTES: usize = 64 * 1024;
@@ -176,6 +177,13 @@ mod tests {
         assert!(check_text(TextField::Label, "a\nb").is_err());
         assert!(check_text(TextField::Label, &"x".repeat(MAX_LABEL_CHARS + 1)).is_err());
     }
+
+    // The longest message, four UTF-8 bytes a character each written %XX, fits in a
+    // request target (with the longest name), which fits in a head.
+    const _: () = assert!(
+        MAX_MESSAGE_CHARS * 4 * 3 + "/api/bundles/".len() + 64 + "?message=".len() < MAX_URI_BYTES
+    );
+    const _: () = assert!(MAX_URI_BYTES < MAX_HEAD_BYTES);
 
     #[test]
     fn queries_are_decoded_and_text_that_is_not_utf8_is_refused() {

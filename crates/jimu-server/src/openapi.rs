@@ -18,7 +18,7 @@ use utoipa::{Modify, OpenApi};
         description = "Versioned rule bundles: publish safely (If-Match), read with ETags, hear \
                        of new versions over server-sent events. Errors are RFC 9457 \
                        `application/problem+json`, those of every route as well as 414 (a path \
-                       and query over 8 KiB), 431 (a request head over 64 KiB or with more \
+                       and query over 16 KiB), 431 (a request head over 64 KiB or with more \
                        than 100 headers), 408 (a request over the request timeout) and 503 \
                        (every connection busy)."
     ),
