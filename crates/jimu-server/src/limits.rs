@@ -25,6 +25,11 @@ pub const MAX_HEAD_BYTES: usize = 64 * 1024;
 /// The most headers a request may have: more is 431.
 pub const MAX_HEADERS: usize = 100;
 
+/// Published contents up to this size are validated on the thread that answers the request
+/// (well under a millisecond or two: less than handing them to another thread costs on a busy
+/// machine); larger ones on the blocking pool, a few at a time.
+pub const INLINE_VALIDATION_BYTES: usize = 16 * 1024;
+
 /// A history page when `?limit=` is not given, and the largest one may ask for.
 pub const HISTORY_PAGE: i64 = 1000;
 

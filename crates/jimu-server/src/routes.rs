@@ -910,8 +910,9 @@ enum Content {
 
 /// Validates and stores a publish when the request's precondition (`If-Match`, or
 /// `If-None-Match: *` to create) holds. Reading the body as text, validating it and hashing
-/// it run on the blocking pool, a few at a time ([`AppState::validation`]), never on the
-/// threads that answer requests: publishers of large bundles cannot slow readers down.
+/// it run on the blocking pool, a few at a time ([`AppState::validation`]), not on the threads
+/// that answer requests, so publishers of large bundles cannot slow readers down; only
+/// contents of at most [`limits::INLINE_VALIDATION_BYTES`] are checked in place.
 async fn publish_checked(
     state: &AppState,
     request: &HeaderMap,
@@ -931,36 +932,27 @@ async fn publish_checked(
         None if creating => Expect::Absent,
         None => return Err(AppError::PreconditionRequired),
     };
-    let permit = state
-        .validation
-        .clone()
-        .acquire_owned()
+    let size = match &content {
+        Content::New(bytes) => bytes.len(),
+        Content::Restored(text) => text.len(),
+    };
+    let checked = if size <= limits::INLINE_VALIDATION_BYTES {
+        // As cheap as answering a read: handing it to another thread would cost more.
+        check_content(publish, content)
+    } else {
+        let permit = state
+            .validation
+            .clone()
+            .acquire_owned()
+            .await
+            .map_err(anyhow::Error::from)?;
+        tokio::task::spawn_blocking(move || {
+            let _permit = permit;
+            check_content(publish, content)
+        })
         .await
-        .map_err(anyhow::Error::from)?;
-    let name = publish.name.clone();
-    let checked = tokio::task::spawn_blocking(move || {
-        let _permit = permit;
-        // Warnings (an unreachable rule, an unused role) do not stop a publish; errors do.
-        let (text, problems) = match content {
-            Content::New(bytes) => {
-                let text = String::from_utf8(Vec::from(bytes)).map_err(|_| AppError::NotText)?;
-                let problems = jimu_core::validate_publish(&text, &name);
-                (text, problems)
-            }
-            Content::Restored(text) => {
-                let problems = jimu_core::validate_bundle(&text);
-                (text, problems)
-            }
-        };
-        if problems.iter().any(jimu_core::Problem::is_error) {
-            return Err(AppError::InvalidBundle(problems));
-        }
-        let hash = crate::content_hash(&text);
-        publish.content = text;
-        Ok((publish, hash))
-    })
-    .await
-    .map_err(anyhow::Error::from)?;
+        .map_err(anyhow::Error::from)?
+    };
     let (publish, hash) = checked?;
     let name = publish.name.clone();
     let stored = match state.store.publish_hashed(publish, hash).await? {
@@ -978,6 +970,28 @@ async fn publish_checked(
         headers.insert(header::ETAG, tag);
     }
     Ok((status, headers, Json(VersionInfo::from(stored.as_ref()))).into_response())
+}
+
+/// The content as text, validated (every problem when it has errors), with its hash.
+fn check_content(mut publish: Publish, content: Content) -> Result<(Publish, String), AppError> {
+    // Warnings (an unreachable rule, an unused role) do not stop a publish; errors do.
+    let (text, problems) = match content {
+        Content::New(bytes) => {
+            let text = String::from_utf8(Vec::from(bytes)).map_err(|_| AppError::NotText)?;
+            let problems = jimu_core::validate_publish(&text, &publish.name);
+            (text, problems)
+        }
+        Content::Restored(text) => {
+            let problems = jimu_core::validate_bundle(&text);
+            (text, problems)
+        }
+    };
+    if problems.iter().any(jimu_core::Problem::is_error) {
+        return Err(AppError::InvalidBundle(problems));
+    }
+    let hash = crate::content_hash(&text);
+    publish.content = text;
+    Ok((publish, hash))
 }
 
 /// Archives a bundle: its versions stay readable, it leaves the list, publishes are refused.

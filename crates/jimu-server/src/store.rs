@@ -1277,3 +1277,67 @@ fn secret_hash(secret: &str) -> String {
 pub fn content_hash(content: &str) -> String {
     format!("sha256:{}", hex(&Sha256::digest(content.as_bytes())))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn version(name: &str, seq: i64, size: usize) -> Arc<BundleVersion> {
+        Arc::new(BundleVersion {
+            name: name.to_owned(),
+            version: seq,
+            content: "x".repeat(size),
+            hash: content_hash(name),
+            created_at_ms: 0,
+            author: String::new(),
+            message: String::new(),
+            seq,
+        })
+    }
+
+    #[test]
+    fn the_newest_content_cache_stays_within_its_budget_dropping_the_least_recently_read() {
+        let one = cost(&version("a", 1, 1000));
+        let budget = one * 3;
+        let mut lru = Lru::default();
+        for (seq, name) in ["a", "b", "c"].into_iter().enumerate() {
+            lru.put(version(name, seq as i64 + 1, 1000), budget);
+        }
+        assert_eq!((lru.entries.len(), lru.bytes), (3, budget));
+        // `a` is read, so `b` is the least recently used when `d` comes.
+        assert!(lru.get("a").is_some());
+        lru.put(version("d", 4, 1000), budget);
+        assert!(lru.get("b").is_none());
+        assert!(["a", "c", "d"].iter().all(|n| lru.get(n).is_some()));
+        assert!(lru.bytes <= budget);
+        // A newer version replaces the older; an older one never replaces a newer.
+        lru.put(version("a", 9, 1000), budget);
+        lru.put(version("a", 5, 1000), budget);
+        assert_eq!(lru.get("a").unwrap().seq, 9);
+        assert_eq!(lru.entries.len(), lru.order.len());
+        // Larger than the whole budget: not kept, and the older version is not kept either.
+        lru.put(version("a", 10, budget * 2), budget);
+        assert!(lru.get("a").is_none());
+        assert!(lru.bytes <= budget);
+        let counted: usize = lru.entries.values().map(|(v, _)| cost(v)).sum();
+        assert_eq!(counted, lru.bytes);
+    }
+
+    #[test]
+    fn a_read_that_overlapped_a_store_is_not_cached() {
+        let cache = LatestCache::new(1 << 20);
+        let before = cache.writes.load(Ordering::SeqCst);
+        // The writer stores version 2 while a reader reads version 1 from the database.
+        cache.stored(version("a", 2, 10));
+        cache.lock().remove("a");
+        cache.read(version("a", 1, 10), before);
+        assert!(
+            cache.get("a").is_none(),
+            "an older version than stored was kept"
+        );
+        // A read with no store meanwhile is kept.
+        let before = cache.writes.load(Ordering::SeqCst);
+        cache.read(version("a", 2, 10), before);
+        assert_eq!(cache.get("a").unwrap().seq, 2);
+    }
+}
