@@ -11,7 +11,9 @@
 #   2. GET of the whole bundle (200), 64 connections
 #   3. publishes one at a time (1 connection), then 16 at once: each a new bundle
 #   4. a reader at a steady READ_RATE (default 1000/s, 8 connections, 304s) for PHASE_SECONDS
-#      (default 20): at rest, then while two publishers send a ~3 MB bundle over and over
+#      (default 15): at rest, then while two publishers send a ~3 MB bundle over and over;
+#      ROUNDS times (default 3), alternating, so both see the same background load; then the
+#      median p99 of each and their ratio
 # JIMU_BIN measures that binary instead of building one.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../../.." && pwd)
@@ -19,7 +21,8 @@ target=${CARGO_TARGET_DIR:-$root/target}
 gets=${1:-200000}
 publishes=${2:-20000}
 rate=${READ_RATE:-1000}
-phase=${PHASE_SECONDS:-20}
+phase=${PHASE_SECONDS:-15}
+rounds=${ROUNDS:-3}
 command -v oha >/dev/null || { echo "oha is missing: cargo install oha --locked" >&2; exit 2; }
 if [ -n "${JIMU_BIN:-}" ]; then
   jimu=$JIMU_BIN
@@ -31,7 +34,8 @@ data=$(mktemp -d)
 server=
 trap '[ -n "$server" ] && kill "$server" 2>/dev/null; rm -rf "$data"' EXIT
 store="${JIMU_DATABASE_URL:+PostgreSQL}"
-echo "store: ${store:-SQLite}; $(nproc) cores; jimu $("$jimu" --version)"
+commit=$(git -C "$root" describe --always --dirty 2>/dev/null || echo unknown)
+echo "store: ${store:-SQLite}; $(nproc) cores; $("$jimu" --version) at $commit"
 reader=$("$jimu" token create --role reader --label load-reader --data "$data")
 publisher=$("$jimu" token create --role publisher --label load-publisher --data "$data")
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
@@ -110,19 +114,35 @@ created=$(curl -s -o /dev/null -w '%{http_code}' -X PUT "$base/big" -H "authoriz
 echo "large bundle: $(wc -c <"$big") bytes, created: HTTP $created"
 reads() {
   timeout $((phase + 30)) oha -z "${phase}s" -q "$rate" -c 8 --latency-correction --no-tui \
-    --output-format json -H "authorization: Bearer $reader" -H "if-none-match: $etag" "$base/load" | summary
+    --output-format json -H "authorization: Bearer $reader" -H "if-none-match: $etag" "$base/load" \
+    >"$data/$1.json"
+  summary <"$data/$1.json"
 }
-echo "4a. reader at $rate/s for ${phase} s (304), at rest"; load
-reads
-echo "4b. the same reader while 2 publishers send the large bundle over and over"
-timeout $((phase + 40)) oha -z "$((phase + 6))s" -c 2 --no-tui --output-format json -m PUT \
-  -H "authorization: Bearer $publisher" -H 'if-match: *' -H 'content-type: application/json' \
-  -D "$big" "$base/big" >"$data/publishers.json" &
-publishing=$!
-sleep 3
+for round in $(seq "$rounds"); do
+  echo "4a. round $round: reader at $rate/s for ${phase} s (304), at rest"; load
+  reads "rest-$round"
+  echo "4b. round $round: the same reader while 2 publishers send the large bundle over and over"
+  timeout $((phase + 40)) oha -z "$((phase + 6))s" -c 2 --no-tui --output-format json -m PUT \
+    -H "authorization: Bearer $publisher" -H 'if-match: *' -H 'content-type: application/json' \
+    -D "$big" "$base/big" >"$data/publishers-$round.json" &
+  publishing=$!
+  sleep 3
+  load
+  reads "busy-$round"
+  wait "$publishing"
+  echo "  publishers over $((phase + 6)) s:"
+  summary <"$data/publishers-$round.json"
+done
 load
-reads
-wait "$publishing"
-echo "  publishers over $((phase + 6)) s:"
-summary <"$data/publishers.json"
-load
+python3 - "$data" "$rounds" <<'PY'
+import json, statistics, sys
+data, rounds = sys.argv[1], int(sys.argv[2])
+def p99(kind):
+    return [json.load(open(f"{data}/{kind}-{i}.json"))["latencyPercentiles"]["p99"] * 1000
+            for i in range(1, rounds + 1)]
+rest, busy = p99("rest"), p99("busy")
+print(f"4. reader p99 over {rounds} rounds: at rest {', '.join(f'{v:.2f}' for v in rest)} ms "
+      f"(median {statistics.median(rest):.2f}); beside publishers "
+      f"{', '.join(f'{v:.2f}' for v in busy)} ms (median {statistics.median(busy):.2f}); "
+      f"ratio of medians {statistics.median(busy) / statistics.median(rest):.1f}x")
+PY

@@ -10,6 +10,7 @@ pub mod limits;
 mod openapi;
 mod routes;
 mod store;
+mod validators;
 
 pub use auth::{Admin, Publisher, Reader};
 pub use conn::{ConnectionLimits, HEADER_TIMEOUT, IDLE_TIMEOUT, MAX_CONNECTIONS, SHUTDOWN_GRACE};
@@ -21,10 +22,10 @@ pub use store::{
     BundleVersion, CONTENT_CACHE_BYTES, Expect, Publish, Published, Store, StoreConfig,
     content_hash,
 };
+pub use validators::{VALIDATION_NICE, Validators};
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::sync::Arc;
 
 /// What every request handler can reach.
 #[derive(Clone)]
@@ -41,9 +42,9 @@ pub struct AppState {
     /// How many missed versions a reconnecting event stream replays at most
     /// ([`limits::REPLAY_WINDOW`] by default); beyond it, one `resync` event.
     pub replay_window: u64,
-    /// Validations of published bundles running at once, off the request threads
-    /// ([`validation_permits`] by default).
-    pub validation: Arc<tokio::sync::Semaphore>,
+    /// The threads that validate published bundles, off the request threads and at a lower
+    /// priority ([`validation_permits`] of them by default).
+    pub validation: Validators,
     /// Fires when the server shuts down: event streams end.
     pub shutdown: Shutdown,
 }
@@ -62,7 +63,7 @@ impl AppState {
             public_read: false,
             request_timeout: REQUEST_TIMEOUT,
             replay_window: limits::REPLAY_WINDOW,
-            validation: Arc::new(tokio::sync::Semaphore::new(validation_permits())),
+            validation: Validators::new(validation_permits()),
             shutdown: Shutdown::never(),
         }
     }

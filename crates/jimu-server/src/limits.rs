@@ -27,7 +27,7 @@ pub const MAX_HEADERS: usize = 100;
 
 /// Published contents up to this size are validated on the thread that answers the request
 /// (well under a millisecond or two: less than handing them to another thread costs on a busy
-/// machine); larger ones on the blocking pool, a few at a time.
+/// machine); larger ones on the validation threads (`validators.rs`), a few at a time.
 pub const INLINE_VALIDATION_BYTES: usize = 16 * 1024;
 
 /// A history page when `?limit=` is not given, and the largest one may ask for.

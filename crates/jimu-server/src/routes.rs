@@ -910,9 +910,10 @@ enum Content {
 
 /// Validates and stores a publish when the request's precondition (`If-Match`, or
 /// `If-None-Match: *` to create) holds. Reading the body as text, validating it and hashing
-/// it run on the blocking pool, a few at a time ([`AppState::validation`]), not on the threads
-/// that answer requests, so publishers of large bundles cannot slow readers down; only
-/// contents of at most [`limits::INLINE_VALIDATION_BYTES`] are checked in place.
+/// it run on the validation threads, a few at a time and at a lower priority
+/// ([`AppState::validation`]), not on the threads that answer requests, so publishers of large
+/// bundles cannot slow readers down; only contents of at most
+/// [`limits::INLINE_VALIDATION_BYTES`] are checked in place.
 async fn publish_checked(
     state: &AppState,
     request: &HeaderMap,
@@ -940,18 +941,10 @@ async fn publish_checked(
         // As cheap as answering a read: handing it to another thread would cost more.
         check_content(publish, content)
     } else {
-        let permit = state
+        state
             .validation
-            .clone()
-            .acquire_owned()
-            .await
-            .map_err(anyhow::Error::from)?;
-        tokio::task::spawn_blocking(move || {
-            let _permit = permit;
-            check_content(publish, content)
-        })
-        .await
-        .map_err(anyhow::Error::from)?
+            .run(move || check_content(publish, content))
+            .await?
     };
     let (publish, hash) = checked?;
     let name = publish.name.clone();
