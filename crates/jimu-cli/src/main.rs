@@ -84,7 +84,8 @@ enum Command {
 #[derive(clap::Args)]
 struct ServeLimits {
     /// Open connections at most (event streams count). Past it, the connection idle the
-    /// longest is closed to make room; when none is idle, a new one gets 503.
+    /// longest is closed to make room; when none is idle, a new one gets 503. Lowered to fit
+    /// the open-files limit when that cannot be raised to hold it.
     #[arg(long, default_value_t = jimu_server::MAX_CONNECTIONS, env = "JIMU_MAX_CONNECTIONS",
           value_parser = at_least_one)]
     max_connections: usize,

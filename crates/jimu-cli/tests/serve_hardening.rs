@@ -200,11 +200,16 @@ fn getrandom(buf: &mut [u8]) {
 
 fn jimu() -> Command {
     let mut command = Command::new(JIMU);
+    cleaned(&mut command);
+    command
+}
+
+/// Without the environment that would change what `jimu` does, and without input.
+fn cleaned(command: &mut Command) {
     for var in CLEARED {
         command.env_remove(var);
     }
     command.env("LANG", "C").stdin(Stdio::null());
-    command
 }
 
 /// `jimu serve` on a free loopback port, its log in a file; killed when dropped.
@@ -219,6 +224,16 @@ impl Server {
     /// Starts it over `place` with these extra options, logging at `rust_log` (the built-in
     /// default when `None`).
     fn start(place: &Place, extra: &[&str], rust_log: Option<&str>) -> Self {
+        Self::start_with_files(place, extra, rust_log, None)
+    }
+
+    /// As [`Self::start`], the process allowed this many open files (soft, hard).
+    fn start_with_files(
+        place: &Place,
+        extra: &[&str],
+        rust_log: Option<&str>,
+        open_files: Option<(u64, u64)>,
+    ) -> Self {
         let log = place.dir.path().join(format!(
             "server-{}.log",
             std::time::SystemTime::now()
@@ -226,7 +241,21 @@ impl Server {
                 .unwrap()
                 .as_nanos()
         ));
-        let mut command = jimu();
+        let mut command = match open_files {
+            None => jimu(),
+            Some((soft, hard)) => {
+                // The shell sets the limits (soft first: it may not exceed the hard one),
+                // then becomes `jimu`, the same process.
+                let mut command = Command::new("sh");
+                command.args([
+                    "-c",
+                    &format!("ulimit -S -n {soft} && ulimit -H -n {hard} && exec \"$0\" \"$@\""),
+                    JIMU,
+                ]);
+                cleaned(&mut command);
+                command
+            }
+        };
         command
             .args(["serve", "--addr", "127.0.0.1:0"])
             .args(&place.store_args)
@@ -601,6 +630,116 @@ fn connections_beyond_the_cap_make_room_and_a_real_request_is_still_answered() {
     // The oldest went first: the last seven are the ones still open.
     let open: Vec<usize> = (0..20).filter(|&i| !closed_now(&silent[i])).collect();
     assert_eq!(open, (13..20).collect::<Vec<_>>());
+}
+
+/// The open-files limit of this process: (soft, hard), `None` for unlimited.
+fn own_open_files() -> (Option<u64>, Option<u64>) {
+    let limits = std::fs::read_to_string("/proc/self/limits").unwrap();
+    let line = limits
+        .lines()
+        .find(|l| l.starts_with("Max open files"))
+        .unwrap();
+    let mut values = line
+        .split_whitespace()
+        .skip(3)
+        .map(|v| v.parse::<u64>().ok());
+    (values.next().flatten(), values.next().flatten())
+}
+
+/// `Max open files` of a running process: (soft, hard).
+fn open_files_of(server: &Server) -> String {
+    let limits = std::fs::read_to_string(format!("/proc/{}/limits", server.child.id())).unwrap();
+    let line = limits
+        .lines()
+        .find(|l| l.starts_with("Max open files"))
+        .unwrap();
+    line.split_whitespace()
+        .skip(3)
+        .take(2)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[test]
+fn silent_connections_never_use_up_the_open_files_limit() {
+    // Allowed 160 open files and unable to raise that: the default cap (1,024) cannot hold,
+    // so it is lowered to fit (160 - 64). Three hundred silent connections then never take the
+    // last file (before, accept failed with EMFILE from about the 120th on, and nothing was
+    // answered until they went away) and a real request is still answered.
+    let place = Place::new(&Backend::Sqlite);
+    let options = [
+        "--header-timeout",
+        "600",
+        "--idle-timeout",
+        "600",
+        "--log-format",
+        "json",
+    ];
+    let connect = |server: &Server| -> Vec<TcpStream> {
+        (0..300)
+            .map(|_| TcpStream::connect_timeout(&server.addr, READ_BOUND).unwrap())
+            .collect()
+    };
+    let server = Server::start_with_files(&place, &options, None, Some((160, 160)));
+    let silent = connect(&server);
+    let health = call("GET", &server.api("health"), "", &[], "");
+    assert_eq!(
+        (health.status, health.body.as_str()),
+        (200, r#"{"status":"ok"}"#)
+    );
+    let lowered = log_fields(&server.log(), "the cap is lowered to fit");
+    assert_eq!(
+        (
+            lowered["open_files"].as_u64(),
+            lowered["lowered_to"].as_u64()
+        ),
+        (Some(160), Some(96)),
+        "{lowered}"
+    );
+    // At most 96 are kept: the others were closed to make room (bounded wait).
+    let mut open = silent.len();
+    for _ in 0..600 {
+        open = silent.iter().filter(|s| !closed_now(s)).count();
+        if open <= 96 {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(open <= 96, "{open} of 300 silent connections still open");
+    drop(silent);
+    drop(server);
+
+    // Allowed 160 but free to raise it: the soft limit is raised to what the cap needs, and
+    // the cap stays.
+    let needed = 1024 + 64;
+    if own_open_files().1.is_some_and(|hard| hard < needed) {
+        eprintln!(
+            "skipped the raised case: this process's hard open-files limit is below {needed}"
+        );
+        return;
+    }
+    let server = Server::start_with_files(&place, &options, None, Some((160, needed)));
+    assert_eq!(open_files_of(&server), format!("{needed} {needed}"));
+    let log = server.log();
+    let raised = log_fields(&log, "raised the open-files limit");
+    assert_eq!(
+        (raised["from"].as_u64(), raised["to"].as_u64()),
+        (Some(160), Some(needed))
+    );
+    assert_eq!(log_fields(&log, "limits")["max_connections"], 1024);
+    let silent = connect(&server);
+    assert_eq!(call("GET", &server.api("health"), "", &[], "").status, 200);
+    // Under the cap: none was closed.
+    assert!(silent.iter().all(|s| !closed_now(s)));
+}
+
+/// The fields of the first JSON log line whose message contains `message`.
+fn log_fields(log: &str, message: &str) -> serde_json::Value {
+    log.lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .map(|l| l["fields"].clone())
+        .find(|f| f["message"].as_str().is_some_and(|m| m.contains(message)))
+        .unwrap_or_else(|| panic!("no log line saying `{message}`:\n{log}"))
 }
 
 #[test]

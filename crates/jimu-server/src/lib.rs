@@ -210,7 +210,8 @@ pub async fn serve(options: ServeOptions) -> anyhow::Result<()> {
         Some(dist) => tracing::info!(dist = %dist.display(), "serving the configurator"),
         None => tracing::warn!("no built configurator found: only /api is served"),
     }
-    let limits = options.connections;
+    let mut limits = options.connections;
+    limits.max_connections = fit_to_open_files(limits.max_connections);
     tracing::info!(
         max_connections = limits.max_connections,
         header_timeout_s = limits.header_timeout.as_secs_f64(),
@@ -218,7 +219,6 @@ pub async fn serve(options: ServeOptions) -> anyhow::Result<()> {
         replay_window = options.replay_window,
         "limits"
     );
-    warn_if_few_files(limits.max_connections);
     // The one line people and scripts look for: where to point a browser.
     println!("Jimu is running at http://{local}/");
     tokio::spawn(async move {
@@ -231,28 +231,58 @@ pub async fn serve(options: ServeOptions) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Warns when the process may open fewer files than the connection cap needs (Linux: the
-/// soft limit in /proc/self/limits).
-fn warn_if_few_files(max_connections: usize) {
-    let Ok(limits) = std::fs::read_to_string("/proc/self/limits") else {
-        return;
-    };
-    let soft = limits
-        .lines()
-        .find(|line| line.starts_with("Max open files"))
-        .and_then(|line| line.split_whitespace().nth(3))
-        .and_then(|soft| soft.parse::<usize>().ok());
-    // The store, the listener, logs and the configurator's files need some too.
-    if let Some(soft) = soft
-        && soft < max_connections + 64
+/// Files the server keeps open besides its connections: the store's pool (SQLite: three per
+/// connection), the listener, logs, the configurator's files being sent.
+pub const RESERVED_FILES: usize = 64;
+
+/// The connection cap the process can hold: past its open-files limit a connection cannot be
+/// accepted at all, so none would be closed to make room and the server would stop answering
+/// (issue 20). The soft limit is raised (up to the hard one) to what the cap needs; when it
+/// cannot be, the cap is lowered to fit, with a warning. Linux only; elsewhere unchanged.
+fn fit_to_open_files(max_connections: usize) -> usize {
+    #[cfg(target_os = "linux")]
     {
+        use rustix::process::{Resource, Rlimit, getrlimit, setrlimit};
+        let needed =
+            u64::try_from(max_connections.saturating_add(RESERVED_FILES)).unwrap_or(u64::MAX);
+        let limit = getrlimit(Resource::Nofile);
+        // `None` is unlimited.
+        let mut soft = limit.current.unwrap_or(u64::MAX);
+        if soft >= needed {
+            return max_connections;
+        }
+        let raised = needed.min(limit.maximum.unwrap_or(u64::MAX));
+        if raised > soft {
+            let new = Rlimit {
+                current: Some(raised),
+                maximum: limit.maximum,
+            };
+            match setrlimit(Resource::Nofile, new) {
+                Ok(()) => {
+                    tracing::info!(from = soft, to = raised, "raised the open-files limit");
+                    soft = raised;
+                }
+                Err(err) => tracing::warn!(%err, "cannot raise the open-files limit"),
+            }
+        }
+        if soft >= needed {
+            return max_connections;
+        }
+        let reserved = u64::try_from(RESERVED_FILES).unwrap_or(u64::MAX);
+        let fits = usize::try_from(soft.saturating_sub(reserved))
+            .unwrap_or(usize::MAX)
+            .max(8);
         tracing::warn!(
             open_files = soft,
             max_connections,
-            "the process may open fewer files than --max-connections needs: raise the limit \
-             (ulimit -n, LimitNOFILE=) or lower --max-connections"
+            lowered_to = fits,
+            "the process may not open enough files for --max-connections: the cap is lowered to \
+             fit (raise the limit with ulimit -n or LimitNOFILE=, or lower --max-connections)"
         );
+        fits
     }
+    #[cfg(not(target_os = "linux"))]
+    max_connections
 }
 
 /// Takes `jimu-serve.lock` in the data directory, or says which directory is already served.
