@@ -1,23 +1,25 @@
 //! The threads that check published bundles: off the threads that answer requests, a few at a
-//! time, and (on Linux) at a lower scheduling priority than every other thread of the server.
+//! time, and (on Linux) at the lowest scheduling priority, below every other thread of the
+//! server.
 //!
 //! Validating a large bundle is hundreds of milliseconds of CPU. Run at the same priority as
 //! the threads answering requests, it holds a core for whole scheduler slices, and a reader's
-//! request that wakes up behind it waits for the slice to end: on a 2-core machine, a reader's
-//! p99 went from under a millisecond to 4–5 ms beside two publishers of 3 MB bundles (and the
-//! same happened with the validation run as a separate process at the same priority, so the
-//! wait is the scheduler's, not the server's code). With the validation threads niced, the
-//! scheduler runs a woken request thread first. When the CPU is free, validation still takes
+//! request that wakes up behind it waits for the slice to end: on the 2-core machine, a
+//! reader's p99 went from under a millisecond to about 4.5 ms beside two publishers of 3 MB
+//! bundles (and the same happened with the validation run as a separate process at the same
+//! priority, so the wait is the scheduler's, not the server's code). At nice 19 a woken request
+//! thread runs first (BENCHMARKS.md, issue 20). When the CPU is free, validation still takes
 //! all of it; only under contention do publishes wait for reads, which is the order wanted.
+//! The price: while the server's own request threads keep every core busy, a validation gets
+//! a small share of a core (about 1.5% beside each busy nice-0 thread), so a large publish
+//! may then take long enough to hit the request timeout (408, nothing stored).
 
 use std::panic::AssertUnwindSafe;
 use std::sync::{Arc, Mutex, OnceLock, PoisonError, mpsc};
 
-/// How much the validation threads' nice value is raised above the server's (Linux). Enough
-/// that a woken request thread preempts them at once, not so much that on a machine busy
-/// with other work publishing stalls (a nice-10 thread still gets a tenth of what a nice-0
-/// one does).
-pub const VALIDATION_NICE: i32 = 10;
+/// The nice value of the validation threads (Linux): the lowest priority, so a woken request
+/// thread preempts them at once. A server already running at a lower priority keeps its own.
+pub const VALIDATION_NICE: i32 = 19;
 
 type Job = Box<dyn FnOnce() + Send>;
 
@@ -62,7 +64,10 @@ impl Validators {
         }
         let (reply, answer) = tokio::sync::oneshot::channel();
         let job: Job = Box::new(move || {
-            let _ = reply.send(work());
+            // A request that gave up meanwhile (timed out, its client gone): nothing to do.
+            if !reply.is_closed() {
+                let _ = reply.send(work());
+            }
         });
         sender
             .send(job)
@@ -107,14 +112,14 @@ impl Validators {
     }
 }
 
-/// Raises this thread's nice value by [`VALIDATION_NICE`] (Linux, where the nice value is a
+/// Sets this thread's nice value to [`VALIDATION_NICE`] (Linux, where the nice value is a
 /// thread's own; elsewhere it is the whole process's, so nothing is changed).
 fn lower_priority() {
     #[cfg(target_os = "linux")]
     {
         // `None` is the calling thread on Linux (PRIO_PROCESS of tid 0).
         let now = rustix::process::getpriority_process(None).unwrap_or(0);
-        let to = (now + VALIDATION_NICE).min(19);
+        let to = VALIDATION_NICE.max(now);
         match rustix::process::setpriority_process(None, to) {
             Ok(()) => tracing::debug!(nice = to, "validation thread started"),
             Err(err) => tracing::warn!(%err, "cannot lower a validation thread's priority"),
@@ -149,7 +154,7 @@ mod tests {
         );
         #[cfg(target_os = "linux")]
         {
-            assert_eq!(nice, Some((ours + VALIDATION_NICE).min(19)));
+            assert_eq!(nice, Some(VALIDATION_NICE.max(ours)));
             // The thread that asked (a request thread, in the server) kept its priority.
             assert_eq!(rustix::process::getpriority_process(None).ok(), Some(ours));
         }
@@ -169,5 +174,38 @@ mod tests {
             sums += handle.await.unwrap();
         }
         assert_eq!(sums, 56);
+    }
+
+    #[tokio::test]
+    async fn work_whose_request_gave_up_is_skipped() {
+        use std::sync::atomic::{AtomicBool, Ordering};
+        let validators = Validators::new(1);
+        let (release, held) = mpsc::channel::<()>();
+        let (started, busy_now) = tokio::sync::oneshot::channel::<()>();
+        // The one thread is busy until released.
+        let busy = tokio::spawn({
+            let validators = validators.clone();
+            async move {
+                validators
+                    .run(move || {
+                        let _ = started.send(());
+                        held.recv_timeout(std::time::Duration::from_secs(30))
+                    })
+                    .await
+            }
+        });
+        busy_now.await.unwrap();
+        let ran = Arc::new(AtomicBool::new(false));
+        let waited = tokio::time::timeout(std::time::Duration::from_millis(50), {
+            let ran = ran.clone();
+            validators.run(move || ran.store(true, Ordering::SeqCst))
+        })
+        .await;
+        assert!(waited.is_err(), "the queued work cannot have run yet");
+        release.send(()).unwrap();
+        assert!(busy.await.unwrap().unwrap().is_ok());
+        // Work queued after the abandoned one runs, so that one was taken (and skipped) first.
+        validators.run(|| ()).await.unwrap();
+        assert!(!ran.load(Ordering::SeqCst), "work nobody waits for was run");
     }
 }
