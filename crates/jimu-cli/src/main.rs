@@ -58,6 +58,8 @@ Examples:
         /// Logs on stderr as text, or as one JSON object per line (for log collectors).
         #[arg(long, value_enum, default_value_t = LogFormat::Text, env = "JIMU_LOG_FORMAT")]
         log_format: LogFormat,
+        #[command(flatten)]
+        limits: ServeLimits,
     },
     /// Manage the server's API tokens directly in its store (the server may be running).
     #[command(
@@ -154,6 +156,60 @@ Examples:
     Pull(remote::PullArgs),
     History(remote::HistoryArgs),
     Rollback(remote::RollbackArgs),
+}
+
+/// How many connections `jimu serve` keeps and for how long, and how much it holds in memory.
+#[derive(clap::Args)]
+struct ServeLimits {
+    /// Open connections at most (event streams count). Past it, the connection idle the
+    /// longest is closed to make room; when none is idle, a new one gets 503. Lowered to fit
+    /// the open-files limit when that cannot be raised to hold it.
+    #[arg(long, default_value_t = jimu_server::MAX_CONNECTIONS, env = "JIMU_MAX_CONNECTIONS",
+          value_parser = at_least_one)]
+    max_connections: usize,
+    /// Seconds a client has to send a request's head (from connecting, or from the first
+    /// byte of its next request).
+    #[arg(long, value_name = "SECONDS", default_value = "10", env = "JIMU_HEADER_TIMEOUT",
+          value_parser = seconds)]
+    header_timeout: std::time::Duration,
+    /// Seconds a kept-alive connection may wait for its next request, and a client may leave
+    /// an answer unread, before the connection is closed.
+    #[arg(long, value_name = "SECONDS", default_value = "60", env = "JIMU_IDLE_TIMEOUT",
+          value_parser = seconds)]
+    idle_timeout: std::time::Duration,
+    /// How many missed versions a reconnecting event stream replays (`Last-Event-ID`); past
+    /// it, the client gets one `resync` event telling it to re-read the newest versions.
+    #[arg(long, value_name = "VERSIONS", default_value_t = jimu_server::limits::REPLAY_WINDOW,
+          env = "JIMU_REPLAY_WINDOW")]
+    replay_window: u64,
+    /// MiB of bundles' newest contents kept in memory (SQLite; the least recently read go
+    /// first). 0 reads every bundle from the database.
+    #[arg(
+        long,
+        value_name = "MIB",
+        default_value_t = 64,
+        env = "JIMU_CONTENT_CACHE_MIB"
+    )]
+    content_cache_mib: usize,
+}
+
+/// A count of at least one.
+fn at_least_one(text: &str) -> Result<usize, String> {
+    text.trim()
+        .parse::<usize>()
+        .ok()
+        .filter(|n| *n >= 1)
+        .ok_or_else(|| format!("`{text}` is not a whole number of at least 1"))
+}
+
+/// A positive number of seconds (`1.5` is one and a half).
+fn seconds(text: &str) -> Result<std::time::Duration, String> {
+    text.trim()
+        .parse::<f64>()
+        .ok()
+        .filter(|s| s.is_finite() && *s > 0.0 && *s <= 86_400.0)
+        .map(std::time::Duration::from_secs_f64)
+        .ok_or_else(|| format!("`{text}` is not a number of seconds between 0 and 86400"))
 }
 
 /// Where the server's store is: a data directory (SQLite) or a PostgreSQL URL.
@@ -307,6 +363,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             cors,
             public_read,
             log_format,
+            limits,
         } => {
             let filter = tracing_subscriber::EnvFilter::try_from_default_env()
                 .unwrap_or_else(|_| "info,sqlx=warn,tower_http=info".into());
@@ -323,11 +380,17 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             });
             let runtime = tokio::runtime::Runtime::new()?;
             runtime.block_on(jimu_server::serve(jimu_server::ServeOptions {
-                addr,
-                store: store.config(),
                 dist,
                 cors: jimu_server::Cors::from_list(&cors),
                 public_read,
+                connections: jimu_server::ConnectionLimits {
+                    max_connections: limits.max_connections,
+                    header_timeout: limits.header_timeout,
+                    idle_timeout: limits.idle_timeout,
+                },
+                replay_window: limits.replay_window,
+                content_cache_bytes: limits.content_cache_mib.saturating_mul(1024 * 1024),
+                ..jimu_server::ServeOptions::new(addr, store.config())
             }))?;
             Ok(ExitCode::SUCCESS)
         }

@@ -744,9 +744,29 @@ impl Client {
         }
     }
 
-    /// The bundle's history, or `None` when there is no such bundle.
-    fn history(&self, name: &str) -> Res<Option<History>> {
-        let reply = self.get(&format!("bundles/{name}/versions"), Precondition::None)?;
+    /// One page of the bundle's history, newest first (`limit` versions at most, older than
+    /// `before`), or `None` when there is no such bundle.
+    fn history_page(
+        &self,
+        name: &str,
+        before: Option<i64>,
+        limit: Option<i64>,
+    ) -> Res<Option<History>> {
+        let before = before.map(|b| b.to_string());
+        let limit = limit.map(|l| l.to_string());
+        let mut query = Vec::new();
+        if let Some(before) = &before {
+            query.push(("before", before.as_str()));
+        }
+        if let Some(limit) = &limit {
+            query.push(("limit", limit.as_str()));
+        }
+        let reply = self.send(
+            Method::Get,
+            &format!("bundles/{name}/versions"),
+            &query,
+            Precondition::None,
+        )?;
         match reply.status {
             404 => Ok(None),
             _ if reply.ok() => serde_json::from_slice(&reply.body)
@@ -754,6 +774,27 @@ impl Client {
                 .map_err(|err| self.garbled(&err)),
             _ => Err(self.refused(&reply, name)),
         }
+    }
+
+    /// The bundle's whole history, every page, or `None` when there is no such bundle. (A
+    /// server from before pages answers everything at once, without `next_before`.)
+    fn history(&self, name: &str) -> Res<Option<History>> {
+        let Some(mut history) = self.history_page(name, None, None)? else {
+            return Ok(None);
+        };
+        // Each page asks for versions older than the last: the loop ends at version 1.
+        while let Some(before) = history.next_before.take() {
+            let Some(page) = self.history_page(name, Some(before), None)? else {
+                break;
+            };
+            let moved_on = page.versions.first().is_none_or(|v| v.version < before);
+            history.versions.extend(page.versions);
+            if !moved_on {
+                return Err(self.garbled(&"a history page that does not go back in time"));
+            }
+            history.next_before = page.next_before;
+        }
+        Ok(Some(history))
     }
 
     /// The newest version's tag, or `None` when there is no such bundle.
@@ -795,7 +836,12 @@ impl Client {
     /// "version 7 (sha256:…), published by alice at …: "message"" — the newest version, best
     /// effort (for conflict messages).
     fn describe_newest(&self, name: &str) -> Option<(VersionInfo, String, String)> {
-        let newest = self.history(name).ok()??.versions.into_iter().next()?;
+        let newest = self
+            .history_page(name, None, Some(1))
+            .ok()??
+            .versions
+            .into_iter()
+            .next()?;
         let zh = format!(
             "第 {} 版（{}），由 {} 于 {} 发布{}",
             newest.version,
@@ -1377,17 +1423,14 @@ fn history_with(client: &Client, args: &HistoryArgs) -> Res<()> {
     let lang = client.lang;
     let name = &args.name;
     check_name(name, lang)?;
-    let reply = client.get(&format!("bundles/{name}/versions"), Precondition::None)?;
-    if !reply.ok() {
+    let Some(history) = client.history(name)? else {
+        // Asked again for the server's own words about it.
+        let reply = client.get(&format!("bundles/{name}/versions"), Precondition::None)?;
         return Err(client.refused(&reply, name));
-    }
+    };
     if args.format == Format::Json {
-        let value: serde_json::Value =
-            serde_json::from_slice(&reply.body).map_err(|err| client.garbled(&err))?;
-        return print_json(&value).map_err(|err| fail(Exit::Usage, err.to_string()));
+        return print_json(&history).map_err(|err| fail(Exit::Usage, err.to_string()));
     }
-    let history: History =
-        serde_json::from_slice(&reply.body).map_err(|err| client.garbled(&err))?;
     print!("{}", history_table(name, &history, lang));
     Ok(())
 }
@@ -1475,19 +1518,28 @@ fn rollback_with(client: &Client, args: &RollbackArgs) -> Res<()> {
     let name = &args.name;
     let to = args.to;
     check_name(name, lang)?;
-    let Some(history) = client.history(name)? else {
-        return Err(fail(
+    let no_bundle = || {
+        fail(
             Exit::NotFound,
             client.say(
                 format!("服务器上没有 `{name}`"),
                 format!("there is no `{name}` on the server"),
             ),
-        ));
+        )
+    };
+    let Some(history) = client.history_page(name, None, Some(1))? else {
+        return Err(no_bundle());
     };
     let Some(newest) = history.versions.first() else {
         return Err(client.garbled(&"an empty history"));
     };
-    let Some(target) = history.versions.iter().find(|v| v.version == to) else {
+    // Version `to` alone: the one page of one version older than `to + 1`.
+    let target_page = match to.checked_add(1) {
+        Some(before) => client.history_page(name, Some(before), Some(1))?,
+        None => None,
+    };
+    let target_versions = target_page.map(|page| page.versions).unwrap_or_default();
+    let Some(target) = target_versions.iter().find(|v| v.version == to) else {
         return Err(fail(
             Exit::NotFound,
             client.say(
@@ -1593,6 +1645,7 @@ mod tests {
         let history = History {
             name: "home".into(),
             archived: false,
+            next_before: None,
             versions: vec![
                 VersionInfo {
                     name: "home".into(),

@@ -33,6 +33,10 @@ async fn caller(parts: &Parts, state: &AppState, needs: Role) -> Result<Token, A
         None if needs == Role::Reader && state.public_read => Token::anonymous(),
         None => return Err(AppError::Unauthorized),
     };
+    // The access log names who asked (id and label, never the secret), allowed or not.
+    if let Some(slot) = parts.extensions.get::<crate::routes::CallerSlot>() {
+        slot.set(&token);
+    }
     if token.role < needs {
         return Err(AppError::Forbidden { needs });
     }

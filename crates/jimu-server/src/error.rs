@@ -9,11 +9,24 @@ use axum::response::{IntoResponse, Response};
 use jimu_core::Problem;
 use jimu_wire::Role;
 
+/// What a 404 did not find, so its detail names the right thing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Missing {
+    /// No bundle of this name.
+    Bundle(String),
+    /// The bundle exists, but not this version of it (`version` as the client wrote it).
+    Version { name: String, version: String },
+    /// No token with this id.
+    Token(String),
+    /// No API route at this path.
+    Route(String),
+}
+
 #[derive(Debug)]
 pub enum AppError {
     /// The bundle name in the path is not a valid name.
     InvalidName(String),
-    NotFound(String),
+    NotFound(Missing),
     /// The request body is not a valid bundle: every problem, with its JSON pointer.
     InvalidBundle(Vec<Problem>),
     /// The body is not UTF-8 text.
@@ -49,6 +62,16 @@ pub enum AppError {
     Timeout,
     /// A field of a JSON body with a value the route does not take.
     BadField(String),
+    /// A header the route reads whose value cannot be read (`If-Match`).
+    BadHeader(String),
+    /// A request target longer than [`crate::limits::MAX_URI_BYTES`].
+    UriTooLong,
+    /// A request head over [`crate::limits::MAX_HEAD_BYTES`] or with too many headers.
+    HeadTooLarge,
+    /// A request that is not HTTP as the server reads it (answered before any route).
+    Malformed,
+    /// Every connection the server takes is busy (`--max-connections`).
+    Busy,
     Internal(anyhow::Error),
 }
 
@@ -58,14 +81,17 @@ impl<E: Into<anyhow::Error>> From<E> for AppError {
     }
 }
 
-impl IntoResponse for AppError {
-    fn into_response(self) -> Response {
-        let current = match &self {
-            Self::PreconditionFailed {
-                current: Some((version, hash)),
-            } => Some((*version, hash.clone())),
-            _ => None,
-        };
+/// An error as the parts of its problem.
+struct Parts {
+    status: StatusCode,
+    title: &'static str,
+    detail: String,
+    problems: Option<Vec<Problem>>,
+}
+
+impl AppError {
+    /// The problem's status, title, detail and problems list.
+    fn parts(self) -> Parts {
         let (status, title, detail, problems) = match self {
             Self::InvalidName(name) => (
                 StatusCode::BAD_REQUEST,
@@ -75,10 +101,26 @@ impl IntoResponse for AppError {
                 ),
                 None,
             ),
-            Self::NotFound(name) => (
+            Self::NotFound(missing) => (
                 StatusCode::NOT_FOUND,
                 "not found",
-                format!("no bundle named `{name}`"),
+                match missing {
+                    Missing::Bundle(name) => {
+                        format!("no bundle named `{name}` (没有名为 `{name}` 的方案)")
+                    }
+                    Missing::Version { name, version } => format!(
+                        "`{name}` has no version {version}: versions are numbered 1, 2, … and \
+                         `GET /api/bundles/{name}/versions` lists them (`{name}` 没有第 \
+                         {version} 版)"
+                    ),
+                    Missing::Token(id) => {
+                        format!("no token with the id `{id}` (没有 id 为 `{id}` 的令牌)")
+                    }
+                    Missing::Route(path) => format!(
+                        "no API route at `{path}`: /api/openapi.json describes them all \
+                         (没有这个 API 路径)"
+                    ),
+                },
                 None,
             ),
             Self::InvalidBundle(problems) => (
@@ -163,6 +205,46 @@ impl IntoResponse for AppError {
                 None,
             ),
             Self::BadField(detail) => (StatusCode::BAD_REQUEST, "invalid field", detail, None),
+            Self::BadHeader(detail) => (StatusCode::BAD_REQUEST, "invalid header", detail, None),
+            Self::UriTooLong => (
+                StatusCode::URI_TOO_LONG,
+                "URI too long",
+                format!(
+                    "the request's path and query are longer than {} bytes; send long text in \
+                     the body (请求的路径和查询参数超过 {} 字节)",
+                    crate::limits::MAX_URI_BYTES,
+                    crate::limits::MAX_URI_BYTES
+                ),
+                None,
+            ),
+            Self::HeadTooLarge => (
+                StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+                "request header fields too large",
+                format!(
+                    "the request line and headers are over {} bytes, or there are more than {} \
+                     headers (请求行与请求头超过 {} 字节，或请求头多于 {} 个)",
+                    crate::limits::MAX_HEAD_BYTES,
+                    crate::limits::MAX_HEADERS,
+                    crate::limits::MAX_HEAD_BYTES,
+                    crate::limits::MAX_HEADERS
+                ),
+                None,
+            ),
+            Self::Malformed => (
+                StatusCode::BAD_REQUEST,
+                "malformed request",
+                "the request is not HTTP/1.1 as the server reads it (请求不是可读的 HTTP/1.1)"
+                    .to_owned(),
+                None,
+            ),
+            Self::Busy => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "server busy",
+                "every connection the server takes is in use; try again shortly \
+                 (服务器的连接已满，请稍后重试)"
+                    .to_owned(),
+                None,
+            ),
             Self::Internal(err) => {
                 tracing::error!(error = ?err, "internal error");
                 (
@@ -173,11 +255,67 @@ impl IntoResponse for AppError {
                 )
             }
         };
-        let body = jimu_wire::ProblemDetails {
-            problems: problems.map(|all| all.iter().map(jimu_wire::ProblemItem::from).collect()),
-            ..jimu_wire::ProblemDetails::new(status.as_u16(), title, detail)
+        Parts {
+            status,
+            title,
+            detail,
+            problems,
+        }
+    }
+
+    /// A whole HTTP/1.1 response for this error that closes the connection, for answers
+    /// written below the router (a request hyper could not read, a connection over the cap).
+    pub(crate) fn http1_bytes(self) -> Vec<u8> {
+        let Parts {
+            status,
+            title,
+            detail,
+            problems,
+        } = self.parts();
+        let body = problem_json(status, title, detail, problems);
+        let retry = if status == StatusCode::SERVICE_UNAVAILABLE {
+            "retry-after: 1\r\n"
+        } else {
+            ""
         };
-        let body = serde_json::to_string(&body).unwrap_or_default();
+        format!(
+            "HTTP/1.1 {status}\r\ncontent-type: application/problem+json\r\n\
+             content-length: {}\r\n{retry}connection: close\r\n\r\n{body}",
+            body.len()
+        )
+        .into_bytes()
+    }
+}
+
+/// The problem+json text.
+fn problem_json(
+    status: StatusCode,
+    title: &str,
+    detail: String,
+    problems: Option<Vec<Problem>>,
+) -> String {
+    let body = jimu_wire::ProblemDetails {
+        problems: problems.map(|all| all.iter().map(jimu_wire::ProblemItem::from).collect()),
+        ..jimu_wire::ProblemDetails::new(status.as_u16(), title, detail)
+    };
+    serde_json::to_string(&body).unwrap_or_default()
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        let current = match &self {
+            Self::PreconditionFailed {
+                current: Some((version, hash)),
+            } => Some((*version, hash.clone())),
+            _ => None,
+        };
+        let Parts {
+            status,
+            title,
+            detail,
+            problems,
+        } = self.parts();
+        let body = problem_json(status, title, detail, problems);
         let mut response = (status, body).into_response();
         if status == StatusCode::UNAUTHORIZED {
             response.headers_mut().insert(

@@ -5,7 +5,8 @@
 use crate::routes;
 use jimu_wire::{
     ArchiveState, AuditEntry, AuditPage, BundleList, History, Listed, LocalizedDoc, MadeToken,
-    NewToken, ProblemDetails, ProblemItem, Revoked, Role, Status, Token, TokenList, VersionInfo,
+    NewToken, ProblemDetails, ProblemItem, Resync, Revoked, Role, Status, Token, TokenList,
+    VersionInfo,
 };
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
@@ -16,7 +17,10 @@ use utoipa::{Modify, OpenApi};
         title = "Jimu sync server",
         description = "Versioned rule bundles: publish safely (If-Match), read with ETags, hear \
                        of new versions over server-sent events. Errors are RFC 9457 \
-                       `application/problem+json`."
+                       `application/problem+json`, those of every route as well as 414 (a path \
+                       and query over 16 KiB), 431 (a request head over 64 KiB or with more \
+                       than 100 headers), 408 (a request over the request timeout) and 503 \
+                       (every connection busy)."
     ),
     paths(
         routes::health,
@@ -45,6 +49,7 @@ use utoipa::{Modify, OpenApi};
         Status,
         BundleList,
         History,
+        Resync,
         ArchiveState,
         NewToken,
         MadeToken,

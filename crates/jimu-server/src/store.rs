@@ -6,6 +6,9 @@
 //! appends to the audit log, and writes are serialized (SQLite `BEGIN IMMEDIATE`, PostgreSQL a
 //! transaction-level advisory lock), so version sequence numbers — the ids of the events that
 //! announce them — are assigned in commit order on both.
+//!
+//! What people write (messages, token labels) is checked once, by `crate::limits`, before
+//! either store sees it, so both accept and refuse the same things.
 
 use anyhow::{Context as _, bail};
 use jimu_wire::{AuditEntry, Listed, Role, Token, VersionInfo};
@@ -14,16 +17,19 @@ use sqlx::postgres::{PgListener, PgPool, PgPoolOptions};
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
-use tokio::sync::{broadcast, mpsc, oneshot};
+use tokio::sync::{Semaphore, broadcast, mpsc, oneshot};
 
 static SQLITE_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
 
-/// The PostgreSQL channel on which every instance hears of each stored version.
+/// The PostgreSQL channel on which every instance hears of each stored version. The payload
+/// is the version's sequence number only (NOTIFY payloads are limited to 8000 bytes); each
+/// instance reads the rest from the store.
 const CHANNEL: &str = "jimu_versions";
 
 /// The advisory lock every PostgreSQL write holds until it commits ("jimu" in ASCII).
@@ -98,11 +104,10 @@ pub struct Publish {
 /// How a publish ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Published {
-    Stored(BundleVersion),
+    /// Stored as this version (with its content, shared with the newest-content cache).
+    Stored(Arc<BundleVersion>),
     /// The expectation did not hold: the newest version's number and hash now, if any.
-    Stale {
-        current: Option<(i64, String)>,
-    },
+    Stale { current: Option<(i64, String)> },
     /// The bundle is archived: unarchive it first.
     Archived,
 }
@@ -119,9 +124,10 @@ struct SqliteDb {
     pool: SqlitePool,
     /// The one task that commits publishes, in groups.
     writer: mpsc::Sender<PublishJob>,
-    /// Each bundle's newest version as last read or stored. Exact, because this process's
-    /// writer is the only one that stores versions (one server per data directory).
-    latest: LatestCache,
+    /// Each bundle's newest version as last read or stored, within a byte budget. Exact,
+    /// because this process's writer is the only one that stores versions (one server per
+    /// data directory).
+    latest: Arc<LatestCache>,
 }
 
 /// Runs `$body` with `$pool` bound to whichever pool the store has (the SQL is the same).
@@ -211,7 +217,7 @@ macro_rules! publish_steps {
                 .bind(&p.detail)
                 .execute(&mut *$tx)
                 .await?;
-            Published::Stored(BundleVersion {
+            Published::Stored(Arc::new(BundleVersion {
                 name: p.name.clone(),
                 version,
                 content: String::new(),
@@ -220,7 +226,7 @@ macro_rules! publish_steps {
                 author: p.by.label.clone(),
                 message: p.message.clone(),
                 seq,
-            })
+            }))
         }
     }};
 }
@@ -241,10 +247,138 @@ pub struct Store {
     announce: broadcast::Sender<BundleVersion>,
     /// Tokens by secret hash as looked up in the last [`TOKEN_CACHE_TTL`] (misses too).
     tokens: TokenCache,
+    /// Event streams replaying missed versions read the store through these permits, so
+    /// however many reconnect at once, they never hold more than a few connections of the
+    /// pool and other requests go on.
+    replays: Arc<Semaphore>,
 }
 
-/// Each bundle's newest version, by name.
-type LatestCache = Arc<Mutex<HashMap<String, Arc<BundleVersion>>>>;
+/// How many replay reads run at once (the pools hold 8 and 16 connections).
+const REPLAY_READS: usize = 3;
+
+/// What the newest-content cache may hold by default, in bytes.
+pub const CONTENT_CACHE_BYTES: usize = 64 * 1024 * 1024;
+
+/// Each bundle's newest version by name, the least recently used dropped first once their
+/// size passes the budget. Reads that miss go to the database.
+#[derive(Debug)]
+struct LatestCache {
+    lru: Mutex<Lru>,
+    budget: AtomicUsize,
+    /// Bumped (under the lock) by the writer each time it stores a version: a read of the
+    /// database that saw none of it may be kept, one that overlapped it is not (it may be
+    /// older than what the writer just stored and the cache then dropped).
+    writes: AtomicU64,
+}
+
+#[derive(Debug, Default)]
+struct Lru {
+    entries: HashMap<String, (Arc<BundleVersion>, u64)>,
+    /// Entry names by their last use.
+    order: BTreeMap<u64, String>,
+    tick: u64,
+    bytes: usize,
+}
+
+/// What an entry counts against the budget: its text and some bookkeeping.
+fn cost(version: &BundleVersion) -> usize {
+    version.content.len()
+        + version.name.len() * 2
+        + version.hash.len()
+        + version.author.len()
+        + version.message.len()
+        + 160
+}
+
+impl Lru {
+    fn get(&mut self, name: &str) -> Option<Arc<BundleVersion>> {
+        self.tick += 1;
+        let tick = self.tick;
+        let (version, used) = self.entries.get_mut(name)?;
+        self.order.remove(used);
+        *used = tick;
+        self.order.insert(tick, name.to_owned());
+        Some(version.clone())
+    }
+
+    fn remove(&mut self, name: &str) {
+        if let Some((version, used)) = self.entries.remove(name) {
+            self.order.remove(&used);
+            self.bytes -= cost(&version);
+        }
+    }
+
+    /// Keeps `version` as its bundle's newest unless a newer one is there already; then
+    /// drops the least recently used entries until the budget holds. A version larger than
+    /// the whole budget is not kept (and no older one of its bundle stays).
+    fn put(&mut self, version: Arc<BundleVersion>, budget: usize) {
+        if let Some((known, _)) = self.entries.get(&version.name)
+            && known.seq >= version.seq
+        {
+            return;
+        }
+        self.remove(&version.name);
+        let size = cost(&version);
+        if size > budget {
+            return;
+        }
+        self.tick += 1;
+        self.order.insert(self.tick, version.name.clone());
+        self.bytes += size;
+        self.entries
+            .insert(version.name.clone(), (version, self.tick));
+        while self.bytes > budget {
+            let Some((_, oldest)) = self.order.pop_first() else {
+                break;
+            };
+            if let Some((dropped, _)) = self.entries.remove(&oldest) {
+                self.bytes -= cost(&dropped);
+            }
+        }
+    }
+}
+
+impl LatestCache {
+    fn new(budget: usize) -> Self {
+        Self {
+            lru: Mutex::new(Lru::default()),
+            budget: AtomicUsize::new(budget),
+            writes: AtomicU64::new(0),
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Lru> {
+        self.lru
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    fn get(&self, name: &str) -> Option<Arc<BundleVersion>> {
+        self.lock().get(name)
+    }
+
+    /// A version the writer just stored: always the bundle's newest.
+    fn stored(&self, version: Arc<BundleVersion>) {
+        let mut lru = self.lock();
+        self.writes.fetch_add(1, Ordering::SeqCst);
+        lru.put(version, self.budget.load(Ordering::Relaxed));
+    }
+
+    /// A version read from the database when the writer's count was `writes_before`: kept
+    /// only if the writer stored nothing meanwhile.
+    fn read(&self, version: Arc<BundleVersion>, writes_before: u64) {
+        let mut lru = self.lock();
+        if self.writes.load(Ordering::SeqCst) == writes_before {
+            lru.put(version, self.budget.load(Ordering::Relaxed));
+        }
+    }
+
+    /// Entries and bytes held.
+    fn usage(&self) -> (usize, usize) {
+        let lru = self.lock();
+        (lru.entries.len(), lru.bytes)
+    }
+}
 
 /// Token lookups by secret hash, with when they were made.
 type TokenCache = Arc<Mutex<HashMap<String, (Option<Token>, Instant)>>>;
@@ -255,22 +389,6 @@ const TOKEN_CACHE_TTL: Duration = Duration::from_secs(5);
 
 /// Past this many cached lookups (a flood of made-up tokens), the cache starts over.
 const TOKEN_CACHE_MAX: usize = 10_000;
-
-/// Keeps `version` as a bundle's newest unless a newer one is there already.
-fn remember_latest(
-    cache: &Mutex<HashMap<String, Arc<BundleVersion>>>,
-    version: Arc<BundleVersion>,
-) {
-    let mut cache = cache
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
-    match cache.get(&version.name) {
-        Some(known) if known.seq >= version.seq => {}
-        _ => {
-            cache.insert(version.name.clone(), version);
-        }
-    }
-}
 
 impl Store {
     pub async fn open(config: &StoreConfig) -> anyhow::Result<Self> {
@@ -303,7 +421,7 @@ impl Store {
             .context("cannot migrate the database")?;
         let (announce, _) = broadcast::channel(1024);
         let (writer, jobs) = mpsc::channel(1024);
-        let latest = Arc::new(Mutex::new(HashMap::new()));
+        let latest = Arc::new(LatestCache::new(CONTENT_CACHE_BYTES));
         tokio::spawn(write_publishes(
             pool.clone(),
             announce.clone(),
@@ -318,6 +436,7 @@ impl Store {
             }),
             announce,
             tokens: Arc::default(),
+            replays: Arc::new(Semaphore::new(REPLAY_READS)),
         })
     }
 
@@ -342,9 +461,30 @@ impl Store {
             db: Db::Postgres(pool),
             announce,
             tokens: Arc::default(),
+            replays: Arc::new(Semaphore::new(REPLAY_READS)),
         };
         tokio::spawn(relay(listener, store.clone()));
         Ok(store)
+    }
+
+    /// How many bytes of newest contents the SQLite store keeps in memory (default
+    /// [`CONTENT_CACHE_BYTES`]); PostgreSQL reads every time (other instances write too).
+    pub fn set_content_cache_bytes(&self, bytes: usize) {
+        if let Db::Sqlite(db) = &self.db {
+            db.latest.budget.store(bytes, Ordering::Relaxed);
+            // Takes effect at the next store; an empty cache is always within budget.
+            if bytes < db.latest.usage().1 {
+                *db.latest.lock() = Lru::default();
+            }
+        }
+    }
+
+    /// The entries and bytes the newest-content cache holds (zeros on PostgreSQL).
+    pub fn content_cache_usage(&self) -> (usize, usize) {
+        match &self.db {
+            Db::Sqlite(db) => db.latest.usage(),
+            Db::Postgres(_) => (0, 0),
+        }
     }
 
     /// Which backend, for logs.
@@ -394,20 +534,29 @@ impl Store {
         Ok(row.map(full))
     }
 
+    /// Whether a bundle has any version (read without its content).
+    pub async fn has_bundle(&self, name: &str) -> anyhow::Result<bool> {
+        let found: Option<i64> = on_pool!(&self.db, pool => {
+            sqlx::query_scalar("SELECT version FROM bundle_versions WHERE name = $1 LIMIT 1")
+                .bind(name)
+                .fetch_optional(pool)
+                .await?
+        });
+        Ok(found.is_some())
+    }
+
     /// The newest version of a bundle, if it has any.
     pub async fn latest(&self, name: &str) -> anyhow::Result<Option<Arc<BundleVersion>>> {
         let cache = match &self.db {
             Db::Sqlite(db) => Some(&db.latest),
             Db::Postgres(_) => None,
         };
-        if let Some(cache) = cache {
-            let cache = cache
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner);
-            if let Some(known) = cache.get(name) {
-                return Ok(Some(known.clone()));
-            }
+        if let Some(cache) = cache
+            && let Some(known) = cache.get(name)
+        {
+            return Ok(Some(known));
         }
+        let writes_before = cache.map(|cache| cache.writes.load(Ordering::SeqCst));
         let row: Option<FullRow> = on_pool!(&self.db, pool => {
             sqlx::query_as(
                 "SELECT seq, name, version, content, hash, created_at_ms, author, message
@@ -418,24 +567,38 @@ impl Store {
             .await?
         });
         let latest = row.map(|row| Arc::new(full(row)));
-        if let (Some(cache), Some(latest)) = (cache, &latest) {
-            remember_latest(cache, latest.clone());
+        if let (Some(cache), Some(latest), Some(before)) = (cache, &latest, writes_before) {
+            cache.read(latest.clone(), before);
         }
         Ok(latest)
     }
 
-    /// Every version of a bundle, newest first, without their contents (empty when unknown).
-    pub async fn history(&self, name: &str) -> anyhow::Result<Vec<BundleVersion>> {
+    /// A page of a bundle's versions, newest first, without their contents: at most `limit`,
+    /// older than version `before` when given; and whether older ones remain. Empty when
+    /// the bundle is unknown (or nothing is older than `before`).
+    pub async fn history(
+        &self,
+        name: &str,
+        limit: i64,
+        before: Option<i64>,
+    ) -> anyhow::Result<(Vec<BundleVersion>, bool)> {
+        let limit = limit.max(1);
         let rows: Vec<SummaryRow> = on_pool!(&self.db, pool => {
             sqlx::query_as(
                 "SELECT seq, name, version, hash, created_at_ms, author, message
-                 FROM bundle_versions WHERE name = $1 ORDER BY version DESC",
+                 FROM bundle_versions WHERE name = $1 AND version < $2
+                 ORDER BY version DESC LIMIT $3",
             )
             .bind(name)
+            .bind(before.unwrap_or(i64::MAX))
+            .bind(limit + 1)
             .fetch_all(pool)
             .await?
         });
-        Ok(rows.into_iter().map(summary).collect())
+        let mut versions: Vec<BundleVersion> = rows.into_iter().map(summary).collect();
+        let more = versions.len() > usize::try_from(limit).unwrap_or(usize::MAX);
+        versions.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
+        Ok((versions, more))
     }
 
     /// The newest version of every bundle by name, without contents; archived ones only when
@@ -468,26 +631,87 @@ impl Store {
             .collect())
     }
 
-    /// Versions published after event `after` (all bundles, or only `name`), oldest first,
-    /// without their contents: what a deployment that reconnects has missed.
+    /// At most `limit` versions published after event `after` (all bundles, or only `name`),
+    /// oldest first, without their contents: a page of what a deployment that reconnects has
+    /// missed. Event streams call this one page at a time, through a few permits shared by
+    /// all of them.
     pub async fn published_since(
         &self,
         after: i64,
         name: Option<&str>,
+        limit: i64,
     ) -> anyhow::Result<Vec<BundleVersion>> {
-        let rows: Vec<SummaryRow> = on_pool!(&self.db, pool => {
-            sqlx::query_as(
-                "SELECT seq, name, version, hash, created_at_ms, author, message
-                 FROM bundle_versions
-                 WHERE seq > $1 AND (CAST($2 AS TEXT) IS NULL OR name = CAST($2 AS TEXT))
-                 ORDER BY seq",
-            )
-            .bind(after)
-            .bind(name)
-            .fetch_all(pool)
-            .await?
-        });
+        let _permit = self.replays.acquire().await?;
+        self.published_page(after, name, limit).await
+    }
+
+    /// [`Self::published_since`] without waiting for a permit (this process's relay).
+    async fn published_page(
+        &self,
+        after: i64,
+        name: Option<&str>,
+        limit: i64,
+    ) -> anyhow::Result<Vec<BundleVersion>> {
+        let rows: Vec<SummaryRow> = match name {
+            Some(name) => on_pool!(&self.db, pool => {
+                sqlx::query_as(
+                    "SELECT seq, name, version, hash, created_at_ms, author, message
+                     FROM bundle_versions WHERE name = $1 AND seq > $2
+                     ORDER BY seq LIMIT $3",
+                )
+                .bind(name)
+                .bind(after)
+                .bind(limit)
+                .fetch_all(pool)
+                .await?
+            }),
+            None => on_pool!(&self.db, pool => {
+                sqlx::query_as(
+                    "SELECT seq, name, version, hash, created_at_ms, author, message
+                     FROM bundle_versions WHERE seq > $1 ORDER BY seq LIMIT $2",
+                )
+                .bind(after)
+                .bind(limit)
+                .fetch_all(pool)
+                .await?
+            }),
+        };
         Ok(rows.into_iter().map(summary).collect())
+    }
+
+    /// How many versions were published after event `after` (all bundles, or only `name`),
+    /// counting no further than `cap`: whether a replay fits a window, at bounded cost.
+    pub async fn missed_count(
+        &self,
+        after: i64,
+        name: Option<&str>,
+        cap: i64,
+    ) -> anyhow::Result<i64> {
+        let _permit = self.replays.acquire().await?;
+        let count: i64 = match name {
+            Some(name) => on_pool!(&self.db, pool => {
+                sqlx::query_scalar(
+                    "SELECT COUNT(*) FROM (SELECT 1 FROM bundle_versions
+                     WHERE name = $1 AND seq > $2 LIMIT $3) AS missed",
+                )
+                .bind(name)
+                .bind(after)
+                .bind(cap)
+                .fetch_one(pool)
+                .await?
+            }),
+            None => on_pool!(&self.db, pool => {
+                sqlx::query_scalar(
+                    "SELECT COUNT(*) FROM (SELECT 1 FROM bundle_versions
+                     WHERE seq > $1 LIMIT $2) AS missed",
+                )
+                .bind(after)
+                .bind(cap)
+                .fetch_one(pool)
+                .await?
+            }),
+        };
+        Ok(count)
     }
 
     /// Stores `content` as the next version of the bundle when the bundle is as expected and
@@ -496,8 +720,23 @@ impl Store {
     /// same version exactly one succeeds. On SQLite, publishes that arrive together share one
     /// transaction and so one sync to disk (group commit); each is answered only after that
     /// commit.
+    ///
+    /// The message must pass [`crate::limits::check_text`] (the API checks it first and
+    /// answers 400).
     pub async fn publish(&self, publish: Publish) -> anyhow::Result<Published> {
         let hash = content_hash(&publish.content);
+        self.publish_hashed(publish, hash).await
+    }
+
+    /// [`Self::publish`] of content whose [`content_hash`] is `hash` (computed off the
+    /// request threads with the validation).
+    pub async fn publish_hashed(
+        &self,
+        publish: Publish,
+        hash: String,
+    ) -> anyhow::Result<Published> {
+        crate::limits::check_text(crate::limits::TextField::Message, &publish.message)
+            .map_err(anyhow::Error::msg)?;
         let now = now_ms();
         let outcome = match &self.db {
             Db::Sqlite(db) => {
@@ -520,17 +759,17 @@ impl Store {
                 let outcome = publish_steps!(tx, publish, hash, now);
                 if let Published::Stored(stored) = &outcome {
                     // Delivered to every listening instance when (and only if) this commits,
-                    // in commit order.
+                    // in commit order: the sequence number only, the rest is read.
                     sqlx::query("SELECT pg_notify($1, $2)")
                         .bind(CHANNEL)
-                        .bind(announcement(stored))
+                        .bind(stored.seq.to_string())
                         .execute(&mut *tx)
                         .await?;
                 }
                 outcome
             }),
         };
-        Ok(with_content(outcome, &publish.content))
+        Ok(with_content(outcome, publish.content))
     }
 
     /// Archives (or unarchives) a bundle: `None` when there is no such bundle, else whether
@@ -596,13 +835,16 @@ impl Store {
         Ok(at.is_some())
     }
 
-    /// Makes a token; returns it and its secret, which is stored only as a hash.
+    /// Makes a token; returns it and its secret, which is stored only as a hash. The label
+    /// (trimmed) must pass [`crate::limits::check_text`].
     pub async fn create_token(
         &self,
         role: Role,
         label: &str,
         by: &Token,
     ) -> anyhow::Result<(Token, String)> {
+        crate::limits::check_text(crate::limits::TextField::Label, label.trim())
+            .map_err(anyhow::Error::msg)?;
         let id = format!("tok_{}", hex(&random_bytes::<6>()?));
         let secret = format!("jimu_{}", hex(&random_bytes::<32>()?));
         let label = if label.trim().is_empty() {
@@ -694,6 +936,10 @@ impl Store {
 
     /// Revokes a token: `None` when there is no such token, else whether it was live.
     pub async fn revoke_token(&self, id: &str, by: &Token) -> anyhow::Result<Option<bool>> {
+        if !is_token_id(id) {
+            // Not an id this store makes (and never sent to it: PostgreSQL refuses NUL).
+            return Ok(None);
+        }
         let now = now_ms();
         let revoked = write_tx!(&self.db, tx, _postgres => {
             let exists: Option<String> = sqlx::query_scalar("SELECT id FROM tokens WHERE id = $1")
@@ -790,7 +1036,7 @@ const GROUP_COMMIT_MAX: usize = 64;
 async fn write_publishes(
     pool: SqlitePool,
     announce: broadcast::Sender<BundleVersion>,
-    latest: LatestCache,
+    latest: Arc<LatestCache>,
     mut jobs: mpsc::Receiver<PublishJob>,
 ) {
     while let Some(first) = jobs.recv().await {
@@ -804,14 +1050,11 @@ async fn write_publishes(
         match commit_group(&pool, &group).await {
             Ok(outcomes) => {
                 for (job, outcome) in group.into_iter().zip(outcomes) {
-                    let outcome = with_content(outcome, &job.publish.content);
+                    let outcome = with_content(outcome, job.publish.content);
                     if let Published::Stored(stored) = &outcome {
-                        remember_latest(&latest, Arc::new(stored.clone()));
+                        latest.stored(stored.clone());
                         // No subscriber is fine: nobody is listening.
-                        let _ = announce.send(BundleVersion {
-                            content: String::new(),
-                            ..stored.clone()
-                        });
+                        let _ = announce.send(without_content(stored));
                     }
                     let _ = job.reply.send(Ok(outcome));
                 }
@@ -837,21 +1080,44 @@ async fn commit_group(pool: &SqlitePool, group: &[PublishJob]) -> anyhow::Result
 }
 
 /// A stored outcome with the content it stored (the content travels outside the steps).
-fn with_content(outcome: Published, content: &str) -> Published {
+fn with_content(outcome: Published, content: String) -> Published {
     match outcome {
-        Published::Stored(stored) => Published::Stored(BundleVersion {
-            content: content.to_owned(),
-            ..stored
-        }),
+        Published::Stored(stored) => Published::Stored(Arc::new(BundleVersion {
+            content,
+            ..Arc::unwrap_or_clone(stored)
+        })),
         other => other,
     }
+}
+
+/// A version as announced: everything but the content.
+fn without_content(version: &BundleVersion) -> BundleVersion {
+    BundleVersion {
+        name: version.name.clone(),
+        version: version.version,
+        content: String::new(),
+        hash: version.hash.clone(),
+        created_at_ms: version.created_at_ms,
+        author: version.author.clone(),
+        message: version.message.clone(),
+        seq: version.seq,
+    }
+}
+
+/// Whether `id` has the form of the ids [`Store::create_token`] makes (`tok_` and 12 hex
+/// digits).
+fn is_token_id(id: &str) -> bool {
+    id.strip_prefix("tok_")
+        .is_some_and(|hex| hex.len() == 12 && hex.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
 const AUDIT_INSERT: &str = "INSERT INTO audit_log (at_ms, actor, action, bundle, version, detail)
                             VALUES ($1, $2, $3, $4, $5, $6)";
 
 /// Forwards PostgreSQL's notifications of stored versions to this process's event streams.
-/// After a lost connection it reads what it may have missed from the store.
+/// A notification carries a sequence number only: the relay reads every version after the
+/// last it announced, in pages, so it also fills any gap (a lost connection, a notification
+/// it did not read).
 async fn relay(mut listener: PgListener, store: Store) {
     let mut last_seen = match store.last_seq().await {
         Ok(seq) => seq,
@@ -863,27 +1129,19 @@ async fn relay(mut listener: PgListener, store: Store) {
     loop {
         match listener.try_recv().await {
             Ok(Some(notification)) => {
-                match serde_json::from_str::<Announcement>(notification.payload()) {
-                    Ok(announced) => {
-                        let version = announced.into_version();
-                        last_seen = last_seen.max(version.seq);
-                        let _ = store.announce.send(version);
-                    }
-                    Err(err) => tracing::warn!(%err, "unreadable version announcement"),
+                let mut newest = notified_seq(&notification);
+                // Everything already here is read with one catch-up.
+                while let Some(more) = listener.next_buffered() {
+                    newest = newest.max(notified_seq(&more));
+                }
+                if newest > last_seen {
+                    catch_up(&store, &mut last_seen).await;
                 }
             }
             // The connection was lost and is being re-established: fill the gap from the store.
             Ok(None) => {
                 tracing::warn!("PostgreSQL listener reconnected; reading missed versions");
-                match store.published_since(last_seen, None).await {
-                    Ok(missed) => {
-                        for version in missed {
-                            last_seen = last_seen.max(version.seq);
-                            let _ = store.announce.send(version);
-                        }
-                    }
-                    Err(err) => tracing::error!(error = ?err, "cannot read missed versions"),
-                }
+                catch_up(&store, &mut last_seen).await;
             }
             Err(err) => {
                 tracing::error!(error = ?err, "PostgreSQL listener failed; retrying in 1 s");
@@ -893,43 +1151,41 @@ async fn relay(mut listener: PgListener, store: Store) {
     }
 }
 
-/// The notification payload: the version without its content, with its sequence number.
-#[derive(serde::Serialize, serde::Deserialize)]
-struct Announcement {
-    #[serde(flatten)]
-    info: VersionInfo,
-    seq: i64,
+/// The sequence number a notification names (`i64::MAX` when unreadable: read the store).
+fn notified_seq(notification: &sqlx::postgres::PgNotification) -> i64 {
+    notification.payload().trim().parse().unwrap_or_else(|_| {
+        tracing::warn!(
+            payload = notification.payload(),
+            "unreadable version notification"
+        );
+        i64::MAX
+    })
 }
 
-impl Announcement {
-    fn into_version(self) -> BundleVersion {
-        let VersionInfo {
-            name,
-            version,
-            hash,
-            created_at_ms,
-            author,
-            message,
-        } = self.info;
-        BundleVersion {
-            name,
-            version,
-            content: String::new(),
-            hash,
-            created_at_ms,
-            author,
-            message,
-            seq: self.seq,
+/// Announces every version stored after `last_seen`, page by page, until none is left.
+async fn catch_up(store: &Store, last_seen: &mut i64) {
+    loop {
+        match store
+            .published_page(*last_seen, None, crate::limits::REPLAY_PAGE)
+            .await
+        {
+            Ok(page) => {
+                let full = page.len() >= usize::try_from(crate::limits::REPLAY_PAGE).unwrap_or(0);
+                for version in page {
+                    *last_seen = (*last_seen).max(version.seq);
+                    let _ = store.announce.send(version);
+                }
+                // Each full page moves `last_seen` on, so this ends.
+                if !full {
+                    return;
+                }
+            }
+            Err(err) => {
+                tracing::error!(error = ?err, "cannot read missed versions");
+                return;
+            }
         }
     }
-}
-
-fn announcement(version: &BundleVersion) -> String {
-    serde_json::to_string(&Announcement {
-        info: version.into(),
-        seq: version.seq,
-    })
-    .unwrap_or_default()
 }
 
 /// A stored row: sequence, name, version, content, hash, time, author, message.
@@ -1020,4 +1276,68 @@ fn secret_hash(secret: &str) -> String {
 /// `sha256:<hex>` of the exact bytes.
 pub fn content_hash(content: &str) -> String {
     format!("sha256:{}", hex(&Sha256::digest(content.as_bytes())))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn version(name: &str, seq: i64, size: usize) -> Arc<BundleVersion> {
+        Arc::new(BundleVersion {
+            name: name.to_owned(),
+            version: seq,
+            content: "x".repeat(size),
+            hash: content_hash(name),
+            created_at_ms: 0,
+            author: String::new(),
+            message: String::new(),
+            seq,
+        })
+    }
+
+    #[test]
+    fn the_newest_content_cache_stays_within_its_budget_dropping_the_least_recently_read() {
+        let one = cost(&version("a", 1, 1000));
+        let budget = one * 3;
+        let mut lru = Lru::default();
+        for (seq, name) in ["a", "b", "c"].into_iter().enumerate() {
+            lru.put(version(name, seq as i64 + 1, 1000), budget);
+        }
+        assert_eq!((lru.entries.len(), lru.bytes), (3, budget));
+        // `a` is read, so `b` is the least recently used when `d` comes.
+        assert!(lru.get("a").is_some());
+        lru.put(version("d", 4, 1000), budget);
+        assert!(lru.get("b").is_none());
+        assert!(["a", "c", "d"].iter().all(|n| lru.get(n).is_some()));
+        assert!(lru.bytes <= budget);
+        // A newer version replaces the older; an older one never replaces a newer.
+        lru.put(version("a", 9, 1000), budget);
+        lru.put(version("a", 5, 1000), budget);
+        assert_eq!(lru.get("a").unwrap().seq, 9);
+        assert_eq!(lru.entries.len(), lru.order.len());
+        // Larger than the whole budget: not kept, and the older version is not kept either.
+        lru.put(version("a", 10, budget * 2), budget);
+        assert!(lru.get("a").is_none());
+        assert!(lru.bytes <= budget);
+        let counted: usize = lru.entries.values().map(|(v, _)| cost(v)).sum();
+        assert_eq!(counted, lru.bytes);
+    }
+
+    #[test]
+    fn a_read_that_overlapped_a_store_is_not_cached() {
+        let cache = LatestCache::new(1 << 20);
+        let before = cache.writes.load(Ordering::SeqCst);
+        // The writer stores version 2 while a reader reads version 1 from the database.
+        cache.stored(version("a", 2, 10));
+        cache.lock().remove("a");
+        cache.read(version("a", 1, 10), before);
+        assert!(
+            cache.get("a").is_none(),
+            "an older version than stored was kept"
+        );
+        // A read with no store meanwhile is kept.
+        let before = cache.writes.load(Ordering::SeqCst);
+        cache.read(version("a", 2, 10), before);
+        assert_eq!(cache.get("a").unwrap().seq, 2);
+    }
 }

@@ -124,11 +124,9 @@ async fn harness(backend: Backend, with_dist: bool) -> Harness {
     });
     Harness {
         router: app(AppState {
-            store: store.clone(),
             dist,
             cors: Cors::Origins(vec![PORTAL.to_owned()]),
-            public_read: false,
-            request_timeout: jimu_server::REQUEST_TIMEOUT,
+            ..AppState::new(store.clone())
         }),
         store,
         admin,
@@ -1145,11 +1143,8 @@ async fn public_reads_need_no_token_but_writes_still_do(backend: Backend) {
     let mut h = harness(backend, false).await;
     send(&h, "PUT", "/api/bundles/shop", VALID).await;
     h.router = app(AppState {
-        store: h.store.clone(),
-        dist: None,
-        cors: Cors::Off,
         public_read: true,
-        request_timeout: jimu_server::REQUEST_TIMEOUT,
+        ..AppState::new(h.store.clone())
     });
     let no_auth = ("authorization", "");
     let got = send_with(&h, "GET", "/api/bundles/shop", "", &[no_auth]).await;
@@ -1573,4 +1568,45 @@ async fn a_request_that_takes_too_long_is_cut_off() {
     tokio::time::sleep(std::time::Duration::from_millis(400)).await;
     send(&h, "PUT", "/api/bundles/after", VALID).await;
     assert_eq!(next_event(&mut events).await.1["name"], "after");
+}
+
+/// The newest contents SQLite keeps in memory stay within their budget, and every read is
+/// still the newest content (from the database when it was dropped).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_newest_content_cache_is_bounded_and_reads_stay_exact() {
+    let h = harness(Backend::Sqlite, false).await;
+    let budget = 64 * 1024;
+    h.store.set_content_cache_bytes(budget);
+    let json = ("content-type", "application/json");
+    let padded = |name: &str, round: usize| {
+        // ~10 KB each, different every round.
+        let pad: String = format!("{name}{round}").repeat(1000);
+        VALID.replacen('{', &format!(r#"{{"editor":{{"pad":"{pad}"}},"#), 1)
+    };
+    let names: Vec<String> = (0..20).map(|i| format!("b{i}")).collect();
+    for round in 0..2 {
+        for name in &names {
+            let precondition = if round == 0 {
+                ("if-none-match", "*")
+            } else {
+                ("if-match", "*")
+            };
+            let uri = format!("/api/bundles/{name}");
+            let put = send_with(&h, "PUT", &uri, &padded(name, round), &[precondition, json]).await;
+            assert!(put.status.is_success(), "{}", put.body);
+        }
+        for name in &names {
+            let got = send(&h, "GET", &format!("/api/bundles/{name}"), "").await;
+            assert_eq!(got.body, padded(name, round), "{name}");
+            let (entries, bytes) = h.store.content_cache_usage();
+            assert!(
+                bytes <= budget,
+                "{bytes} bytes cached over a budget of {budget}"
+            );
+            assert!(
+                entries < names.len(),
+                "{entries} entries: nothing was dropped"
+            );
+        }
+    }
 }

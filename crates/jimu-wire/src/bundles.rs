@@ -42,13 +42,34 @@ pub struct BundleList {
     pub bundles: Vec<Listed>,
 }
 
-/// A bundle's versions, newest first.
+/// A page of a bundle's versions, newest first (`?limit=&before=`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct History {
     pub name: String,
     pub archived: bool,
     pub versions: Vec<VersionInfo>,
+    /// When older versions remain: the `before` that asks for the next page (the oldest
+    /// version of this one). Absent on the last page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_before: Option<i64>,
+}
+
+/// The data of a server-sent `resync` event: the versions the client asked to replay
+/// (`Last-Event-ID`) are beyond the server's replay window (or its id is not one this store
+/// gave). Nothing of them is sent: re-read what you follow (`GET /api/bundles`, or the bundle
+/// itself), then go on from this event, whose `id` is `newest`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Resync {
+    /// The `Last-Event-ID` the client sent.
+    pub last_event_id: i64,
+    /// The newest event id now; the stream goes on after it.
+    pub newest: i64,
+    /// How many missed versions a reconnecting client may replay at most.
+    pub window: u64,
+    /// What happened and what to do, for a person.
+    pub detail: String,
 }
 
 /// A bundle's archive state after an archive or unarchive.

@@ -12,7 +12,7 @@ mod problem;
 mod tokens;
 
 pub use audit::{AuditEntry, AuditPage};
-pub use bundles::{ArchiveState, BundleList, History, Listed, Status, VersionInfo};
+pub use bundles::{ArchiveState, BundleList, History, Listed, Resync, Status, VersionInfo};
 pub use problem::{ProblemDetails, ProblemItem};
 pub use tokens::{MadeToken, NewToken, Revoked, Role, Token, TokenList};
 

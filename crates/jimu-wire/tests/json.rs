@@ -128,9 +128,22 @@ fn versions_lists_and_histories_keep_their_json() {
         name: "shop".to_owned(),
         archived: false,
         versions: vec![version(2), version(1)],
+        next_before: None,
     };
-    let read: History = serde_json::from_str(&serde_json::to_string(&history).unwrap()).unwrap();
+    let text = serde_json::to_string(&history).unwrap();
+    // The last page says nothing of a next one: the JSON earlier servers wrote.
+    assert!(!text.contains("next_before"), "{text}");
+    let read: History = serde_json::from_str(&text).unwrap();
     assert_eq!(read, history);
+    // A page with older versions left names the `before` of the next one; a client that does
+    // not know the field still reads the page.
+    let paged = History {
+        next_before: Some(2),
+        ..history.clone()
+    };
+    let value = serde_json::to_value(&paged).unwrap();
+    assert_eq!(value["next_before"], 2);
+    assert_eq!(serde_json::from_value::<History>(value).unwrap(), paged);
     // A version without its hash is not a version.
     assert!(serde_json::from_value::<VersionInfo>(json!({"name": "shop", "version": 1})).is_err());
 }
