@@ -1424,6 +1424,61 @@ fn the_access_log_names_the_caller_but_never_a_token() {
     assert_eq!(queries, ["access_token=[redacted]&x=1"]);
 }
 
+#[test]
+fn requests_refused_before_any_route_leave_a_trace_too() {
+    let place = Place::new(&Backend::Sqlite);
+    let server = Server::start(&place, &["--log-format", "json"], None);
+    let long_path = format!("/api/bundles/{}", "a".repeat(17_000));
+    let refusals: [(Vec<u8>, &str); 3] = [
+        (b"NOT HTTP AT ALL\r\n\r\n".to_vec(), "400"),
+        (
+            format!("GET {long_path} HTTP/1.1\r\nhost: t\r\nconnection: close\r\n\r\n")
+                .into_bytes(),
+            "414",
+        ),
+        (
+            format!(
+                "GET /api/health HTTP/1.1\r\nhost: t\r\nx-big: {}\r\n\r\n",
+                "b".repeat(70_000)
+            )
+            .into_bytes(),
+            "431",
+        ),
+    ];
+    for (request, status) in &refusals {
+        let answer = raw_exchange(server.addr, request);
+        assert!(
+            answer.starts_with(&format!("HTTP/1.1 {status} ")),
+            "{answer:.200}"
+        );
+    }
+    // At the default level, each is a line of the access log (the 414 as a request to its
+    // path, cut short; the others before any request could be read).
+    let lines: Vec<serde_json::Value> = server
+        .log()
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter(|l| l["target"] == "jimu_server::access")
+        .collect();
+    let statuses: Vec<String> = lines
+        .iter()
+        .map(|l| match &l["fields"]["status"] {
+            serde_json::Value::String(s) => s.clone(),
+            other => other.to_string(),
+        })
+        .collect();
+    assert_eq!(statuses, ["400", "414", "431"], "{lines:#?}");
+    assert_eq!(
+        lines[0]["fields"]["message"],
+        "request refused before routing"
+    );
+    let path = lines[1]["fields"]["path"].as_str().unwrap();
+    assert!(
+        path.starts_with("/api/bundles/aaa") && path.ends_with('…') && path.len() < 300,
+        "{path}"
+    );
+}
+
 /// The access log's request lines.
 fn access_lines(log: &str) -> Vec<serde_json::Value> {
     log.lines()
