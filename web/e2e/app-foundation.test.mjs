@@ -432,9 +432,9 @@ test('forms: the preview fills, computes, masks by role and routes', async () =>
   // Finance sees the phone masked; sales do not see the cost at all.
   await page.selectOption('#preview-role', 'finance');
   await page.waitForFunction(() => document.querySelector('#pf-phone')?.value === '138****5678');
-  assert.equal(await page.getAttribute('[data-field="phone"]', 'data-access'), 'masked');
+  assert.equal(await page.getAttribute('#form-preview [data-field="phone"]', 'data-access'), 'masked');
   await page.selectOption('#preview-role', 'sales');
-  await page.waitForSelector('[data-field="cost"]', { state: 'detached' });
+  await page.waitForSelector('#form-preview [data-field="cost"]', { state: 'detached' });
   await shot(page, 'form-preview.png');
   await checkA11y(page, 'the forms section with its preview');
   assert.deepEqual(errors, []);

@@ -3,6 +3,7 @@
 //! their problems, beside the preview of what the engine computes from them.
 
 pub mod flows;
+pub mod forms;
 pub mod overview;
 pub mod section;
 pub mod text_view;

@@ -15,6 +15,9 @@ pub fn SectionPage(ws: Workspace, section: Section) -> impl IntoView {
     if section == Section::Flows {
         return view! { <crate::editors::flows::FlowDesigner ws /> }.into_any();
     }
+    if section == Section::Forms {
+        return view! { <crate::editors::forms::FormDesigner ws /> }.into_any();
+    }
     let members = section.members();
     // The member tab open: the one holding the selection, else the first.
     let tab = RwSignal::new(0usize);

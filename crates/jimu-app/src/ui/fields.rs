@@ -50,7 +50,17 @@ pub fn TextAt(
     #[prop(optional)] optional: bool,
     #[prop(optional)] mono: bool,
     #[prop(optional, into)] list: Option<String>,
+    /// Writes a whole number as a JSON number (other text as typed, for the check to flag).
+    #[prop(optional)]
+    int: bool,
 ) -> impl IntoView {
+    let put = move |text: String| {
+        let at = at.get_untracked();
+        match text.trim().parse::<u64>() {
+            Ok(n) if int => write(ws, &at, json!(n), true),
+            _ => write_text(ws, &at, text, optional || int),
+        }
+    };
     view! {
         <div class="field">
             <label class="field-label" for=id.clone()>{move || ws.t(label)}</label>
@@ -63,8 +73,9 @@ pub fn TextAt(
                 spellcheck="false"
                 data-undo="store"
                 list=list
+                inputmode=int.then_some("numeric")
                 prop:value=move || text_at(ws, &at.get())
-                on:input=move |ev| write_text(ws, &at.get_untracked(), event_target_value(&ev), optional)
+                on:input=move |ev| put(event_target_value(&ev))
                 on:blur=move |_| ws.seal()
             />
         </div>
@@ -186,7 +197,7 @@ pub fn SelectAt(
                         .into_iter()
                         .map(|(value, shown)| {
                             let selected = value == now;
-                            view! { <option value=value selected=selected>{shown}</option> }
+                            view! { <option value=value selected=selected prop:selected=selected>{shown}</option> }
                         })
                         .collect_view()
                 }}
@@ -331,4 +342,56 @@ pub fn ExprAt(
             </ul>
         </div>
     }
+}
+
+/// `(id, shown)` for each item with an `id` in the list at `at` (names in the current language,
+/// "name (id)"), for choosing one.
+pub fn listed(ws: Workspace, at: String) -> Signal<Vec<(String, String)>> {
+    Signal::derive(move || {
+        let tag = ws.locale.get().tag();
+        ws.read(|doc| {
+            doc.pointer(&at)
+                .and_then(Value::as_array)
+                .map(|items| {
+                    items
+                        .iter()
+                        .filter_map(|item| {
+                            let id = item.get("id")?.as_str()?.to_owned();
+                            let name = match item.get("name") {
+                                Some(Value::Object(m)) => {
+                                    m.get(tag).and_then(Value::as_str).map(str::to_owned)
+                                }
+                                Some(Value::String(s)) => Some(s.clone()),
+                                _ => None,
+                            };
+                            Some((
+                                id.clone(),
+                                name.map_or(id.clone(), |n| format!("{n} ({id})")),
+                            ))
+                        })
+                        .collect()
+                })
+                .unwrap_or_default()
+        })
+    })
+}
+
+/// Fixed choices with their names in the current language.
+pub fn fixed(
+    ws: Workspace,
+    items: &'static [(&'static str, Key)],
+) -> Signal<Vec<(String, String)>> {
+    Signal::derive(move || {
+        items
+            .iter()
+            .map(|(v, k)| ((*v).to_owned(), ws.t(*k).to_owned()))
+            .collect()
+    })
+}
+
+/// The length of the list at `at` (0 when there is none).
+pub fn len_at(ws: Workspace, at: &str) -> usize {
+    ws.value_at(at)
+        .and_then(|v| v.as_array().map(Vec::len))
+        .unwrap_or(0)
 }

@@ -54,7 +54,7 @@ fn guard_variables(fields: &[String]) -> Vec<String> {
 
 /// Ids and names of a list in the document (`/org/roles`, `/forms`, …) as choices.
 fn choices(ws: Workspace, at: &'static str) -> Signal<Vec<(String, String)>> {
-    super::sla::listed(ws, at.to_owned())
+    crate::ui::fields::listed(ws, at.to_owned())
 }
 
 #[component]

@@ -9,7 +9,7 @@ use crate::editors::text_view::TextView;
 use crate::i18n::Key;
 use crate::shell::workspace::Workspace;
 use crate::state::doc::Edit;
-use crate::ui::fields::{ExprAt, SelectAt, TextAt, write};
+use crate::ui::fields::{ExprAt, SelectAt, TextAt, fixed, len_at, listed, write};
 use leptos::prelude::*;
 use serde_json::{Value, json};
 
@@ -19,53 +19,6 @@ const CLOCKS: [(&str, Key); 3] = [
     ("next_update", Key::SlaNextUpdate),
     ("resolution", Key::SlaResolution),
 ];
-
-/// `(id, shown)` for each item with an `id` in the list at `at` (names in the current language,
-/// "name (id)"), for choosing one.
-pub(super) fn listed(ws: Workspace, at: String) -> Signal<Vec<(String, String)>> {
-    Signal::derive(move || {
-        let tag = ws.locale.get().tag();
-        ws.read(|doc| {
-            doc.pointer(&at)
-                .and_then(Value::as_array)
-                .map(|items| {
-                    items
-                        .iter()
-                        .filter_map(|item| {
-                            let id = item.get("id")?.as_str()?.to_owned();
-                            let name = match item.get("name") {
-                                Some(Value::Object(m)) => {
-                                    m.get(tag).and_then(Value::as_str).map(str::to_owned)
-                                }
-                                Some(Value::String(s)) => Some(s.clone()),
-                                _ => None,
-                            };
-                            Some((
-                                id.clone(),
-                                name.map_or(id.clone(), |n| format!("{n} ({id})")),
-                            ))
-                        })
-                        .collect()
-                })
-                .unwrap_or_default()
-        })
-    })
-}
-
-fn fixed(ws: Workspace, items: &'static [(&'static str, Key)]) -> Signal<Vec<(String, String)>> {
-    Signal::derive(move || {
-        items
-            .iter()
-            .map(|(v, k)| ((*v).to_owned(), ws.t(*k).to_owned()))
-            .collect()
-    })
-}
-
-fn len_at(ws: Workspace, at: &str) -> usize {
-    ws.value_at(at)
-        .and_then(|v| v.as_array().map(Vec::len))
-        .unwrap_or(0)
-}
 
 /// The flow's SLA policies.
 #[component]

@@ -34,7 +34,9 @@ pub fn FormPreview(ws: Workspace) -> impl IntoView {
             .inputs
             .with(|i| (i.form.clone(), i.role.clone(), i.form_values.clone()));
         let form = model::chosen_form(&bundle, chosen.as_deref())?;
-        let evaluation = model::run(&bundle, &form, &values, role.as_deref());
+        let evaluation = crate::browser::timed("jimu:form-eval", || {
+            model::run(&bundle, &form, &values, role.as_deref())
+        });
         let ids: Vec<String> = evaluation
             .as_ref()
             .map(|e| e.fields.iter().map(|f| f.id.clone()).collect())
@@ -172,18 +174,14 @@ fn FormBody(
                 .into_any();
             }
         };
-        // Fields grouped by section, in the order the engine gives them.
-        let mut groups: Vec<(Option<String>, Vec<FieldState>)> = Vec::new();
-        for field in evaluation
+        // Fields grouped by section, in the order the person filling in the form sees them.
+        let visible: Vec<FieldState> = evaluation
             .fields
             .iter()
             .filter(|f| f.visible && f.access != "hidden")
-        {
-            match groups.last_mut() {
-                Some((section, list)) if *section == field.section => list.push(field.clone()),
-                _ => groups.push((field.section.clone(), vec![field.clone()])),
-            }
-        }
+            .cloned()
+            .collect();
+        let groups = bundle.with_value(|b| model::display_groups(b, &shown.form, &visible));
         let issues = evaluation
             .errors
             .iter()

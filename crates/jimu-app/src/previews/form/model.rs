@@ -4,7 +4,7 @@
 
 use jimu_core::Bundle;
 use jimu_core::Localized;
-use jimu_core::forms::{FormEvaluation, FormRequest};
+use jimu_core::forms::{FieldState, FormEvaluation, FormRequest};
 use serde_json::{Map, Value};
 
 /// One option of a select (with the next level's, for a cascading select).
@@ -166,6 +166,52 @@ pub fn section_title(bundle: &Bundle, form: &str, section: &str) -> Option<Local
     None
 }
 
+/// The fields shown, grouped as the person filling in the form sees them: the form's sections
+/// in their order (the nearest ones up the `extends` chain), each with its fields in the
+/// section's order, then the fields in no section in the engine's order.
+pub fn display_groups(
+    bundle: &Bundle,
+    form: &str,
+    shown: &[FieldState],
+) -> Vec<(Option<String>, Vec<FieldState>)> {
+    let mut sections: &[jimu_core::format::form::Section] = &[];
+    let mut current = Some(form.to_owned());
+    for _ in 0..16 {
+        let Some(id) = current else { break };
+        let Some(f) = bundle.doc().forms.iter().find(|f| f.id.as_str() == id) else {
+            break;
+        };
+        if !f.sections.is_empty() {
+            sections = &f.sections;
+            break;
+        }
+        current = f.extends.as_ref().map(|e| e.as_str().to_owned());
+    }
+    let mut groups: Vec<(Option<String>, Vec<FieldState>)> = sections
+        .iter()
+        .map(|s| {
+            let list = s
+                .fields
+                .iter()
+                .filter_map(|id| {
+                    shown.iter().find(|f| {
+                        f.id == id.as_str() && f.section.as_deref() == Some(s.id.as_str())
+                    })
+                })
+                .cloned()
+                .collect::<Vec<_>>();
+            (Some(s.id.as_str().to_owned()), list)
+        })
+        .filter(|(_, list)| !list.is_empty())
+        .collect();
+    let placed = |f: &FieldState| groups.iter().any(|(_, l)| l.iter().any(|g| g.id == f.id));
+    let loose: Vec<FieldState> = shown.iter().filter(|f| !placed(f)).cloned().collect();
+    if !loose.is_empty() {
+        groups.push((None, loose));
+    }
+    groups
+}
+
 /// The form to show: the one chosen if the bundle has it, else the first.
 pub fn chosen_form(bundle: &Bundle, chosen: Option<&str>) -> Option<String> {
     let forms = &bundle.doc().forms;
@@ -217,6 +263,40 @@ mod tests {
 
     fn values(v: Value) -> Map<String, Value> {
         v.as_object().cloned().expect("an object")
+    }
+
+    #[test]
+    fn fields_show_in_the_order_of_their_sections() {
+        let b = Bundle::from_json(
+            &json!({
+                "schema_version": 2, "name": "order", "currency": "CNY", "time_zone": "Asia/Shanghai",
+                "forms": [{"id": "f", "name": "F", "fields": [
+                    {"id": "a", "kind": "text", "label": "A"},
+                    {"id": "b", "kind": "text", "label": "B"},
+                    {"id": "c", "kind": "text", "label": "C"},
+                    {"id": "d", "kind": "text", "label": "D"}
+                ], "sections": [
+                    {"id": "one", "title": "One", "fields": ["c", "a"]},
+                    {"id": "two", "title": "Two", "fields": ["d"]}
+                ]}]
+            })
+            .to_string(),
+        )
+        .expect("valid");
+        let e = run(&b, "f", &Map::new(), None).expect("evaluates");
+        let groups = display_groups(&b, "f", &e.fields);
+        let ids: Vec<(Option<&str>, Vec<&str>)> = groups
+            .iter()
+            .map(|(s, l)| (s.as_deref(), l.iter().map(|f| f.id.as_str()).collect()))
+            .collect();
+        assert_eq!(
+            ids,
+            vec![
+                (Some("one"), vec!["c", "a"]),
+                (Some("two"), vec!["d"]),
+                (None, vec!["b"])
+            ]
+        );
     }
 
     #[test]
