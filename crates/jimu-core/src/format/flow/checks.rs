@@ -1,23 +1,8 @@
-//! Flows: nodes, transitions, guards, dispatch, SLA policies, escalation and notifications.
-//!
-//! A flow is a graph of nodes, as in BPMN. Each node says where a ticket goes next, in the
-//! way that suits its kind, so a node reads as one piece on the canvas:
-//!
-//! - `start` → `next`; `parallel_join`, `automatic`, `sub_flow` → `next`;
-//! - `task` → one of its `actions` (the buttons its owner presses: `{id, label, to, guard}`);
-//! - `approval` → `approve.to` or `reject.to`;
-//! - `exclusive` → the first of its `branches` whose `when` holds, else `default`;
-//! - `parallel_split` → every node in `to` at once, meeting again at one `parallel_join`;
-//! - `end` closes the ticket and may `emit` side-effect events.
-//!
-//! A node with `enabled: false` stays in the flow (seasonal steps) and is either skipped
-//! (`when_disabled: {"skip_to": "node"}`) or holds tickets (`"hold"`) until it is enabled.
-//! Expressions read `ticket` (and `action` in guards and action events, `event` in
-//! notifications, `now` everywhere); `ticket.fields` are the values of the flow's `form`.
-
-use super::{DurationSpec, ExprSource, Id, Text, TimeOfDay, TimeZoneName, duration_minutes};
 use crate::check::{Ctx, IdKind, IdSet};
 use crate::expr::{Scope, VarType};
+use crate::format::{
+    DurationSpec, ExprSource, Id, Text, TimeOfDay, TimeZoneName, duration_minutes,
+};
 use crate::problem::{Localized, Problem, ProblemCode};
 use crate::reader::{Diagnostics, Pointer};
 use schemars::JsonSchema;
@@ -782,7 +767,7 @@ pub struct NotificationRule {
 }
 
 /// Registers the ids this section defines (duplicates are reported).
-pub(crate) fn collect_ids(doc: &super::BundleDoc, ctx: &mut Ctx) {
+pub(crate) fn collect_ids(doc: &crate::format::BundleDoc, ctx: &mut Ctx) {
     let at = Pointer::root().key("flows");
     for (i, flow) in doc.flows.iter().enumerate() {
         ctx.define(IdKind::Flow, &flow.id, &at.index(i).key("id"));
@@ -790,7 +775,7 @@ pub(crate) fn collect_ids(doc: &super::BundleDoc, ctx: &mut Ctx) {
 }
 
 /// Checks references, expressions and section-specific rules, after every id is known.
-pub(crate) fn check(doc: &super::BundleDoc, ctx: &mut Ctx) {
+pub(crate) fn check(doc: &crate::format::BundleDoc, ctx: &mut Ctx) {
     for (i, flow) in doc.flows.iter().enumerate() {
         check_flow(doc, i, flow, ctx);
     }
@@ -847,11 +832,11 @@ struct Scopes {
 }
 
 impl Scopes {
-    fn new(doc: &super::BundleDoc, flow: &Flow) -> Self {
+    fn new(doc: &crate::format::BundleDoc, flow: &Flow) -> Self {
         let fields = flow
             .form
             .as_ref()
-            .and_then(|f| super::form::field_types(doc, f.as_str()));
+            .and_then(|f| crate::format::form::field_types(doc, f.as_str()));
         let fields_type = fields
             .as_ref()
             .map_or(VarType::Any, |f| VarType::Object(f.clone()));
@@ -872,12 +857,12 @@ impl Scopes {
     }
 
     /// Guards and action events: plus `action` (`name`, `data` typed by the task's form).
-    fn action(&self, doc: &super::BundleDoc, form: Option<&Id>) -> std::rc::Rc<Scope> {
+    fn action(&self, doc: &crate::format::BundleDoc, form: Option<&Id>) -> std::rc::Rc<Scope> {
         let key = form.map(|f| f.0.clone());
         let mut cache = self.actions.borrow_mut();
         let scope = cache.entry(key).or_insert_with(|| {
             let data = form
-                .and_then(|f| super::form::field_types(doc, f.as_str()))
+                .and_then(|f| crate::format::form::field_types(doc, f.as_str()))
                 .map_or(VarType::Any, VarType::Object);
             std::rc::Rc::new(
                 self.ticket
@@ -889,7 +874,7 @@ impl Scopes {
     }
 }
 
-fn check_flow(doc: &super::BundleDoc, index: usize, flow: &Flow, ctx: &mut Ctx) {
+fn check_flow(doc: &crate::format::BundleDoc, index: usize, flow: &Flow, ctx: &mut Ctx) {
     let at = Pointer::root().key("flows").index(index);
     if let Some(form) = &flow.form {
         ctx.refer(IdKind::Form, form, &at.key("form"));
@@ -977,7 +962,7 @@ fn check_flow(doc: &super::BundleDoc, index: usize, flow: &Flow, ctx: &mut Ctx) 
 
 #[allow(clippy::too_many_arguments)]
 fn check_node(
-    doc: &super::BundleDoc,
+    doc: &crate::format::BundleDoc,
     flow: &Flow,
     node: &Node,
     at: &Pointer,
@@ -1839,7 +1824,7 @@ fn check_split(
 }
 
 /// A flow that runs itself through `sub_flow` nodes, directly or via other flows, never ends.
-fn check_sub_flow_cycles(doc: &super::BundleDoc, ctx: &mut Ctx) {
+fn check_sub_flow_cycles(doc: &crate::format::BundleDoc, ctx: &mut Ctx) {
     let mut index: BTreeMap<&str, usize> = BTreeMap::new();
     for (i, flow) in doc.flows.iter().enumerate() {
         index.entry(flow.id.as_str()).or_insert(i);
@@ -1901,10 +1886,10 @@ fn check_sub_flow_cycles(doc: &super::BundleDoc, ctx: &mut Ctx) {
 
 // Reading (see `read.rs`): the same as the derived `Deserialize`, without its size.
 
-use super::read::{
+use crate::format::read::{
     Res, de, list, no_variant, object, option, read_struct, read_variant, required, tagged,
 };
-use super::read_text;
+use crate::format::read_text;
 use serde_json::{Error, Value};
 
 pub(crate) fn read_flow(value: Value) -> Res<Flow> {

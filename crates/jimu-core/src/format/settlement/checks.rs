@@ -1,37 +1,9 @@
-//! Settlement: parties, plans and their components, periods, rounding and allocation.
-//!
-//! How an order is settled:
-//! 1. A channel that names a `plan` settles its orders under that plan. Otherwise the plans are
-//!    tried by `priority` (smaller first), then by position; the first whose `window` holds the
-//!    order's time and whose `when` holds for the order settles it. A plan without `when` is the
-//!    fallback.
-//! 2. The plan's components each compute a share for one party from the plan's `base`
-//!    (revenue, margin, labour or parts); `cap`/`floor` clamp a party's share; `remainder`
-//!    receives what is left of the base. Shares are rounded to the currency's precision with
-//!    the plan's `allocation`, so they always add up exactly, to the cent.
-//! 3. `period_rules` run per party per period (month, quarter…) on the orders they count:
-//!    volume rebates, milestones, minimum guarantees, caps and draws.
-//! 4. `refunds` say how a refunded order is valued and how its commissions are reversed.
-//!
-//! Every share carries the plan and component (or period rule) that produced it.
-//!
-//! ```json
-//! "settlement": {
-//!   "parties": [{"id": "hq", "name": "总部", "kind": "hq"},
-//!               {"id": "store", "name": "门店", "kind": "store", "from_order": true}],
-//!   "tier_tables": [{"id": "chain", "tiers": [{"up_to": "100000", "rate": "0.05"}, {"up_to": null, "rate": "0.08"}]}],
-//!   "plans": [{"id": "franchise", "name": "加盟店", "when": "order.store_type == 'franchise'",
-//!              "components": [{"kind": "percentage", "party": "store", "rate": "0.7"},
-//!                             {"kind": "remainder", "party": "hq"}]}]
-//! }
-//! ```
-
-use super::tiers::{TierRules, check_tiers};
-use super::{Date, ExprSource, Id, Money, Text, TimeZoneName, Window};
 use crate::check::{Ctx, IdKind, IdSet};
 use crate::expr::{Scope, VarType};
 use crate::format::Dec;
 use crate::format::org::{parent_cycles, report_cycle, warning};
+use crate::format::tiers::{TierRules, check_tiers};
+use crate::format::{Date, ExprSource, Id, Money, Text, TimeZoneName, Window};
 use crate::money::Rounding;
 use crate::problem::{Localized, Problem, ProblemCode};
 use crate::reader::Pointer;
@@ -117,7 +89,7 @@ pub struct TierTable {
     pub tiers: Vec<Tier>,
 }
 
-pub use super::tiers::Tier;
+pub use crate::format::tiers::Tier;
 
 /// Tiers written in place, or the id of a shared tier table.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -146,10 +118,10 @@ pub enum TierMode {
 
 impl TierMode {
     /// The reading, whichever name the bundle used.
-    pub fn reading(self) -> super::tiers::Reading {
+    pub fn reading(self) -> crate::format::tiers::Reading {
         match self {
-            Self::Marginal | Self::Graduated => super::tiers::Reading::Graduated,
-            Self::Retroactive | Self::Volume => super::tiers::Reading::Volume,
+            Self::Marginal | Self::Graduated => crate::format::tiers::Reading::Graduated,
+            Self::Retroactive | Self::Volume => crate::format::tiers::Reading::Volume,
         }
     }
 }
@@ -861,7 +833,7 @@ fn at() -> Pointer {
 }
 
 /// Registers the ids this section defines (duplicates are reported).
-pub(crate) fn collect_ids(doc: &super::BundleDoc, ctx: &mut Ctx) {
+pub(crate) fn collect_ids(doc: &crate::format::BundleDoc, ctx: &mut Ctx) {
     let s = &doc.settlement;
     for (i, party) in s.parties.iter().enumerate() {
         ctx.define(
@@ -887,7 +859,7 @@ pub(crate) fn collect_ids(doc: &super::BundleDoc, ctx: &mut Ctx) {
 }
 
 /// Checks references, expressions and section-specific rules, after every id is known.
-pub(crate) fn check(doc: &super::BundleDoc, ctx: &mut Ctx) {
+pub(crate) fn check(doc: &crate::format::BundleDoc, ctx: &mut Ctx) {
     let s = &doc.settlement;
     let scope = order_scope();
 
@@ -1520,9 +1492,9 @@ fn check_period_rule(
 
 // Reading (see `read.rs`): the same as the derived `Deserialize`, without its size.
 
-use super::read::{Res, de, list, no_variant, object, option, read_struct, tagged};
-use super::tiers::read_tiers;
-use super::{read_text, read_window};
+use crate::format::read::{Res, de, list, no_variant, object, option, read_struct, tagged};
+use crate::format::tiers::read_tiers;
+use crate::format::{read_text, read_window};
 use serde_json::Value;
 
 pub(crate) fn read_settlement(value: Value) -> Res<Settlement> {
