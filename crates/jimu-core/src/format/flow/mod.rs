@@ -14,7 +14,22 @@
 //! (`when_disabled: {"skip_to": "node"}`) or holds tickets (`"hold"`) until it is enabled.
 //! Expressions read `ticket` (and `action` in guards and action events, `event` in
 //! notifications, `now` everywhere); `ticket.fields` are the values of the flow's `form`.
+//!
+//! The types are in `types.rs` (the flow and its nodes), `sla.rs` and `notify.rs`; the
+//! semantic checks in `checks.rs`; the reader in `readers.rs`; the checks' tests in `tests.rs`.
 
 mod checks;
+mod notify;
+mod readers;
+mod sla;
+mod types;
 
-pub use checks::*;
+#[cfg(test)]
+pub(crate) mod tests;
+
+// Every item keeps its path: `format::flow::Flow`, `format::flow::SlaPolicy`, ...
+pub(crate) use checks::{check, collect_ids};
+pub use notify::*;
+pub(crate) use readers::read_flow;
+pub use sla::*;
+pub use types::*;
