@@ -25,7 +25,26 @@
 //!                             {"kind": "remainder", "party": "hq"}]}]
 //! }
 //! ```
+//!
+//! The types are in `types.rs` (the section, parties, tier tables, plans and their
+//! components, channels, statements), `period_rules.rs` and `refunds.rs`; what expressions
+//! read in `scope.rs`; the semantic checks in `checks.rs`; the reader in `readers.rs`; the
+//! checks' tests in `tests.rs`.
 
 mod checks;
+mod period_rules;
+mod readers;
+mod refunds;
+mod scope;
+mod types;
 
-pub use checks::*;
+#[cfg(test)]
+mod tests;
+
+// Every item keeps its path: `format::settlement::Plan`, `format::settlement::order_scope`, ...
+pub(crate) use checks::{check, collect_ids, period_rule_funder};
+pub use period_rules::*;
+pub(crate) use readers::read_settlement;
+pub use refunds::*;
+pub use scope::*;
+pub use types::*;
