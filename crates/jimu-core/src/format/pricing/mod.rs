@@ -70,7 +70,22 @@
 //! rule when the group's `round_each_step` is true (the default), or once at the end of the
 //! group when false. A rule may also round its own result to a coarser step (`round_to`,
 //! e.g. `{"round": "down", "step": "1"}` drops the fen and jiao: 抹零).
+//!
+//! # Where
+//!
+//! The types are in `types.rs`, what expressions read in `scope.rs`, the semantic checks in
+//! `checks.rs`, the reader in `readers.rs`, the checks' tests in `tests.rs`.
 
 mod checks;
+mod readers;
+mod scope;
+mod types;
 
-pub use checks::*;
+#[cfg(test)]
+mod tests;
+
+// Every item keeps its path: `format::pricing::Effect`, `format::pricing::line_scope`, ...
+pub(crate) use checks::{check, collect_ids};
+pub(crate) use readers::read_pricing;
+pub use scope::*;
+pub use types::*;
