@@ -4,8 +4,8 @@
 use crate::check::{Ctx, IdKind, IdSet};
 use crate::expr::Scope;
 use crate::format::org::{parent_cycles, report_cycle, warning};
-use crate::format::tiers::{TierRules, check_tiers};
-use crate::format::{BundleDoc, Dec, Id};
+use crate::format::tiers::{TierRules, check_rate, check_tiers};
+use crate::format::{BundleDoc, Id};
 use crate::problem::{Localized, Problem, ProblemCode};
 use crate::reader::Pointer;
 use rust_decimal::Decimal;
@@ -164,28 +164,6 @@ fn pct(rate: Decimal) -> String {
     let mut shown = rate.checked_mul(Decimal::ONE_HUNDRED).unwrap_or(rate);
     shown = shown.normalize();
     format!("{shown}%")
-}
-
-/// A rate must lie in [0, 1]; false (and reported) when it does not.
-fn check_rate(rate: &Dec, at: &Pointer, ctx: &mut Ctx) -> bool {
-    let ok = rate.0 >= Decimal::ZERO && rate.0 <= Decimal::ONE;
-    if !ok {
-        ctx.push(
-            Problem::error(
-                ProblemCode::InvalidValue,
-                at.as_str(),
-                Localized::new(
-                    format!("比例 {} 不在 0 到 1 之间", rate.0),
-                    format!("the rate {} is not between 0 and 1", rate.0),
-                ),
-            )
-            .with_hint(Localized::new(
-                "比例写成小数：30% 写作 \"0.3\"",
-                "write rates as fractions: 30% is \"0.3\"",
-            )),
-        );
-    }
-    ok
 }
 
 /// Commission tiers may pay by `rate`, and each must pay something.
