@@ -1,5 +1,5 @@
 //! Tiers: the one band model pricing tier tables and settlement commission tiers share, with the
-//! one check of their bounds.
+//! one check of their bounds (and the one check of a rate, which settlement's other rates use).
 //!
 //! A tier covers (previous `up_to`, `up_to`] of a measure, the first starting above 0; only
 //! the last is open, and its `up_to` may be written `null` or left out (in pricing and in
@@ -176,20 +176,9 @@ pub(crate) fn check_tiers(tiers: &[Tier], at: &Pointer, rules: TierRules, ctx: &
                     "for a share of an amount, write the fraction as `unit` (0.6% is \"0.006\"), or use the `percentage` model",
                 )),
             ),
-            Some(rate) if rate.0 < Decimal::ZERO || rate.0 > Decimal::ONE => ctx.push(
-                Problem::error(
-                    ProblemCode::InvalidValue,
-                    t_at.key("rate").as_str(),
-                    Localized::new(
-                        format!("比例 {} 不在 0 到 1 之间", rate.0),
-                        format!("the rate {} is not between 0 and 1", rate.0),
-                    ),
-                )
-                .with_hint(Localized::new(
-                    "比例写成小数：30% 写作 \"0.3\"",
-                    "write rates as fractions: 30% is \"0.3\"",
-                )),
-            ),
+            Some(rate) => {
+                check_rate(rate, &t_at.key("rate"), ctx);
+            }
             None if rules.must_pay && tier.unit.is_none() && tier.flat.is_none() => ctx.push(
                 Problem::error(
                     ProblemCode::MissingField,
@@ -228,6 +217,28 @@ pub(crate) fn check_tiers(tiers: &[Tier], at: &Pointer, rules: TierRules, ctx: &
             );
         }
     }
+}
+
+/// A rate must lie in [0, 1]; false (and reported) when it does not.
+pub(crate) fn check_rate(rate: &Dec, at: &Pointer, ctx: &mut Ctx) -> bool {
+    let ok = rate.0 >= Decimal::ZERO && rate.0 <= Decimal::ONE;
+    if !ok {
+        ctx.push(
+            Problem::error(
+                ProblemCode::InvalidValue,
+                at.as_str(),
+                Localized::new(
+                    format!("比例 {} 不在 0 到 1 之间", rate.0),
+                    format!("the rate {} is not between 0 and 1", rate.0),
+                ),
+            )
+            .with_hint(Localized::new(
+                "比例写成小数：30% 写作 \"0.3\"",
+                "write rates as fractions: 30% is \"0.3\"",
+            )),
+        );
+    }
+    ok
 }
 
 // Reading (see `read.rs`): the same as the derived `Deserialize`, without its size.
