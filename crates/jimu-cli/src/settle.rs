@@ -1086,27 +1086,26 @@ impl Report {
             return text;
         }
         let currency = self.currency.unwrap_or_default();
-        text.push_str(&pick(
-            &Localized::new(
+        text.push_str(&titled_table(
+            (
                 format!("结算单（{currency}）"),
                 format!("Statements ({currency})"),
             ),
+            [
+                ("收款方", "payee"),
+                ("角色", "party"),
+                ("周期", "period"),
+                ("结算日", "settles on"),
+                ("订单数", "orders"),
+                ("金额", "total"),
+            ],
+            statements.iter().map(|s| {
+                let [a, b, c, d, e, f, ..] = statement_row(s);
+                [a, b, c, d, e, f]
+            }),
+            4,
             lang,
         ));
-        text.push('\n');
-        let mut rows = vec![[
-            heading("收款方", "payee", lang),
-            heading("角色", "party", lang),
-            heading("周期", "period", lang),
-            heading("结算日", "settles on", lang),
-            heading("订单数", "orders", lang),
-            heading("金额", "total", lang),
-        ]];
-        rows.extend(statements.iter().map(|s| {
-            let [a, b, c, d, e, f, ..] = statement_row(s);
-            [a, b, c, d, e, f]
-        }));
-        text.push_str(&table(&rows, 4));
         let draws: Vec<[String; 7]> = statements
             .iter()
             .flat_map(|s| {
@@ -1124,25 +1123,24 @@ impl Report {
             })
             .collect();
         if !draws.is_empty() {
-            text.push_str(&pick(
-                &Localized::new(
+            text.push_str(&titled_table(
+                (
                     format!("预支余额（{currency}）"),
                     format!("Draw balances ({currency})"),
                 ),
+                [
+                    ("收款方", "payee"),
+                    ("周期", "period"),
+                    ("规则", "rule"),
+                    ("期初待扣回", "owed before"),
+                    ("本期预支", "advanced"),
+                    ("本期扣回", "recovered"),
+                    ("结转", "carried forward"),
+                ],
+                draws,
+                3,
                 lang,
             ));
-            text.push('\n');
-            let mut rows = vec![[
-                heading("收款方", "payee", lang),
-                heading("周期", "period", lang),
-                heading("规则", "rule", lang),
-                heading("期初待扣回", "owed before", lang),
-                heading("本期预支", "advanced", lang),
-                heading("本期扣回", "recovered", lang),
-                heading("结转", "carried forward", lang),
-            ]];
-            rows.extend(draws);
-            text.push_str(&table(&rows, 3));
         }
         text
     }
@@ -1161,6 +1159,22 @@ fn write_array(
     }
     out.write_all(if any { b"\n]" } else { b"]" })?;
     Ok(())
+}
+
+/// A table of the text summary: its title (Chinese, English) on a line of its own, then a row
+/// of column headings and `rows`, laid out by [`table`] (the columns from `right_from` on are
+/// aligned right).
+fn titled_table<const N: usize>(
+    title: (String, String),
+    columns: [(&str, &str); N],
+    rows: impl IntoIterator<Item = [String; N]>,
+    right_from: usize,
+    lang: Lang,
+) -> String {
+    let mut all = vec![columns.map(|(zh, en)| heading(zh, en, lang))];
+    all.extend(rows);
+    let title = pick(&Localized::new(title.0, title.1), lang);
+    format!("{title}\n{}", table(&all, right_from))
 }
 
 /// Columns padded to their widest cell (CJK characters count two); the columns from
