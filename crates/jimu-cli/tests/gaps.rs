@@ -142,6 +142,45 @@ fn duplicate(file: &str, at: &str, key: &str) -> String {
     format!("error[duplicate-key] {file} {at}\n") + &DUPLICATE.replace("{}", key)
 }
 
+/// `tests/bundles/valid/form-permissions.json`: the `deal` form, whose money fields a
+/// `finance` role fills in.
+const FORM: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../tests/bundles/valid/form-permissions.json"
+);
+
+/// What a case's stdout must be.
+enum Stdout<'a> {
+    /// Exactly this.
+    Is(String),
+    /// Something holding this.
+    Has(&'a str),
+    /// These lines.
+    Lines(&'a [&'a str]),
+}
+
+/// One case: writes `files` (name, content) into `dir`, runs `jimu ARGS --lang en` there with
+/// `stdin` when given, and checks its exit code and its stdout.
+fn check(
+    dir: &Path,
+    files: &[(&str, &str)],
+    args: &[&str],
+    stdin: Option<&str>,
+    code: i32,
+    stdout: Stdout<'_>,
+) {
+    for (name, content) in files {
+        std::fs::write(dir.join(name), content).unwrap();
+    }
+    let (got, out, err) = run(dir, args, stdin);
+    assert_eq!(got, code, "{args:?}: {out}{err}");
+    match stdout {
+        Stdout::Is(expected) => assert_eq!(out, expected, "{args:?}"),
+        Stdout::Has(part) => assert!(out.contains(part), "{args:?}: {out}"),
+        Stdout::Lines(lines) => assert_eq!(out.lines().collect::<Vec<_>>(), lines, "{out}"),
+    }
+}
+
 /// A key given twice is refused with the pointer of the second, in a bundle (two prices: the
 /// bundle used to quote 2 × 1.00 = 2.00 instead of 240.00), a request (two quantities), a form's
 /// values and a script; `validate --format json` answers an object.
@@ -155,11 +194,13 @@ fn duplicate_keys_are_refused_at_their_pointer() {
     )
     .unwrap();
     std::fs::write(d.join("b.json"), CATALOG).unwrap();
-    let (code, out, _) = run(d, &["validate", "two-prices.json"], None);
-    assert_eq!(code, 1);
-    assert_eq!(
-        out,
-        duplicate("two-prices.json", "/catalog/0/price", "price") + "1 problem(s)\n"
+    check(
+        d,
+        &[],
+        &["validate", "two-prices.json"],
+        None,
+        1,
+        Stdout::Is(duplicate("two-prices.json", "/catalog/0/price", "price") + "1 problem(s)\n"),
     );
     let (_, out, _) = run(
         d,
@@ -176,51 +217,39 @@ fn duplicate_keys_are_refused_at_their_pointer() {
         serde_json::json!({"ok": true, "problems": []})
     );
 
-    std::fs::write(
-        d.join("req.json"),
-        r#"{"lines":[{"item":"ac-clean","quantity":"2","quantity":"3"}]}"#,
-    )
-    .unwrap();
-    let (code, out, _) = run(d, &["quote", "b.json", "req.json"], None);
-    assert_eq!(code, 1);
-    assert_eq!(
-        out,
-        duplicate("req.json", "/lines/0/quantity", "quantity") + "1 problem(s)\n"
-    );
-
-    let form = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../tests/bundles/valid/form-permissions.json"
-    );
-    std::fs::write(
-        d.join("values.json"),
-        r#"{"deal_amount": "1000.00", "deal_amount": "9.00"}"#,
-    )
-    .unwrap();
-    let (code, out, _) = run(
+    check(
         d,
-        &["form", form, "deal", "values.json", "--role", "finance"],
+        &[(
+            "req.json",
+            r#"{"lines":[{"item":"ac-clean","quantity":"2","quantity":"3"}]}"#,
+        )],
+        &["quote", "b.json", "req.json"],
         None,
+        1,
+        Stdout::Is(duplicate("req.json", "/lines/0/quantity", "quantity") + "1 problem(s)\n"),
     );
-    assert_eq!(code, 1);
-    assert_eq!(
-        out,
-        duplicate("values.json", "/deal_amount", "deal_amount") + "1 problem(s)\n"
+    check(
+        d,
+        &[(
+            "values.json",
+            r#"{"deal_amount": "1000.00", "deal_amount": "9.00"}"#,
+        )],
+        &["form", FORM, "deal", "values.json", "--role", "finance"],
+        None,
+        1,
+        Stdout::Is(duplicate("values.json", "/deal_amount", "deal_amount") + "1 problem(s)\n"),
     );
-
     let flow = concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/../../tests/bundles/valid/flow-appliance-repair.json"
     );
-    let (code, out, _) = run(
+    check(
         d,
+        &[],
         &["simulate", flow, "-"],
         Some(r#"{"flow": "appliance-repair", "flow": "x", "commands": []}"#),
-    );
-    assert_eq!(code, 1);
-    assert_eq!(
-        out,
-        duplicate("<stdin>", "/flow", "flow") + "1 problem(s)\n"
+        1,
+        Stdout::Is(duplicate("<stdin>", "/flow", "flow") + "1 problem(s)\n"),
     );
 }
 
@@ -242,21 +271,14 @@ const SHOP: &str = r#"{"schema_version": 2, "currency": "CNY", "time_zone": "Asi
 fn malformed_orders_are_refused_at_their_pointer() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    std::fs::write(d.join("shop.json"), SHOP).unwrap();
-    std::fs::write(
-        d.join("o.jsonl"),
-        [
-            r#"{"id": "o1", "amount": "100.00", "amount": "1.00", "placed_at": "2026-05-01T10:00:00+08:00"}"#,
-            r#"{"id": "o2", "amount": "0.005", "placed_at": "2026-05-01T10:00:00+08:00"}"#,
-            r#"{"id": "o3", "amount": "-20.00", "placed_at": "2026-05-01T10:00:00+08:00"}"#,
-            r#"{"id": "o4", "amount": "20.00", "placed_at": "9999-12-31T23:00:00-05:00"}"#,
-            r#"{"id": "o5", "amount": "20.00", "placed_at": "2026-05-01T10:00:00+08:00"}"#,
-        ]
-        .join("\n"),
-    )
-    .unwrap();
-    let (code, out, _) = run(d, &["settle", "shop.json", "o.jsonl"], None);
-    assert_eq!(code, 1);
+    let orders = [
+        r#"{"id": "o1", "amount": "100.00", "amount": "1.00", "placed_at": "2026-05-01T10:00:00+08:00"}"#,
+        r#"{"id": "o2", "amount": "0.005", "placed_at": "2026-05-01T10:00:00+08:00"}"#,
+        r#"{"id": "o3", "amount": "-20.00", "placed_at": "2026-05-01T10:00:00+08:00"}"#,
+        r#"{"id": "o4", "amount": "20.00", "placed_at": "9999-12-31T23:00:00-05:00"}"#,
+        r#"{"id": "o5", "amount": "20.00", "placed_at": "2026-05-01T10:00:00+08:00"}"#,
+    ]
+    .join("\n");
     let expected = [
         "error[duplicate-key] o.jsonl:1 /amount",
         "    the key `amount` appears twice in one object",
@@ -275,7 +297,14 @@ fn malformed_orders_are_refused_at_their_pointer() {
         "  hq    hq    2026-05 2026-06-01      1 14.00",
         "  store store 2026-05 2026-06-01      1  6.00",
     ];
-    assert_eq!(out.lines().collect::<Vec<_>>(), expected, "{out}");
+    check(
+        d,
+        &[("shop.json", SHOP), ("o.jsonl", &orders)],
+        &["settle", "shop.json", "o.jsonl"],
+        None,
+        1,
+        Stdout::Lines(&expected),
+    );
 }
 
 /// `jimu settle` checks every output before reading the first order: an unwritable
@@ -291,19 +320,20 @@ fn settle_checks_its_outputs_before_the_first_order() {
         r#"{"id": "o5", "amount": "20.00", "placed_at": "2026-05-01T10:00:00+08:00"}"#,
     )
     .unwrap();
-    let (code, out, err) = run(
-        d,
-        &[
+    // Splits to splits.csv, statements to `statements`.
+    let settle = |statements: &str| {
+        let args = [
             "settle",
             "shop.json",
             "o.jsonl",
             "--splits",
             "splits.csv",
             "--statements",
-            "no-such-dir/statements.csv",
-        ],
-        None,
-    );
+            statements,
+        ];
+        run(d, &args, None)
+    };
+    let (code, out, err) = settle("no-such-dir/statements.csv");
     assert_eq!(code, 2, "{out}{err}");
     assert_eq!(out, "");
     assert!(
@@ -317,19 +347,7 @@ fn settle_checks_its_outputs_before_the_first_order() {
         .collect();
     assert!(left.is_empty(), "{left:?}");
 
-    let (code, _, err) = run(
-        d,
-        &[
-            "settle",
-            "shop.json",
-            "o.jsonl",
-            "--splits",
-            "splits.csv",
-            "--statements",
-            "statements.csv",
-        ],
-        None,
-    );
+    let (code, _, err) = settle("statements.csv");
     assert_eq!(code, 0, "{err}");
     assert_eq!(
         std::fs::read_to_string(d.join("splits.csv")).unwrap(),
@@ -349,15 +367,13 @@ fn stdin_bom_numbers_by_value_and_form_inputs() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     std::fs::write(d.join("b.json"), format!("\u{feff}{CATALOG}")).unwrap();
-    let (code, out, _) = run(
+    check(
         d,
+        &[],
         &["quote", "b.json", "-"],
         Some("\u{feff}{\"lines\":[{\"item\":\"ac-clean\",\"quantity\":1}]}"),
-    );
-    assert_eq!(code, 0);
-    assert!(
-        out.contains("#0  AC cleaning  1 × 120.00 = 120.00"),
-        "{out}"
+        0,
+        Stdout::Has("#0  AC cleaning  1 × 120.00 = 120.00"),
     );
     // 0.000001 × 120.00 = 0.00012 → 0.00.
     let (code, out, _) = run(
@@ -369,48 +385,32 @@ fn stdin_bom_numbers_by_value_and_form_inputs() {
     let json: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(json["quote"]["lines"][0]["quantity"], "0.000001");
     assert_eq!(json["quote"]["total"], "0.00");
-    let (code, out, _) = run(
+    check(
         d,
+        &[],
         &["quote", "b.json", "-"],
         Some(r#"{"lines":[{"item":"ac-clean","quantity":1e-7}]}"#),
-    );
-    assert_eq!(code, 1);
-    assert_eq!(
-        out,
-        "error[too-precise] - /lines/0/quantity\n    too many decimal places: 0.0000001 (at most 6)\n1 problem(s)\n"
-    );
-
-    let form = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../tests/bundles/valid/form-permissions.json"
-    );
-    std::fs::write(
-        d.join("v.json"),
-        r#"{"deal_amount": "0.001", "cost": "1.00"}"#,
-    )
-    .unwrap();
-    let (code, out, _) = run(
-        d,
-        &["form", form, "deal", "v.json", "--role", "finance"],
-        None,
-    );
-    assert_eq!(code, 1);
-    assert!(
-        out.contains(
-            "Deal amount (deal_amount) [precision]: Deal amount has more decimals than CNY allows (2): 0.001"
+        1,
+        Stdout::Is(
+            "error[too-precise] - /lines/0/quantity\n    too many decimal places: 0.0000001 (at most 6)\n1 problem(s)\n".to_owned(),
         ),
-        "{out}"
     );
-    std::fs::write(
-        d.join("ok.json"),
-        r#"{"deal_amount": "100.00", "cost": "1.00"}"#,
-    )
-    .unwrap();
-    let (code, out, _) = run(
+    check(
         d,
+        &[("v.json", r#"{"deal_amount": "0.001", "cost": "1.00"}"#)],
+        &["form", FORM, "deal", "v.json", "--role", "finance"],
+        None,
+        1,
+        Stdout::Has(
+            "Deal amount (deal_amount) [precision]: Deal amount has more decimals than CNY allows (2): 0.001",
+        ),
+    );
+    check(
+        d,
+        &[("ok.json", r#"{"deal_amount": "100.00", "cost": "1.00"}"#)],
         &[
             "form",
-            form,
+            FORM,
             "deal",
             "ok.json",
             "--role",
@@ -419,11 +419,10 @@ fn stdin_bom_numbers_by_value_and_form_inputs() {
             r#"{"now": "yesterday"}"#,
         ],
         None,
-    );
-    assert_eq!(code, 1);
-    assert_eq!(
-        out,
-        "error[invalid-instant] --context /now\n    `yesterday` is not an RFC 3339 instant with an offset\n    hint: e.g. 2026-11-11T10:00:00+08:00\n1 problem(s)\n"
+        1,
+        Stdout::Is(
+            "error[invalid-instant] --context /now\n    `yesterday` is not an RFC 3339 instant with an offset\n    hint: e.g. 2026-11-11T10:00:00+08:00\n1 problem(s)\n".to_owned(),
+        ),
     );
 }
 

@@ -2,28 +2,13 @@
 //! codes, messages, the files they write; and the store keeping every acknowledged publish
 //! when that process is killed (SIGKILL) in the middle of a stream of publishes.
 
-use std::io::{BufRead as _, BufReader};
+mod support;
+
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
-
-const JIMU: &str = env!("CARGO_BIN_EXE_jimu");
-
-/// Environment variables that would change what the CLI does under test.
-const CLEARED: &[&str] = &[
-    "JIMU_SERVER",
-    "JIMU_TOKEN",
-    "LC_ALL",
-    "LC_MESSAGES",
-    "http_proxy",
-    "HTTP_PROXY",
-    "https_proxy",
-    "HTTPS_PROXY",
-    "all_proxy",
-    "ALL_PROXY",
-];
+use support::{Place, Server};
 
 /// A bundle whose bytes are not what a serializer would write (spacing, a tab, Chinese text,
 /// `1.50`, no final newline), so "the exact bytes" means something; named `name` (or not named);
@@ -50,71 +35,6 @@ fn hash(content: &str) -> String {
     jimu_server::content_hash(content)
 }
 
-/// `jimu serve` on a free port over `data`; killed (SIGKILL) when dropped.
-struct Server {
-    child: Child,
-    url: String,
-}
-
-impl Server {
-    fn start(data: &Path) -> Self {
-        let cwd = data.parent().unwrap();
-        let mut command = Command::new(JIMU);
-        command
-            .args(["serve", "--addr", "127.0.0.1:0", "--data"])
-            .arg(data)
-            .current_dir(cwd)
-            .env("RUST_LOG", "warn")
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null());
-        for var in CLEARED {
-            command.env_remove(var);
-        }
-        let mut child = command.spawn().unwrap();
-        let stdout = child.stdout.take().unwrap();
-        let (found, url) = std::sync::mpsc::channel();
-        // Reads every line to the end, so the server never blocks on a full pipe.
-        std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines() {
-                let Ok(line) = line else { break };
-                if let Some(url) = line.strip_prefix("Jimu is running at ") {
-                    let _ = found.send(url.trim().trim_end_matches('/').to_owned());
-                }
-            }
-        });
-        let url = url
-            .recv_timeout(Duration::from_secs(60))
-            .expect("jimu serve did not say where it is running");
-        Self { child, url }
-    }
-
-    /// SIGKILL: no shutdown, no flush, nothing the process could still do.
-    fn kill(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        self.kill();
-    }
-}
-
-/// `jimu token create` on the store directly; the token alone.
-fn token(data: &Path, role: &str, label: &str) -> String {
-    let out = Command::new(JIMU)
-        .args([
-            "token", "create", "--role", role, "--label", label, "--data",
-        ])
-        .arg(data)
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{out:?}");
-    String::from_utf8(out.stdout).unwrap().trim().to_owned()
-}
-
 /// What one `jimu` run did.
 #[derive(Debug)]
 struct Ran {
@@ -127,16 +47,11 @@ struct Ran {
 /// Runs `jimu` in `dir` against `server` with `token` (none when empty), in English unless
 /// the arguments say otherwise.
 fn jimu(dir: &Path, server: &str, token: &str, args: &[&str]) -> Ran {
-    let mut command = Command::new(JIMU);
+    let mut command = support::jimu();
     command
         .args(args)
         .current_dir(dir)
-        .env("LANG", "C")
-        .env("JIMU_SERVER", server)
-        .stdin(Stdio::null());
-    for var in CLEARED.iter().filter(|v| !v.starts_with("JIMU_SERVER")) {
-        command.env_remove(var);
-    }
+        .env("JIMU_SERVER", server);
     if !token.is_empty() {
         command.env("JIMU_TOKEN", token);
     }
@@ -193,11 +108,11 @@ fn names_in(dir: &Path) -> Vec<String> {
 
 #[test]
 fn push_pull_history_and_rollback_round_trip_the_exact_bytes() {
-    let dir = tempfile::tempdir().unwrap();
-    let data = dir.path().join("data");
-    let alice = token(&data, "publisher", "alice");
-    let reader = token(&data, "reader", "deploy");
-    let server = Server::start(&data);
+    let place = Place::sqlite();
+    let dir = &place.dir;
+    let alice = place.token("publisher", "alice");
+    let reader = place.token("reader", "deploy");
+    let server = Server::start(&place, &[], Some("warn"));
     let url = server.url.as_str();
     let work = dir.path().join("work");
     std::fs::create_dir(&work).unwrap();
@@ -354,10 +269,10 @@ fn push_pull_history_and_rollback_round_trip_the_exact_bytes() {
 
 #[test]
 fn push_publishes_a_bundle_under_its_own_name_not_its_file_name() {
-    let dir = tempfile::tempdir().unwrap();
-    let data = dir.path().join("data");
-    let alice = token(&data, "publisher", "alice");
-    let server = Server::start(&data);
+    let place = Place::sqlite();
+    let dir = &place.dir;
+    let alice = place.token("publisher", "alice");
+    let server = Server::start(&place, &[], Some("warn"));
     let url = server.url.as_str();
     let work = dir.path().join("work");
     std::fs::create_dir(&work).unwrap();
@@ -448,11 +363,11 @@ fn push_publishes_a_bundle_under_its_own_name_not_its_file_name() {
 
 #[test]
 fn a_stale_push_is_refused_and_says_who_published_and_how_to_go_on() {
-    let dir = tempfile::tempdir().unwrap();
-    let data = dir.path().join("data");
-    let alice = token(&data, "publisher", "alice");
-    let bob = token(&data, "publisher", "bob");
-    let server = Server::start(&data);
+    let place = Place::sqlite();
+    let dir = &place.dir;
+    let alice = place.token("publisher", "alice");
+    let bob = place.token("publisher", "bob");
+    let server = Server::start(&place, &[], Some("warn"));
     let url = server.url.as_str();
     let (a, b) = (dir.path().join("a"), dir.path().join("b"));
     std::fs::create_dir(&a).unwrap();
@@ -555,10 +470,10 @@ fn a_stale_push_is_refused_and_says_who_published_and_how_to_go_on() {
 #[test]
 fn pull_replaces_the_file_whole_and_never_overwrites_unpushed_changes() {
     use std::os::unix::fs::MetadataExt as _;
-    let dir = tempfile::tempdir().unwrap();
-    let data = dir.path().join("data");
-    let alice = token(&data, "publisher", "alice");
-    let server = Server::start(&data);
+    let place = Place::sqlite();
+    let dir = &place.dir;
+    let alice = place.token("publisher", "alice");
+    let server = Server::start(&place, &[], Some("warn"));
     let url = server.url.as_str();
     let (work, other) = (dir.path().join("work"), dir.path().join("other"));
     std::fs::create_dir(&work).unwrap();
@@ -646,10 +561,10 @@ fn pull_replaces_the_file_whole_and_never_overwrites_unpushed_changes() {
 
 #[test]
 fn an_invalid_bundle_is_refused_locally_and_never_sent() {
-    let dir = tempfile::tempdir().unwrap();
-    let data = dir.path().join("data");
-    let alice = token(&data, "publisher", "alice");
-    let server = Server::start(&data);
+    let place = Place::sqlite();
+    let dir = &place.dir;
+    let alice = place.token("publisher", "alice");
+    let server = Server::start(&place, &[], Some("warn"));
     std::fs::write(dir.path().join("bad.json"), bundle("-1")).unwrap();
     for (url, lang, says) in [
         (server.url.as_str(), "en", "must not be negative"),
@@ -672,11 +587,11 @@ fn an_invalid_bundle_is_refused_locally_and_never_sent() {
 
 #[test]
 fn refusals_and_unreachable_servers_get_clear_messages_and_exit_codes() {
-    let dir = tempfile::tempdir().unwrap();
-    let data = dir.path().join("data");
-    let alice = token(&data, "publisher", "alice");
-    let reader = token(&data, "reader", "deploy");
-    let mut server = Server::start(&data);
+    let place = Place::sqlite();
+    let dir = &place.dir;
+    let alice = place.token("publisher", "alice");
+    let reader = place.token("reader", "deploy");
+    let mut server = Server::start(&place, &[], Some("warn"));
     let url = server.url.clone();
     let work = dir.path();
     std::fs::write(work.join("home.json"), bundle("120.00")).unwrap();
@@ -895,16 +810,15 @@ impl Writer {
 #[test]
 fn every_acknowledged_publish_survives_sigkill_of_the_server() {
     let started = Instant::now();
-    let dir = tempfile::tempdir().unwrap();
-    let data = dir.path().join("data");
-    let token = token(&data, "publisher", "writer");
+    let place = Place::sqlite();
+    let token = place.token("publisher", "writer");
     let mut writers: Vec<Writer> = (0..NAMES.len()).map(Writer::new).collect();
     let mut in_flight: Vec<Option<String>> = vec![None; NAMES.len()];
-    let mut server = Server::start(&data);
+    let mut server = Server::start(&place, &[], Some("warn"));
     let mut kills = 0;
     for round in 0..3 {
         if round > 0 {
-            server = Server::start(&data);
+            server = Server::start(&place, &[], Some("warn"));
         }
         for (writer, flight) in writers.iter_mut().zip(&mut in_flight) {
             writer.resync(&server.url, &token, flight.take());
@@ -993,7 +907,7 @@ fn every_acknowledged_publish_survives_sigkill_of_the_server() {
     runtime.block_on(async {
         use sqlx::Connection as _;
         let options = sqlx::sqlite::SqliteConnectOptions::new()
-            .filename(data.join("jimu.sqlite3"))
+            .filename(place.sqlite_file())
             .read_only(true);
         let mut db = sqlx::SqliteConnection::connect_with(&options)
             .await

@@ -8,59 +8,15 @@
 //! Every wait is bounded (socket read timeouts, counted loops); nothing asserts how fast the
 //! server is, except that a shutdown does not need the grace period meant for stuck requests.
 
-use std::ffi::OsString;
+mod support;
+
 use std::io::{BufRead as _, BufReader, Read as _, Write as _};
 use std::net::{SocketAddr, TcpStream};
-use std::path::PathBuf;
-use std::process::{Child, Command, ExitStatus, Stdio};
-use std::time::{Duration, Instant};
-
-const JIMU: &str = env!("CARGO_BIN_EXE_jimu");
-
-/// How long any one socket read may wait: far beyond anything the server should take.
-const READ_BOUND: Duration = Duration::from_secs(30);
+use std::time::Duration;
+use support::{Backend, Place, READ_BOUND, Reply, Server, call, create, get, jimu, publish, put};
 
 const VALID: &str = r#"{"schema_version":1,"currency":"CNY","catalog":[
   {"id":"ac-clean","name":{"zh-CN":"空调清洗","en":"AC cleaning"},"kind":"service","price":"120.00"}]}"#;
-
-/// Environment variables that would change what `jimu` does under test.
-const CLEARED: &[&str] = &[
-    "JIMU_SERVER",
-    "JIMU_TOKEN",
-    "JIMU_DIST",
-    "JIMU_DATABASE_URL",
-    "JIMU_DATA",
-    "JIMU_ADDR",
-    "RUST_LOG",
-    "http_proxy",
-    "HTTP_PROXY",
-    "all_proxy",
-    "ALL_PROXY",
-];
-
-#[derive(Clone, Debug)]
-enum Backend {
-    Sqlite,
-    /// The URL of a PostgreSQL server on which each test makes its own database.
-    Postgres(String),
-}
-
-impl Backend {
-    /// The PostgreSQL backend, or `None` (the case is skipped, and says so); with
-    /// `JIMU_TEST_REQUIRE_POSTGRES` set, a missing server fails the test.
-    fn postgres() -> Option<Self> {
-        match std::env::var("JIMU_TEST_POSTGRES_URL") {
-            Ok(url) if !url.is_empty() => Some(Self::Postgres(url)),
-            _ if std::env::var_os("JIMU_TEST_REQUIRE_POSTGRES").is_some() => {
-                panic!("JIMU_TEST_REQUIRE_POSTGRES is set but JIMU_TEST_POSTGRES_URL is not")
-            }
-            _ => {
-                eprintln!("skipped: set JIMU_TEST_POSTGRES_URL to run the PostgreSQL case");
-                None
-            }
-        }
-    }
-}
 
 /// Runs each named case once on SQLite and once on PostgreSQL.
 macro_rules! on_both_stores {
@@ -86,39 +42,7 @@ macro_rules! on_both_stores {
     };
 }
 
-/// One test's store: a fresh SQLite directory or a fresh PostgreSQL database.
-struct Place {
-    dir: tempfile::TempDir,
-    backend: Backend,
-    /// `--data DIR` or `--database-url URL`.
-    store_args: Vec<OsString>,
-}
-
 impl Place {
-    fn new(backend: &Backend) -> Self {
-        let dir = tempfile::tempdir().unwrap();
-        let store_args = match backend {
-            Backend::Sqlite => vec!["--data".into(), dir.path().join("data").into()],
-            Backend::Postgres(admin) => vec!["--database-url".into(), fresh_database(admin).into()],
-        };
-        Self {
-            dir,
-            backend: backend.clone(),
-            store_args,
-        }
-    }
-
-    /// `jimu token create` on the store directly (it also migrates a new store).
-    fn token(&self, role: &str, label: &str) -> String {
-        let out = jimu()
-            .args(["token", "create", "--role", role, "--label", label])
-            .args(&self.store_args)
-            .output()
-            .unwrap();
-        assert!(out.status.success(), "{out:?}");
-        String::from_utf8(out.stdout).unwrap().trim().to_owned()
-    }
-
     /// Writes `count` versions of `name` straight into the store (much faster than
     /// publishing them), numbered 1…count with sequence numbers to match, each with `message`.
     /// The same SQL on both stores; the server must not be running (on SQLite it keeps the
@@ -135,8 +59,8 @@ impl Place {
             use sqlx::Connection as _;
             match &self.backend {
                 Backend::Sqlite => {
-                    let options = sqlx::sqlite::SqliteConnectOptions::new()
-                        .filename(self.dir.path().join("data").join("jimu.sqlite3"));
+                    let options =
+                        sqlx::sqlite::SqliteConnectOptions::new().filename(self.sqlite_file());
                     let mut db = sqlx::SqliteConnection::connect_with(&options)
                         .await
                         .unwrap();
@@ -164,287 +88,6 @@ impl Place {
             }
         });
     }
-}
-
-/// Creates an empty database on the PostgreSQL server and returns its URL.
-fn fresh_database(admin_url: &str) -> String {
-    let runtime = tokio::runtime::Runtime::new().unwrap();
-    runtime.block_on(async {
-        use sqlx::Connection as _;
-        let mut admin = sqlx::PgConnection::connect(admin_url).await.unwrap();
-        let mut random = [0u8; 8];
-        getrandom(&mut random);
-        let name = format!(
-            "jimu_serve_{}",
-            random
-                .iter()
-                .map(|b| format!("{b:02x}"))
-                .collect::<String>()
-        );
-        sqlx::query(&format!("CREATE DATABASE {name}"))
-            .execute(&mut admin)
-            .await
-            .unwrap();
-        let (server, _) = admin_url.rsplit_once('/').unwrap();
-        format!("{server}/{name}")
-    })
-}
-
-/// Randomness without another dependency: the kernel's.
-fn getrandom(buf: &mut [u8]) {
-    std::fs::File::open("/dev/urandom")
-        .unwrap()
-        .read_exact(buf)
-        .unwrap();
-}
-
-fn jimu() -> Command {
-    let mut command = Command::new(JIMU);
-    cleaned(&mut command);
-    command
-}
-
-/// Without the environment that would change what `jimu` does, and without input.
-fn cleaned(command: &mut Command) {
-    for var in CLEARED {
-        command.env_remove(var);
-    }
-    command.env("LANG", "C").stdin(Stdio::null());
-}
-
-/// `jimu serve` on a free loopback port, its log in a file; killed when dropped.
-struct Server {
-    child: Child,
-    url: String,
-    addr: SocketAddr,
-    log: PathBuf,
-}
-
-impl Server {
-    /// Starts it over `place` with these extra options, logging at `rust_log` (the built-in
-    /// default when `None`).
-    fn start(place: &Place, extra: &[&str], rust_log: Option<&str>) -> Self {
-        Self::start_with_files(place, extra, rust_log, None)
-    }
-
-    /// As [`Self::start`], the process allowed this many open files (soft, hard).
-    fn start_with_files(
-        place: &Place,
-        extra: &[&str],
-        rust_log: Option<&str>,
-        open_files: Option<(u64, u64)>,
-    ) -> Self {
-        let log = place.dir.path().join(format!(
-            "server-{}.log",
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .unwrap()
-                .as_nanos()
-        ));
-        let mut command = match open_files {
-            None => jimu(),
-            Some((soft, hard)) => {
-                // The shell sets the limits (soft first: it may not exceed the hard one),
-                // then becomes `jimu`, the same process.
-                let mut command = Command::new("sh");
-                command.args([
-                    "-c",
-                    &format!("ulimit -S -n {soft} && ulimit -H -n {hard} && exec \"$0\" \"$@\""),
-                    JIMU,
-                ]);
-                cleaned(&mut command);
-                command
-            }
-        };
-        command
-            .args(["serve", "--addr", "127.0.0.1:0"])
-            .args(&place.store_args)
-            .args(extra)
-            .current_dir(place.dir.path())
-            .stdout(Stdio::piped())
-            .stderr(std::fs::File::create(&log).unwrap());
-        if let Some(filter) = rust_log {
-            command.env("RUST_LOG", filter);
-        }
-        let mut child = command.spawn().unwrap();
-        let stdout = child.stdout.take().unwrap();
-        let (found, url) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines() {
-                let Ok(line) = line else { break };
-                if let Some(url) = line.strip_prefix("Jimu is running at ") {
-                    let _ = found.send(url.trim().trim_end_matches('/').to_owned());
-                }
-            }
-        });
-        let url = url
-            .recv_timeout(Duration::from_secs(60))
-            .unwrap_or_else(|_| {
-                let _ = child.kill();
-                panic!(
-                    "jimu serve did not say where it runs: {}",
-                    std::fs::read_to_string(&log).unwrap_or_default()
-                )
-            });
-        let addr = url.strip_prefix("http://").unwrap().parse().unwrap();
-        assert!(url.starts_with("http://127.0.0.1:"), "{url}");
-        Self {
-            child,
-            url,
-            addr,
-            log,
-        }
-    }
-
-    fn api(&self, path: &str) -> String {
-        format!("{}/api/{path}", self.url)
-    }
-
-    /// A field of /proc/PID/status in KiB (`VmRSS`, `VmHWM`).
-    fn memory_kib(&self, field: &str) -> u64 {
-        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).unwrap();
-        status
-            .lines()
-            .find_map(|line| line.strip_prefix(&format!("{field}:")))
-            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-            .unwrap_or_else(|| panic!("no {field} in {status}"))
-    }
-
-    fn sigterm(&self) {
-        let status = Command::new("kill")
-            .args(["-TERM", &self.child.id().to_string()])
-            .status()
-            .unwrap();
-        assert!(status.success());
-    }
-
-    /// Waits for the process to exit, at most `bound`.
-    fn exited_within(&mut self, bound: Duration) -> Option<ExitStatus> {
-        let started = Instant::now();
-        loop {
-            if let Some(status) = self.child.try_wait().unwrap() {
-                return Some(status);
-            }
-            if started.elapsed() > bound {
-                return None;
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-    }
-
-    fn log(&self) -> String {
-        std::fs::read_to_string(&self.log).unwrap()
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// An answer, as a plain HTTP client reads it.
-#[derive(Debug)]
-struct Reply {
-    status: u16,
-    content_type: String,
-    body: String,
-}
-
-impl Reply {
-    fn json(&self) -> serde_json::Value {
-        serde_json::from_str(&self.body).unwrap_or_else(|err| panic!("{err}: {}", self.body))
-    }
-
-    /// A problem+json answer's title.
-    fn problem_title(&self) -> String {
-        assert_eq!(self.content_type, "application/problem+json", "{self:?}");
-        let problem = self.json();
-        assert_eq!(problem["status"], self.status, "{self:?}");
-        problem["title"].as_str().unwrap().to_owned()
-    }
-
-    fn detail(&self) -> String {
-        self.json()["detail"]
-            .as_str()
-            .unwrap_or_default()
-            .to_owned()
-    }
-}
-
-fn agent() -> ureq::Agent {
-    ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .proxy(None)
-        .timeout_global(Some(READ_BOUND))
-        .build()
-        .into()
-}
-
-/// One request: `method url` with a bearer token (none when empty), these headers and body.
-fn call(method: &str, url: &str, token: &str, headers: &[(&str, &str)], body: &str) -> Reply {
-    let mut request = ureq::http::Request::builder().method(method).uri(url);
-    if !token.is_empty() {
-        request = request.header("authorization", format!("Bearer {token}"));
-    }
-    for (name, value) in headers {
-        request = request.header(*name, *value);
-    }
-    let mut answer = agent()
-        .run(request.body(body.to_owned()).unwrap())
-        .unwrap_or_else(|err| panic!("{method} {url}: {err}"));
-    let content_type = answer
-        .headers()
-        .get("content-type")
-        .map(|v| v.to_str().unwrap().to_owned())
-        .unwrap_or_default();
-    Reply {
-        status: answer.status().as_u16(),
-        content_type,
-        body: answer.body_mut().read_to_string().unwrap_or_default(),
-    }
-}
-
-/// Publishes `content` as `name` over whatever is newest, or creates it.
-fn publish(server: &Server, token: &str, name: &str, content: &str, query: &str) -> Reply {
-    let exists = call(
-        "GET",
-        &server.api(&format!("bundles/{name}")),
-        token,
-        &[],
-        "",
-    )
-    .status
-        == 200;
-    let precondition = if exists {
-        ("if-match", "*")
-    } else {
-        ("if-none-match", "*")
-    };
-    put(server, token, name, content, query, precondition)
-}
-
-/// Creates `name` (refused when it exists).
-fn create(server: &Server, token: &str, name: &str, content: &str, query: &str) -> Reply {
-    put(server, token, name, content, query, ("if-none-match", "*"))
-}
-
-fn put(
-    server: &Server,
-    token: &str,
-    name: &str,
-    content: &str,
-    query: &str,
-    precondition: (&str, &str),
-) -> Reply {
-    call(
-        "PUT",
-        &format!("{}{query}", server.api(&format!("bundles/{name}"))),
-        token,
-        &[precondition, ("content-type", "application/json")],
-        content,
-    )
 }
 
 /// Sends raw bytes and reads until the server closes (writes it refuses to take are fine).
@@ -593,7 +236,7 @@ on_both_stores!(
 
 #[test]
 fn connections_beyond_the_cap_make_room_and_a_real_request_is_still_answered() {
-    let place = Place::new(&Backend::Sqlite);
+    let place = Place::sqlite();
     // Timeouts far beyond the test: what closes connections here is the cap.
     let server = Server::start(
         &place,
@@ -611,7 +254,7 @@ fn connections_beyond_the_cap_make_room_and_a_real_request_is_still_answered() {
         .map(|_| TcpStream::connect(server.addr).unwrap())
         .collect();
     // Accepted after the twenty: answered, though all of them are open and silent.
-    let health = call("GET", &server.api("health"), "", &[], "");
+    let health = get(&server, "health", "");
     assert_eq!(
         (health.status, health.body.as_str()),
         (200, r#"{"status":"ok"}"#)
@@ -666,7 +309,7 @@ fn silent_connections_never_use_up_the_open_files_limit() {
     // so it is lowered to fit (160 - 64). Three hundred silent connections then never take the
     // last file (before, accept failed with EMFILE from about the 120th on, and nothing was
     // answered until they went away) and a real request is still answered.
-    let place = Place::new(&Backend::Sqlite);
+    let place = Place::sqlite();
     let options = [
         "--header-timeout",
         "600",
@@ -682,7 +325,7 @@ fn silent_connections_never_use_up_the_open_files_limit() {
     };
     let server = Server::start_with_files(&place, &options, None, Some((160, 160)));
     let silent = connect(&server);
-    let health = call("GET", &server.api("health"), "", &[], "");
+    let health = get(&server, "health", "");
     assert_eq!(
         (health.status, health.body.as_str()),
         (200, r#"{"status":"ok"}"#)
@@ -728,7 +371,7 @@ fn silent_connections_never_use_up_the_open_files_limit() {
     );
     assert_eq!(log_fields(&log, "limits")["max_connections"], 1024);
     let silent = connect(&server);
-    assert_eq!(call("GET", &server.api("health"), "", &[], "").status, 200);
+    assert_eq!(get(&server, "health", "").status, 200);
     // Under the cap: none was closed.
     assert!(silent.iter().all(|s| !closed_now(s)));
 }
@@ -744,7 +387,7 @@ fn log_fields(log: &str, message: &str) -> serde_json::Value {
 
 #[test]
 fn when_every_connection_is_busy_a_new_one_gets_a_503_problem() {
-    let place = Place::new(&Backend::Sqlite);
+    let place = Place::sqlite();
     let reader = place.token("reader", "deploy");
     let server = Server::start(&place, &["--max-connections", "2"], None);
     // Two event streams: two requests in flight, so neither connection can make room.
@@ -772,7 +415,7 @@ fn when_every_connection_is_busy_a_new_one_gets_a_503_problem() {
 
 #[test]
 fn idle_and_slow_connections_are_closed_and_event_streams_are_not() {
-    let place = Place::new(&Backend::Sqlite);
+    let place = Place::sqlite();
     let publisher = place.token("publisher", "alice");
     let server = Server::start(
         &place,
@@ -847,10 +490,7 @@ fn a_replay_beyond_the_window_gets_resync_and_replays_cost_bounded_memory(backen
     let message = "调整价格 / price change: ".repeat(16);
     place.seed_versions("replay", VERSIONS as usize, VALID, &message);
     let server = Server::start(&place, &["--replay-window", &WINDOW.to_string()], None);
-    assert_eq!(
-        call("GET", &server.api("bundles"), &reader, &[], "").status,
-        200
-    );
+    assert_eq!(get(&server, "bundles", &reader).status, 200);
     let before_kib = server.memory_kib("VmRSS");
 
     // Sixteen readers replay 18,000 versions each at once (half of them one bundle's
@@ -888,7 +528,7 @@ fn a_replay_beyond_the_window_gets_resync_and_replays_cost_bounded_memory(backen
         })
         .collect();
     // Other requests are answered meanwhile.
-    let list = call("GET", &server.api("bundles"), &reader, &[], "");
+    let list = get(&server, "bundles", &reader);
     assert_eq!(list.status, 200, "{list:?}");
     for (from, stream) in &mut resyncing {
         let event = stream.next().unwrap();
@@ -968,7 +608,7 @@ fn text_outcomes(backend: &Backend) -> Vec<(String, u16, String)> {
     }
     // What was stored, the longest message whole, is what the history and the event say
     // (on PostgreSQL the notification carries an id only; the rest is read back).
-    let history = call("GET", &server.api("bundles/shop/versions"), &admin, &[], "").json();
+    let history = get(&server, "bundles/shop/versions", &admin).json();
     let messages: Vec<&str> = history["versions"]
         .as_array()
         .unwrap()
@@ -1025,13 +665,7 @@ fn text_outcomes(backend: &Backend) -> Vec<(String, u16, String)> {
     }
     note(
         "version with NUL",
-        &call(
-            "GET",
-            &server.api("bundles/shop/versions/%00"),
-            &admin,
-            &[],
-            "",
-        ),
+        &get(&server, "bundles/shop/versions/%00", &admin),
     );
     outcomes
 }
@@ -1090,12 +724,10 @@ fn history_is_paged_and_the_cli_still_reads_all_of_it(backend: Backend) {
     place.seed_versions("long", VERSIONS as usize, VALID, "seeded");
     let server = Server::start(&place, &[], None);
     let page = |query: &str| {
-        let reply = call(
-            "GET",
-            &format!("{}{query}", server.api("bundles/long/versions")),
+        let reply = get(
+            &server,
+            &format!("bundles/long/versions{query}"),
             &publisher,
-            &[],
-            "",
         );
         assert_eq!(reply.status, 200, "{reply:?}");
         let page = reply.json();
@@ -1135,21 +767,9 @@ fn history_is_paged_and_the_cli_still_reads_all_of_it(backend: Backend) {
     assert_eq!(page("?limit=5000").0.len(), 1000);
     assert_eq!(page("?limit=0").0.len(), 1);
     assert_eq!(page("?before=1"), (vec![], None));
-    let unknown = call(
-        "GET",
-        &server.api("bundles/nope/versions"),
-        &publisher,
-        &[],
-        "",
-    );
+    let unknown = get(&server, "bundles/nope/versions", &publisher);
     assert_eq!(unknown.status, 404);
-    let garbled = call(
-        "GET",
-        &server.api("bundles/long/versions?limit=many"),
-        &publisher,
-        &[],
-        "",
-    );
+    let garbled = get(&server, "bundles/long/versions?limit=many", &publisher);
     assert_eq!(
         (garbled.status, garbled.problem_title().as_str()),
         (400, "invalid query")
@@ -1186,7 +806,7 @@ fn history_is_paged_and_the_cli_still_reads_all_of_it(backend: Backend) {
 
 #[test]
 fn a_small_content_cache_still_serves_every_bundle_s_newest_content() {
-    let place = Place::new(&Backend::Sqlite);
+    let place = Place::sqlite();
     let publisher = place.token("publisher", "alice");
     // No content kept in memory at all: every read goes to the database.
     let server = Server::start(&place, &["--content-cache-mib", "0"], None);
@@ -1194,13 +814,7 @@ fn a_small_content_cache_still_serves_every_bundle_s_newest_content() {
         for name in ["a", "b", "c"] {
             let content = VALID.replace("120.00", &format!("{round}{}.00", name.len()));
             assert!(publish(&server, &publisher, name, &content, "").status < 300);
-            let got = call(
-                "GET",
-                &server.api(&format!("bundles/{name}")),
-                &publisher,
-                &[],
-                "",
-            );
+            let got = get(&server, &format!("bundles/{name}"), &publisher);
             assert_eq!(got.body, content);
         }
     }
@@ -1213,17 +827,17 @@ fn refusals_say_what_is_wrong(backend: Backend) {
     let admin = place.token("admin", "ops");
     let server = Server::start(&place, &[], None);
     assert_eq!(publish(&server, &admin, "shop", VALID, "").status, 201);
-    let get = |path: &str| call("GET", &server.api(path), &admin, &[], "");
+    let read = |path: &str| get(&server, path, &admin);
     let cases = [
-        (get("bundles/nope"), "no bundle named `nope`"),
-        (get("bundles/nope/versions"), "no bundle named `nope`"),
-        (get("bundles/nope/versions/1"), "no bundle named `nope`"),
-        (get("bundles/shop/versions/9"), "`shop` has no version 9"),
+        (read("bundles/nope"), "no bundle named `nope`"),
+        (read("bundles/nope/versions"), "no bundle named `nope`"),
+        (read("bundles/nope/versions/1"), "no bundle named `nope`"),
+        (read("bundles/shop/versions/9"), "`shop` has no version 9"),
         (
-            get("bundles/shop/versions/abc"),
+            read("bundles/shop/versions/abc"),
             "`shop` has no version abc",
         ),
-        (get("nothing/here"), "no API route at `/api/nothing/here`"),
+        (read("nothing/here"), "no API route at `/api/nothing/here`"),
         (
             call(
                 "DELETE",
@@ -1275,13 +889,7 @@ fn refusals_say_what_is_wrong(backend: Backend) {
     );
     // An If-Match that is not one is a 400, not "the bundle changed".
     for garbage in ["garbage", "sha256:abc", "\"unterminated", "\"a\"b\"", ","] {
-        let reply = call(
-            "PUT",
-            &server.api("bundles/shop"),
-            &admin,
-            &[("if-match", garbage), ("content-type", "application/json")],
-            VALID,
-        );
+        let reply = put(&server, &admin, "shop", VALID, "", ("if-match", garbage));
         assert_eq!(
             (reply.status, reply.problem_title().as_str()),
             (400, "invalid header"),
@@ -1291,13 +899,7 @@ fn refusals_say_what_is_wrong(backend: Backend) {
     }
     // Well-formed but not the current version: 412 as before, weak tags included.
     for stale in ["\"sha256:00\"", "W/\"sha256:00\"", "\"a\", \"b\""] {
-        let reply = call(
-            "PUT",
-            &server.api("bundles/shop"),
-            &admin,
-            &[("if-match", stale), ("content-type", "application/json")],
-            VALID,
-        );
+        let reply = put(&server, &admin, "shop", VALID, "", ("if-match", stale));
         assert_eq!(reply.status, 412, "{stale}: {reply:?}");
     }
     // Refusals written before any route are problem+json too.
@@ -1356,7 +958,7 @@ fn assert_problem(answer: &str, status: &str, title: &str) {
 
 #[test]
 fn the_access_log_names_the_caller_but_never_a_token() {
-    let place = Place::new(&Backend::Sqlite);
+    let place = Place::sqlite();
     let reader = place.token("reader", "deploy 1");
     let publisher = place.token("publisher", "alice");
     // At the default level: one line per request, refusals included, never the query.
@@ -1368,10 +970,7 @@ fn the_access_log_names_the_caller_but_never_a_token() {
         );
         let url = format!("{}?access_token={reader}", server.api("bundles/shop"));
         assert_eq!(call("GET", &url, "", &[], "").status, 200);
-        assert_eq!(
-            call("GET", &server.api("bundles/shop"), "jimu_wrong", &[], "").status,
-            401
-        );
+        assert_eq!(get(&server, "bundles/shop", "jimu_wrong").status, 401);
         let log = server.log();
         let lines = access_lines(&log);
         let summary: Vec<(&str, &str, u64, &str, &str)> = lines
@@ -1426,7 +1025,7 @@ fn the_access_log_names_the_caller_but_never_a_token() {
 
 #[test]
 fn requests_refused_before_any_route_leave_a_trace_too() {
-    let place = Place::new(&Backend::Sqlite);
+    let place = Place::sqlite();
     let server = Server::start(&place, &["--log-format", "json"], None);
     let long_path = format!("/api/bundles/{}", "a".repeat(17_000));
     let refusals: [(Vec<u8>, &str); 3] = [

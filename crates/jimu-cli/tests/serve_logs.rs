@@ -1,29 +1,37 @@
 //! `jimu serve`'s own output: with `--log-format json` one JSON object per log line on
 //! stderr and the address on stdout; an address it cannot listen on named in its error.
 
+mod support;
+
 use std::io::{BufRead as _, BufReader};
-use std::process::{Command, Stdio};
+use std::path::Path;
+use std::process::{Child, Stdio};
+
+/// `jimu serve` on `addr` over a SQLite store in `data` (and in that directory), with these
+/// options, logging at `rust_log`; what it writes on stdout and stderr is piped to the test.
+fn serve(data: &Path, addr: &str, options: &[&str], rust_log: &str) -> Child {
+    support::jimu()
+        .args(["serve", "--addr", addr])
+        .args(options)
+        .arg("--data")
+        .arg(data)
+        .env("RUST_LOG", rust_log)
+        .current_dir(data)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap()
+}
 
 #[test]
 fn json_logs_are_one_object_per_line_on_stderr() {
     let data = tempfile::tempdir().unwrap();
-    let mut server = Command::new(env!("CARGO_BIN_EXE_jimu"))
-        .args([
-            "serve",
-            "--addr",
-            "127.0.0.1:0",
-            "--log-format",
-            "json",
-            "--data",
-        ])
-        .arg(data.path())
-        .env("RUST_LOG", "info")
-        .env_remove("JIMU_DIST")
-        .current_dir(data.path())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut server = serve(
+        data.path(),
+        "127.0.0.1:0",
+        &["--log-format", "json"],
+        "info",
+    );
     let mut stdout = BufReader::new(server.stdout.take().unwrap());
     let mut first = String::new();
     stdout.read_line(&mut first).unwrap();
@@ -55,16 +63,7 @@ fn an_address_in_use_is_named_in_the_error() {
     let data = tempfile::tempdir().unwrap();
     let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = taken.local_addr().unwrap().to_string();
-    let mut server = Command::new(env!("CARGO_BIN_EXE_jimu"))
-        .args(["serve", "--addr", &addr, "--data"])
-        .arg(data.path())
-        .env("RUST_LOG", "warn")
-        .env_remove("JIMU_DIST")
-        .current_dir(data.path())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut server = serve(data.path(), &addr, &[], "warn");
     // It says where it runs only when it does; otherwise stdout ends when it exits.
     let mut first = String::new();
     BufReader::new(server.stdout.take().unwrap())

@@ -155,6 +155,26 @@ fn assert_lines(t: &Timeline, expected: &[&str]) {
     );
 }
 
+/// What a timeline must be: these lines, in order and nothing else, or a timeline that has
+/// each of them.
+enum Expect<'a> {
+    Lines(&'a [&'a str]),
+    Has(&'a [&'a str]),
+}
+use Expect::{Has, Lines};
+
+/// One case: runs the script over the bundle, checks that no command was refused and that
+/// the timeline is as expected; the timeline is returned for the checks beside.
+fn check(bundle: &Bundle, script: Value, expect: Expect<'_>) -> Timeline {
+    let t = run(bundle, script);
+    no_refusals(&t);
+    match expect {
+        Lines(expected) => assert_lines(&t, expected),
+        Has(expected) => assert_has(&t, expected),
+    }
+    t
+}
+
 /// Checks that each of `expected` is a line of the timeline.
 fn assert_has(t: &Timeline, expected: &[&str]) {
     let got = lines(t);
@@ -174,6 +194,14 @@ fn assert_lacks(t: &Timeline, pattern: &str) {
         "a line contains `{pattern}`:\n{}",
         got.join("\n")
     );
+}
+
+/// Each problem's code and JSON pointer, in order.
+fn codes_at(problems: &[jimu_core::Problem]) -> Vec<(&str, &str)> {
+    problems
+        .iter()
+        .map(|p| (p.code.as_str(), p.path.as_str()))
+        .collect()
 }
 
 fn ticket(t: &Timeline) -> &Ticket {
@@ -252,7 +280,7 @@ fn repair_ticket(id: &str, tier: Option<&str>, needs_parts: bool) -> Value {
 /// while the customer rates (the `rating` node), which moves the resolution due by the hour paused.
 #[test]
 fn appliance_repair_goes_through_parts_when_needed() {
-    let t = run(
+    let t = check(
         &bundle(REPAIR),
         json!({"flow": "appliance-repair", "commands": [
             {"at": "2026-11-16T09:00:00+08:00", "create": repair_ticket("T1", None, true)},
@@ -261,11 +289,7 @@ fn appliance_repair_goes_through_parts_when_needed() {
             {"at": "2026-11-16T11:30:00+08:00", "act": "issued", "by": "keeper"},
             {"at": "2026-11-16T12:30:00+08:00", "act": "rated"}
         ]}),
-    );
-    no_refusals(&t);
-    assert_lines(
-        &t,
-        &[
+        Lines(&[
             "11-16 09:00 created appliance-repair normal",
             "11-16 09:00 sla_started first_response due 11-16 13:00",
             "11-16 09:00 sla_started resolution due 11-19 09:00",
@@ -293,7 +317,7 @@ fn appliance_repair_goes_through_parts_when_needed() {
             "11-16 12:30 entered closed",
             "11-16 12:30 sla_stopped resolution",
             "11-16 12:30 closed closed",
-        ],
+        ]),
     );
     let tk = ticket(&t);
     assert!(tk.closed && tk.at.is_empty());
@@ -453,7 +477,7 @@ fn appliance_repair_vip_sla_warns_breaches_and_pauses_on_a_status() {
     assert_eq!(next_due(&t).as_deref(), Some("11-17 08:45"));
 
     // Through to the rating: waiting for the customer pauses, the rating resumes.
-    let t = run(
+    let t = check(
         &bundle(REPAIR),
         json!({"flow": "appliance-repair", "commands": [
             {"at": "2026-11-16T09:00:00+08:00", "create": repair_ticket("V2", Some("VIP"), false)},
@@ -461,15 +485,11 @@ fn appliance_repair_vip_sla_warns_breaches_and_pauses_on_a_status() {
             {"at": "2026-11-16T10:00:00+08:00", "act": "inspected"},
             {"at": "2026-11-17T10:00:00+08:00", "act": "rated"}
         ]}),
-    );
-    no_refusals(&t);
-    assert_has(
-        &t,
-        &[
+        Has(&[
             "11-16 10:00 paused",
             "11-17 10:00 resumed",
             "11-17 10:00 closed closed",
-        ],
+        ]),
     );
     assert_lacks(&t, "sla_breach resolution");
     // A day paused moves the resolution due by that day.
@@ -709,7 +729,7 @@ fn refund_ticket(instalments: bool) -> Value {
 
 #[test]
 fn education_refund_inserts_the_credit_check_for_instalments() {
-    let t = run(
+    let t = check(
         &bundle(REFUND),
         json!({"flow": "education-refund", "commands": [
             {"at": "2026-11-16T10:00:00+08:00", "create": refund_ticket(true)},
@@ -717,11 +737,7 @@ fn education_refund_inserts_the_credit_check_for_instalments() {
             {"at": "2026-11-16T14:00:00+08:00", "act": "approve", "by": "credit"},
             {"at": "2026-11-17T10:00:00+08:00", "act": "approve", "by": "finance"}
         ]}),
-    );
-    no_refusals(&t);
-    assert_lines(
-        &t,
-        &[
+        Lines(&[
             "11-16 10:00 created education-refund normal",
             "11-16 10:00 entered start",
             "11-16 10:00 entered review",
@@ -738,7 +754,7 @@ fn education_refund_inserts_the_credit_check_for_instalments() {
             r#"11-17 10:00 event payment.refund {"hours_left":12.5,"order":"SO-20261116-001"}"#,
             "11-17 10:00 entered closed",
             "11-17 10:00 closed closed",
-        ],
+        ]),
     );
     assert!(ticket(&t).closed);
 }
@@ -792,14 +808,10 @@ fn complaint(until: &str, extra: Vec<Value>) -> Value {
 
 #[test]
 fn complaint_escalates_after_24_and_48_hours_unhandled() {
-    let t = run(
+    let t = check(
         &bundle(COMPLAINT),
         complaint("2026-11-19T09:00:00+08:00", vec![]),
-    );
-    no_refusals(&t);
-    assert_lines(
-        &t,
-        &[
+        Lines(&[
             "11-16 09:00 created complaint normal",
             "11-16 09:00 sla_started first_response due 11-17 09:00",
             "11-16 09:00 entered start",
@@ -811,7 +823,7 @@ fn complaint_escalates_after_24_and_48_hours_unhandled() {
             "11-17 09:00 notify escalation wecom [role:regional-manager] complaint-escalated send 11-17 09:00",
             "11-18 09:00 escalated first_response reassign role:supervisor",
             "11-18 09:00 escalated first_response set_priority urgent",
-        ],
+        ]),
     );
     assert_eq!(ticket(&t).priority, "urgent");
     assert_eq!(
@@ -833,20 +845,16 @@ fn complaint_escalates_after_24_and_48_hours_unhandled() {
 #[test]
 fn complaint_handled_in_time_does_not_escalate() {
     let reply = |at: &str| json!({"at": at, "comment": {"by": "cs-wang"}});
-    let t = run(
+    let t = check(
         &bundle(COMPLAINT),
         complaint(
             "2026-11-20T09:00:00+08:00",
             vec![reply("2026-11-17T08:59:00+08:00")],
         ),
-    );
-    no_refusals(&t);
-    assert_has(
-        &t,
-        &[
+        Has(&[
             "11-17 08:59 commented agent cs-wang",
             "11-17 08:59 sla_stopped first_response",
-        ],
+        ]),
     );
     assert_lacks(&t, "escalated");
     assert_lacks(&t, "sla_breach");
@@ -1087,22 +1095,18 @@ fn seasonal_nodes_enabled_are_visited() {
         b["flows"][0]["nodes"][1]["enabled"] = json!(true);
         b["flows"][1]["nodes"][1]["enabled"] = json!(true);
     });
-    let t = run(
+    check(
         &b,
         json!({"flow": "enrolment", "commands": [
             {"at": "2026-07-01T10:00:00+08:00", "create": {"id": "E1", "title": "报名"}},
             {"at": "2026-07-01T10:05:00+08:00", "act": "booked"}
         ]}),
-    );
-    no_refusals(&t);
-    assert_has(
-        &t,
-        &[
+        Has(&[
             "07-01 10:00 entered trial",
             "07-01 10:00 queued trial role:advisor",
             "07-01 10:05 acted trial booked",
             "07-01 10:05 entered consult",
-        ],
+        ]),
     );
     let t = run(
         &b,
@@ -1172,18 +1176,14 @@ fn side_effects_closing_a_return_dispatches_logistics_and_deducts_points() {
     let b = bundle_with(EFFECTS, |b| {
         push(b, "/org/agents", vec![agent("sales-li", &["cs"], &[], &[])]);
     });
-    let t = run(
+    check(
         &b,
         json!({"flow": "return", "commands": [
             {"at": "2026-11-16T10:00:00+08:00", "create": {"id": "RT-1", "title": "退货",
                 "customer": {"id": "cust-9", "region": "bj-chaoyang"}}},
             {"at": "2026-11-16T11:00:00+08:00", "act": "approve", "by": "sales-li"}
         ]}),
-    );
-    no_refusals(&t);
-    assert_lines(
-        &t,
-        &[
+        Lines(&[
             "11-16 10:00 created return normal",
             "11-16 10:00 entered start",
             "11-16 10:00 entered inspect",
@@ -1193,7 +1193,7 @@ fn side_effects_closing_a_return_dispatches_logistics_and_deducts_points() {
             r#"11-16 11:00 event logistics.dispatch {"address":"bj-chaoyang","ticket":"RT-1"}"#,
             r#"11-16 11:00 event points.deduct {"points":10,"salesperson":"sales-li"}"#,
             "11-16 11:00 closed closed",
-        ],
+        ]),
     );
 }
 
@@ -1292,26 +1292,20 @@ fn notifications_pick_the_channel_by_urgency_and_fall_back_without_acknowledgeme
         .unwrap();
     assert_eq!(fallback, "N1-n1-fallback");
 
-    let t = visit(
-        "urgent",
-        "2026-11-16T10:00:00+08:00",
-        vec![],
-        "2026-11-16T10:00:00+08:00",
-    );
-    assert_has(
-        &t,
-        &["11-16 10:00 notify state_change wecom [role:dispatcher] ticket-update send 11-16 10:00"],
-    );
-    let t = visit(
-        "high",
-        "2026-11-16T10:00:00+08:00",
-        vec![],
-        "2026-11-16T10:00:00+08:00",
-    );
-    assert_has(
-        &t,
-        &["11-16 10:00 notify state_change wecom [role:dispatcher] ticket-update send 11-16 10:00"],
-    );
+    for priority in ["urgent", "high"] {
+        let t = visit(
+            priority,
+            "2026-11-16T10:00:00+08:00",
+            vec![],
+            "2026-11-16T10:00:00+08:00",
+        );
+        assert_has(
+            &t,
+            &[
+                "11-16 10:00 notify state_change wecom [role:dispatcher] ticket-update send 11-16 10:00",
+            ],
+        );
+    }
 }
 
 /// Nothing is sent in quiet hours (22:00–08:00): a ticket opened at 23:00 is announced at
@@ -2077,7 +2071,7 @@ fn priced_ticket(id: &str, tier: &str, fields: Value) -> Value {
 /// "done" emits the charge of the ticket's price.
 #[test]
 fn priced_repair_a_vip_job_carries_its_quote_and_waits_for_the_customer() {
-    let t = run(
+    let t = check(
         &bundle(PRICED),
         json!({"flow": "priced-repair", "commands": [
             {"at": "2026-11-16T09:00:00+08:00", "create": priced_ticket("R1", "vip",
@@ -2085,11 +2079,7 @@ fn priced_repair_a_vip_job_carries_its_quote_and_waits_for_the_customer() {
             {"at": "2026-11-16T09:20:00+08:00", "act": "accepted", "by": "cs-li"},
             {"at": "2026-11-16T15:00:00+08:00", "act": "done", "by": "wang"}
         ]}),
-    );
-    no_refusals(&t);
-    assert_lines(
-        &t,
-        &[
+        Lines(&[
             "11-16 09:00 created priced-repair normal",
             "11-16 09:00 entered start",
             "11-16 09:00 entered quote",
@@ -2104,7 +2094,7 @@ fn priced_repair_a_vip_job_carries_its_quote_and_waits_for_the_customer() {
             r#"11-16 15:00 event billing.charge {"amount":829}"#,
             "11-16 15:00 entered closed",
             "11-16 15:00 closed closed",
-        ],
+        ]),
     );
     let quote = ticket(&t)
         .quote
@@ -2166,20 +2156,16 @@ fn priced_repair_a_vip_job_carries_its_quote_and_waits_for_the_customer() {
 /// Total 170.00, not over 500: straight to the engineer.
 #[test]
 fn priced_repair_a_small_job_goes_straight_to_the_engineer() {
-    let t = run(
+    let t = check(
         &bundle(PRICED),
         json!({"flow": "priced-repair", "commands": [
             {"at": "2026-11-16T09:00:00+08:00", "create": priced_ticket("R2", "regular",
                 json!({"fault": "不制冷", "distance_km": 7, "labour_hours": "1.5", "compressor": false}))}
         ]}),
-    );
-    no_refusals(&t);
-    assert_has(
-        &t,
-        &[
+        Has(&[
             "11-16 09:00 priced quote 170.00",
             "11-16 09:00 assigned repair wang",
-        ],
+        ]),
     );
     assert_lacks(&t, "confirm");
     let quote = ticket(&t).quote.as_ref().unwrap();
@@ -2195,20 +2181,16 @@ fn priced_repair_a_small_job_goes_straight_to_the_engineer() {
 /// price (`ticket.price` is null), and it goes to customer service for a manual quote.
 #[test]
 fn priced_repair_a_job_that_cannot_be_priced_goes_to_a_manual_quote() {
-    let t = run(
+    let t = check(
         &bundle(PRICED),
         json!({"flow": "priced-repair", "commands": [
             {"at": "2026-11-16T09:00:00+08:00", "create": priced_ticket("R3", "regular",
                 json!({"fault": "不制冷", "labour_hours": "1"}))}
         ]}),
-    );
-    no_refusals(&t);
-    assert_has(
-        &t,
-        &[
+        Has(&[
             "11-16 09:00 price_failed quote missing-context /flows/0/nodes/1/steps/0/context/distance_km",
             "11-16 09:00 queued manual-quote role:cs",
-        ],
+        ]),
     );
     assert!(ticket(&t).quote.is_none());
     let failed = t
@@ -2253,10 +2235,7 @@ fn price_steps_are_checked_with_pointers() {
         "lines": [{"item": "labor", "quantity": "ticket.fields.hours +"}],
         "context": {"distance": "ticket.fields.distance_km"}});
     let problems = Bundle::from_json(&json.to_string()).unwrap_err();
-    let got: Vec<(&str, &str)> = problems
-        .iter()
-        .map(|p| (p.code.as_str(), p.path.as_str()))
-        .collect();
+    let got = codes_at(&problems);
     assert_eq!(
         got,
         [
@@ -2419,10 +2398,7 @@ fn a_rotation_that_is_not_text_is_refused_at_its_pointer() {
         .to_string(),
     )
     .unwrap_err();
-    let got: Vec<(&str, &str)> = problems
-        .iter()
-        .map(|p| (p.code.as_str(), p.path.as_str()))
-        .collect();
+    let got = codes_at(&problems);
     assert_eq!(
         got,
         [

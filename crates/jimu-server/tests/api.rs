@@ -1,206 +1,21 @@
 //! The HTTP API, driven through `tower::ServiceExt::oneshot` on a real SQLite file.
 
-use axum::Router;
+mod support;
+
 use axum::body::Body;
-use axum::http::{Request, StatusCode, header};
+use axum::http::{StatusCode, header};
 use futures_util::StreamExt as _;
-use http_body_util::BodyExt;
-use jimu_server::{AppState, Cors, Role, Store, Token, app};
+use jimu_server::{AppState, Role, Store, Token, app};
 use serde_json::Value;
 use std::sync::Arc;
-use tempfile::TempDir;
+use support::{
+    Backend, Harness, PORTAL, bearer, create_request, fresh_database, get_with, harness,
+    next_event, on_both_stores, rollback, send, send_with, subscribe, update,
+};
 use tower::ServiceExt;
 
 const VALID: &str = r#"{"schema_version":1,"currency":"CNY","catalog":[
   {"id":"ac-clean","name":{"zh-CN":"空调清洗","en":"AC cleaning"},"kind":"service","price":"120.00"}]}"#;
-
-/// The one web origin the test server lets call its API.
-const PORTAL: &str = "https://portal.example.com";
-
-/// Where a test's store lives: a fresh SQLite directory, or a fresh database on the
-/// PostgreSQL server that `JIMU_TEST_POSTGRES_URL` points at (`cargo xtask test` starts one).
-#[derive(Clone)]
-enum Backend {
-    Sqlite,
-    Postgres(String),
-}
-
-impl Backend {
-    /// The PostgreSQL backend, or `None` (the test is skipped, and says so) when no server was
-    /// given; with `JIMU_TEST_REQUIRE_POSTGRES` set (CI), a missing server fails the test.
-    fn postgres() -> Option<Self> {
-        match std::env::var("JIMU_TEST_POSTGRES_URL") {
-            Ok(url) if !url.is_empty() => Some(Self::Postgres(url)),
-            _ if std::env::var_os("JIMU_TEST_REQUIRE_POSTGRES").is_some() => {
-                panic!("JIMU_TEST_REQUIRE_POSTGRES is set but JIMU_TEST_POSTGRES_URL is not")
-            }
-            _ => {
-                eprintln!("skipped: set JIMU_TEST_POSTGRES_URL to run the PostgreSQL case");
-                None
-            }
-        }
-    }
-
-    /// A new, empty store for one test.
-    async fn store(&self, dir: &std::path::Path) -> Store {
-        match self {
-            Backend::Sqlite => Store::open_sqlite_dir(&dir.join("data")).await.unwrap(),
-            Backend::Postgres(admin_url) => Store::open_postgres(&fresh_database(admin_url).await)
-                .await
-                .unwrap(),
-        }
-    }
-}
-
-/// Creates an empty database on the server and returns its URL.
-async fn fresh_database(admin_url: &str) -> String {
-    use sqlx::Connection as _;
-    let mut admin = sqlx::PgConnection::connect(admin_url).await.unwrap();
-    let mut random = [0u8; 8];
-    getrandom::fill(&mut random).unwrap();
-    let name = format!(
-        "jimu_test_{}",
-        random
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect::<String>()
-    );
-    sqlx::query(&format!("CREATE DATABASE {name}"))
-        .execute(&mut admin)
-        .await
-        .unwrap();
-    let (server, _) = admin_url.rsplit_once('/').unwrap();
-    format!("{server}/{name}")
-}
-
-/// Runs each named case once on SQLite and once on PostgreSQL (`sqlite::case`,
-/// `postgres::case`).
-macro_rules! on_both_stores {
-    ($($case:ident),* $(,)?) => {
-        mod sqlite {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $case() {
-                    super::$case(super::Backend::Sqlite).await
-                }
-            )*
-        }
-        mod postgres {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $case() {
-                    if let Some(backend) = super::Backend::postgres() {
-                        super::$case(backend).await
-                    }
-                }
-            )*
-        }
-    };
-}
-
-/// A router on a fresh store, with an admin token that every request carries unless it
-/// says otherwise.
-#[derive(Clone)]
-struct Harness {
-    router: Router,
-    store: Store,
-    admin: String,
-    _dir: Arc<TempDir>,
-}
-
-async fn harness(backend: Backend, with_dist: bool) -> Harness {
-    let dir = tempfile::tempdir().unwrap();
-    let store = backend.store(dir.path()).await;
-    let (_, admin) = store
-        .create_token(Role::Admin, "test admin", &Token::local())
-        .await
-        .unwrap();
-    let dist = with_dist.then(|| {
-        let dist = dir.path().join("dist");
-        std::fs::create_dir_all(&dist).unwrap();
-        std::fs::write(dist.join("index.html"), "<html>jimu app</html>").unwrap();
-        std::fs::write(dist.join("app.js"), "console.log(1)").unwrap();
-        dist
-    });
-    Harness {
-        router: app(AppState {
-            dist,
-            cors: Cors::Origins(vec![PORTAL.to_owned()]),
-            ..AppState::new(store.clone())
-        }),
-        store,
-        admin,
-        _dir: Arc::new(dir),
-    }
-}
-
-impl Harness {
-    /// A new token with this role, made through the API.
-    async fn token(&self, role: &str, label: &str) -> String {
-        let body = serde_json::json!({ "role": role, "label": label }).to_string();
-        let made = send_with(
-            self,
-            "POST",
-            "/api/tokens",
-            &body,
-            &[("content-type", "application/json")],
-        )
-        .await;
-        assert_eq!(made.status, StatusCode::CREATED, "{}", made.body);
-        made.json()["secret"].as_str().unwrap().to_owned()
-    }
-}
-
-struct Reply {
-    status: StatusCode,
-    headers: axum::http::HeaderMap,
-    body: String,
-}
-
-impl Reply {
-    fn json(&self) -> Value {
-        serde_json::from_str(&self.body).unwrap()
-    }
-}
-
-/// A request as a publisher sends it: `PUT` creates (`If-None-Match: *`) unless `send_with`
-/// says otherwise.
-async fn send(h: &Harness, method: &str, uri: &str, body: &str) -> Reply {
-    let headers: &[(&str, &str)] = if method == "PUT" {
-        &[("if-none-match", "*"), ("content-type", "application/json")]
-    } else {
-        &[]
-    };
-    send_with(h, method, uri, body, headers).await
-}
-
-/// A request with these headers; it carries the harness's admin token unless `authorization`
-/// is among them (an empty one: no token at all).
-async fn send_with(
-    h: &Harness,
-    method: &str,
-    uri: &str,
-    body: &str,
-    headers: &[(&str, &str)],
-) -> Reply {
-    let mut request = Request::builder().method(method).uri(uri);
-    if !headers.iter().any(|(name, _)| *name == "authorization") {
-        request = request.header("authorization", format!("Bearer {}", h.admin));
-    }
-    for (name, value) in headers.iter().filter(|(_, value)| !value.is_empty()) {
-        request = request.header(*name, *value);
-    }
-    let request = request.body(Body::from(body.to_owned())).unwrap();
-    let response = h.router.clone().oneshot(request).await.unwrap();
-    let status = response.status();
-    let headers = response.headers().clone();
-    let bytes = response.into_body().collect().await.unwrap().to_bytes();
-    Reply {
-        status,
-        headers,
-        body: String::from_utf8(bytes.to_vec()).unwrap(),
-    }
-}
 
 async fn put_then_get_returns_the_exact_text_with_a_content_etag(backend: Backend) {
     let h = harness(backend, false).await;
@@ -212,22 +27,15 @@ async fn put_then_get_returns_the_exact_text_with_a_content_etag(backend: Backen
     assert_eq!(got.status, StatusCode::OK);
     assert_eq!(got.body, VALID);
     assert_eq!(got.headers[header::CONTENT_TYPE], "application/json");
-    let etag = got.headers[header::ETAG].to_str().unwrap().to_owned();
+    let etag = got.etag();
     assert!(
         etag.starts_with("\"sha256:") && etag.len() == 2 + 7 + 64,
         "{etag}"
     );
-    assert_eq!(etag, put.headers[header::ETAG].to_str().unwrap());
+    assert_eq!(etag, put.etag());
 
     let changed = VALID.replace("120.00", "99.00");
-    let put2 = send_with(
-        &h,
-        "PUT",
-        "/api/bundles/home-services",
-        &changed,
-        &[("if-match", &etag), ("content-type", "application/json")],
-    )
-    .await;
+    let put2 = update(&h, "/api/bundles/home-services", &changed, &etag).await;
     assert_eq!(put2.status, StatusCode::OK);
     assert_eq!(put2.json()["version"], 2);
     let got2 = send(&h, "GET", "/api/bundles/home-services", "").await;
@@ -348,23 +156,13 @@ async fn publishing_is_conditional_and_reading_answers_not_modified(backend: Bac
         "application/problem+json"
     );
     // If-Match on a bundle that does not exist: 412.
-    let missing = send_with(
-        &h,
-        "PUT",
-        uri,
-        VALID,
-        &[
-            ("if-match", "\"sha256:00\""),
-            ("content-type", "application/json"),
-        ],
-    )
-    .await;
+    let missing = update(&h, uri, VALID, "\"sha256:00\"").await;
     assert_eq!(missing.status, StatusCode::PRECONDITION_FAILED);
     assert_eq!(send(&h, "GET", uri, "").await.status, StatusCode::NOT_FOUND);
 
     let created = send(&h, "PUT", uri, VALID).await;
     assert_eq!(created.status, StatusCode::CREATED);
-    let v1 = created.headers[header::ETAG].to_str().unwrap().to_owned();
+    let v1 = created.etag();
     // Creating it again: 412.
     assert_eq!(
         send(&h, "PUT", uri, VALID).await.status,
@@ -372,38 +170,24 @@ async fn publishing_is_conditional_and_reading_answers_not_modified(backend: Bac
     );
 
     // A deployment holding the current tag gets 304 and no body; another tag gets the bundle.
-    let fresh = send_with(&h, "GET", uri, "", &[("if-none-match", &v1)]).await;
+    let fresh = get_with(&h, uri, &[("if-none-match", &v1)]).await;
     assert_eq!(fresh.status, StatusCode::NOT_MODIFIED);
     assert!(fresh.body.is_empty());
-    assert_eq!(fresh.headers[header::ETAG].to_str().unwrap(), v1);
+    assert_eq!(fresh.etag(), v1);
     let listed = format!("W/{v1}, \"sha256:11\", {v1}");
-    let again = send_with(&h, "GET", uri, "", &[("if-none-match", &listed)]).await;
+    let again = get_with(&h, uri, &[("if-none-match", &listed)]).await;
     assert_eq!(again.status, StatusCode::NOT_MODIFIED);
-    let other = send_with(&h, "GET", uri, "", &[("if-none-match", "\"sha256:11\"")]).await;
+    let other = get_with(&h, uri, &[("if-none-match", "\"sha256:11\"")]).await;
     assert_eq!(other.status, StatusCode::OK);
     assert_eq!(other.body, VALID);
 
     // Publishing on v1 works once; the same If-Match again is stale (the other admin's work is
     // not overwritten unseen) and the problem names the current tag.
     let changed = VALID.replace("120.00", "99.00");
-    let v2 = send_with(
-        &h,
-        "PUT",
-        uri,
-        &changed,
-        &[("if-match", &v1), ("content-type", "application/json")],
-    )
-    .await;
+    let v2 = update(&h, uri, &changed, &v1).await;
     assert_eq!(v2.status, StatusCode::OK, "{}", v2.body);
-    let v2_tag = v2.headers[header::ETAG].to_str().unwrap().to_owned();
-    let late = send_with(
-        &h,
-        "PUT",
-        uri,
-        VALID,
-        &[("if-match", &v1), ("content-type", "application/json")],
-    )
-    .await;
+    let v2_tag = v2.etag();
+    let late = update(&h, uri, VALID, &v1).await;
     assert_eq!(late.status, StatusCode::PRECONDITION_FAILED);
     assert!(
         late.json()["detail"]
@@ -412,7 +196,7 @@ async fn publishing_is_conditional_and_reading_answers_not_modified(backend: Bac
             .contains(v2_tag.trim_matches('"'))
     );
     // The version to fetch and merge with, also as headers.
-    assert_eq!(late.headers[header::ETAG].to_str().unwrap(), v2_tag);
+    assert_eq!(late.etag(), v2_tag);
     assert_eq!(late.headers["jimu-version"], "2");
     assert_eq!(send(&h, "GET", uri, "").await.body, changed);
 }
@@ -421,22 +205,15 @@ async fn of_fifty_concurrent_publishes_on_one_version_exactly_one_wins(backend: 
     let h = harness(backend, false).await;
     let uri = "/api/bundles/race";
     let created = send(&h, "PUT", uri, VALID).await;
-    let v1 = created.headers[header::ETAG].to_str().unwrap().to_owned();
+    let v1 = created.etag();
     let mut writers = Vec::new();
     for i in 0..50 {
         let h = h.clone();
         let tag = v1.clone();
         let body = VALID.replace("120.00", &format!("{}.00", 200 + i));
-        writers.push(tokio::spawn(async move {
-            send_with(
-                &h,
-                "PUT",
-                uri,
-                &body,
-                &[("if-match", &tag), ("content-type", "application/json")],
-            )
-            .await
-        }));
+        writers.push(tokio::spawn(
+            async move { update(&h, uri, &body, &tag).await },
+        ));
     }
     let mut ok = Vec::new();
     let mut stale = 0;
@@ -475,7 +252,7 @@ async fn a_configured_portal_may_call_the_api_and_read_the_etag_others_may_not(b
         .unwrap()
         .to_owned();
     assert!(allowed.contains("if-none-match"), "{allowed}");
-    let got = send_with(&h, "GET", "/api/bundles/shop", "", &[("origin", PORTAL)]).await;
+    let got = get_with(&h, "/api/bundles/shop", &[("origin", PORTAL)]).await;
     assert_eq!(got.headers["access-control-allow-origin"], PORTAL);
     let exposed = got.headers["access-control-expose-headers"]
         .to_str()
@@ -485,11 +262,9 @@ async fn a_configured_portal_may_call_the_api_and_read_the_etag_others_may_not(b
         exposed.contains("etag") && exposed.contains("jimu-version"),
         "{exposed}"
     );
-    let other = send_with(
+    let other = get_with(
         &h,
-        "GET",
         "/api/bundles/shop",
-        "",
         &[("origin", "https://elsewhere.example.com")],
     )
     .await;
@@ -500,25 +275,13 @@ async fn every_version_is_kept_listed_and_readable(backend: Backend) {
     let h = harness(backend, false).await;
     let uri = "/api/bundles/shop";
     let mut contents = vec![VALID.to_owned()];
-    let mut tags = vec![
-        send(&h, "PUT", uri, VALID).await.headers[header::ETAG]
-            .to_str()
-            .unwrap()
-            .to_owned(),
-    ];
+    let mut tags = vec![send(&h, "PUT", uri, VALID).await.etag()];
     for price in ["99.00", "88.00"] {
         let content = VALID.replace("120.00", price);
         let tag = tags.last().unwrap().clone();
-        let put = send_with(
-            &h,
-            "PUT",
-            uri,
-            &content,
-            &[("if-match", &tag), ("content-type", "application/json")],
-        )
-        .await;
+        let put = update(&h, uri, &content, &tag).await;
         assert_eq!(put.status, StatusCode::OK, "{}", put.body);
-        tags.push(put.headers[header::ETAG].to_str().unwrap().to_owned());
+        tags.push(put.etag());
         contents.push(content);
     }
     send(&h, "PUT", "/api/bundles/another", VALID).await;
@@ -553,13 +316,11 @@ async fn every_version_is_kept_listed_and_readable(backend: Backend) {
         let got = send(&h, "GET", &format!("{uri}/versions/{}", n + 1), "").await;
         assert_eq!(got.status, StatusCode::OK);
         assert_eq!(&got.body, content);
-        assert_eq!(got.headers[header::ETAG].to_str().unwrap(), tags[n]);
+        assert_eq!(got.etag(), tags[n]);
     }
-    let held = send_with(
+    let held = get_with(
         &h,
-        "GET",
         &format!("{uri}/versions/1"),
-        "",
         &[("if-none-match", &tags[0])],
     )
     .await;
@@ -576,57 +337,6 @@ async fn every_version_is_kept_listed_and_readable(backend: Backend) {
     assert_eq!(unknown.status, StatusCode::NOT_FOUND);
 }
 
-/// Opens an event stream and returns its body, to read frames from.
-async fn subscribe(h: &Harness, uri: &str, last_event_id: Option<&str>) -> Body {
-    let mut request = Request::builder()
-        .method("GET")
-        .uri(uri)
-        .header("authorization", format!("Bearer {}", h.admin));
-    if let Some(id) = last_event_id {
-        request = request.header("last-event-id", id);
-    }
-    let response = h
-        .router
-        .clone()
-        .oneshot(request.body(Body::empty()).unwrap())
-        .await
-        .unwrap();
-    assert_eq!(response.status(), StatusCode::OK);
-    assert_eq!(
-        response.headers()[header::CONTENT_TYPE],
-        "text/event-stream"
-    );
-    response.into_body()
-}
-
-/// The next event of a stream (keep-alive comments skipped): its `id` and `data`.
-async fn next_event(body: &mut Body) -> (String, Value) {
-    let mut text = String::new();
-    loop {
-        let frame = tokio::time::timeout(std::time::Duration::from_secs(5), body.frame())
-            .await
-            .expect("an event within 5 s")
-            .expect("the stream goes on")
-            .unwrap();
-        if let Ok(data) = frame.into_data() {
-            text.push_str(std::str::from_utf8(&data).unwrap());
-        }
-        if let Some((event, _)) = text.split_once("\n\n") {
-            let field = |name: &str| {
-                event
-                    .lines()
-                    .find_map(|l| l.strip_prefix(&format!("{name}:")))
-                    .map(|v| v.trim().to_owned())
-            };
-            if let (Some(id), Some(data)) = (field("id"), field("data")) {
-                assert_eq!(field("event").as_deref(), Some("version"));
-                return (id, serde_json::from_str(&data).unwrap());
-            }
-            text = text.split_once("\n\n").unwrap().1.to_owned();
-        }
-    }
-}
-
 async fn deployments_hear_of_each_new_version_and_miss_nothing_when_they_reconnect(
     backend: Backend,
 ) {
@@ -636,20 +346,9 @@ async fn deployments_hear_of_each_new_version_and_miss_nothing_when_they_reconne
     let mut all = subscribe(&h, "/api/events", None).await;
     let mut shop = subscribe(&h, "/api/bundles/shop/events", None).await;
     send(&h, "PUT", "/api/bundles/other", VALID).await;
-    let tag = send(&h, "GET", "/api/bundles/shop", "").await.headers[header::ETAG]
-        .to_str()
-        .unwrap()
-        .to_owned();
+    let tag = send(&h, "GET", "/api/bundles/shop", "").await.etag();
     let changed = VALID.replace("120.00", "99.00");
-    let json = ("content-type", "application/json");
-    send_with(
-        &h,
-        "PUT",
-        "/api/bundles/shop",
-        &changed,
-        &[("if-match", &tag), json],
-    )
-    .await;
+    update(&h, "/api/bundles/shop", &changed, &tag).await;
 
     let (id, data) = next_event(&mut all).await;
     assert_eq!((id.as_str(), data["name"].as_str()), ("2", Some("other")));
@@ -726,12 +425,7 @@ async fn names_are_checked_and_missing_bundles_are_404_problems(backend: Backend
         missing.headers[header::CONTENT_TYPE],
         "application/problem+json"
     );
-    let not_text = Request::builder()
-        .method("PUT")
-        .uri("/api/bundles/x")
-        .header("authorization", format!("Bearer {}", h.admin))
-        .header("if-none-match", "*")
-        .header("content-type", "application/json")
+    let not_text = create_request(&h, "/api/bundles/x")
         .body(Body::from(vec![0xff, 0xfe]))
         .unwrap();
     let resp = h.router.clone().oneshot(not_text).await.unwrap();
@@ -815,51 +509,26 @@ async fn a_body_not_declared_as_json_is_refused(backend: Backend) {
 async fn a_rollback_publishes_an_earlier_content_as_a_new_version(backend: Backend) {
     let h = harness(backend, false).await;
     let uri = "/api/bundles/shop";
-    let v1 = send(&h, "PUT", uri, VALID).await.headers[header::ETAG]
-        .to_str()
-        .unwrap()
-        .to_owned();
+    let v1 = send(&h, "PUT", uri, VALID).await.etag();
     let changed = VALID.replace("120.00", "99.00");
-    let json = ("content-type", "application/json");
-    let v2 = send_with(&h, "PUT", uri, &changed, &[("if-match", &v1), json]).await;
-    let v2 = v2.headers[header::ETAG].to_str().unwrap().to_owned();
+    let v2 = update(&h, uri, &changed, &v1).await;
+    let v2 = v2.etag();
     // Preconditions hold as for any publish.
     let bare = send_with(&h, "POST", "/api/bundles/shop/rollback?to=1", "", &[]).await;
     assert_eq!(bare.status, StatusCode::PRECONDITION_REQUIRED);
-    let stale = send_with(
-        &h,
-        "POST",
-        "/api/bundles/shop/rollback?to=1",
-        "",
-        &[("if-match", &v1)],
-    )
-    .await;
+    let stale = rollback(&h, "/api/bundles/shop/rollback?to=1", &v1).await;
     assert_eq!(stale.status, StatusCode::PRECONDITION_FAILED);
-    let back = send_with(
-        &h,
-        "POST",
-        "/api/bundles/shop/rollback?to=1",
-        "",
-        &[("if-match", &v2)],
-    )
-    .await;
+    let back = rollback(&h, "/api/bundles/shop/rollback?to=1", &v2).await;
     assert_eq!(back.status, StatusCode::OK, "{}", back.body);
     assert_eq!(back.json()["version"], 3);
     // The same content, so the same ETag as version 1; the history keeps all three.
-    assert_eq!(back.headers[header::ETAG].to_str().unwrap(), v1);
+    assert_eq!(back.etag(), v1);
     assert_eq!(send(&h, "GET", uri, "").await.body, VALID);
     let history = send(&h, "GET", "/api/bundles/shop/versions", "")
         .await
         .json();
     assert_eq!(history["versions"].as_array().unwrap().len(), 3);
-    let missing = send_with(
-        &h,
-        "POST",
-        "/api/bundles/shop/rollback?to=9",
-        "",
-        &[("if-match", &v1)],
-    )
-    .await;
+    let missing = rollback(&h, "/api/bundles/shop/rollback?to=9", &v1).await;
     assert_eq!(missing.status, StatusCode::NOT_FOUND);
 }
 
@@ -879,15 +548,8 @@ async fn a_publish_under_another_name_than_the_bundles_own_is_refused(backend: B
     // Another bundle's content under this name: a 422 problem naming both, nothing stored,
     // whether it would create the bundle or update it.
     let create = send(&h, "PUT", "/api/bundles/home-services", &named("double-11")).await;
-    let tag = own.headers[header::ETAG].to_str().unwrap();
-    let update = send_with(
-        &h,
-        "PUT",
-        "/api/bundles/double-11",
-        &named("home-services"),
-        &[("if-match", tag), ("content-type", "application/json")],
-    )
-    .await;
+    let tag = own.etag();
+    let update = update(&h, "/api/bundles/double-11", &named("home-services"), &tag).await;
     for (put, own, published) in [
         (&create, "double-11", "home-services"),
         (&update, "home-services", "double-11"),
@@ -951,26 +613,11 @@ async fn a_rollback_restores_a_version_whatever_its_name(backend: Backend) {
         .unwrap();
     assert!(matches!(stored, jimu_server::Published::Stored(_)));
     let v1 = send(&h, "GET", "/api/bundles/shop", "").await;
-    let v1 = v1.headers[header::ETAG].to_str().unwrap().to_owned();
-    let json = ("content-type", "application/json");
-    let v2 = send_with(
-        &h,
-        "PUT",
-        "/api/bundles/shop",
-        &named("shop"),
-        &[("if-match", &v1), json],
-    )
-    .await;
+    let v1 = v1.etag();
+    let v2 = update(&h, "/api/bundles/shop", &named("shop"), &v1).await;
     assert_eq!(v2.status, StatusCode::OK, "{}", v2.body);
-    let v2 = v2.headers[header::ETAG].to_str().unwrap().to_owned();
-    let back = send_with(
-        &h,
-        "POST",
-        "/api/bundles/shop/rollback?to=1",
-        "",
-        &[("if-match", &v2)],
-    )
-    .await;
+    let v2 = v2.etag();
+    let back = rollback(&h, "/api/bundles/shop/rollback?to=1", &v2).await;
     assert_eq!(back.status, StatusCode::OK, "{}", back.body);
     assert_eq!(back.json()["version"], 3);
     assert_eq!(send(&h, "GET", "/api/bundles/shop", "").await.body, old);
@@ -1018,11 +665,6 @@ async fn health_answers_ok(backend: Backend) {
     );
 }
 
-/// `Authorization: Bearer <token>`, as a header pair.
-fn bearer(token: &str) -> (&'static str, String) {
-    ("authorization", format!("Bearer {token}"))
-}
-
 async fn writers_need_a_publisher_token_and_a_wrong_token_learns_nothing(backend: Backend) {
     let h = harness(backend, false).await;
     let reader = h.token("reader", "portal").await;
@@ -1052,7 +694,7 @@ async fn writers_need_a_publisher_token_and_a_wrong_token_learns_nothing(backend
                 .starts_with("Bearer")
         );
         refusals.push(put.body);
-        let get = send_with(&h, "GET", uri, "", &[(auth.0, &auth.1)]).await;
+        let get = get_with(&h, uri, &[(auth.0, &auth.1)]).await;
         assert_eq!(get.status, StatusCode::UNAUTHORIZED);
         refusals.push(get.body);
     }
@@ -1074,7 +716,7 @@ async fn writers_need_a_publisher_token_and_a_wrong_token_learns_nothing(backend
         assert_eq!(reply.status, StatusCode::FORBIDDEN, "{method} {path}");
     }
     assert_eq!(
-        send_with(&h, "GET", uri, "", &[as_reader]).await.status,
+        get_with(&h, uri, &[as_reader]).await.status,
         StatusCode::NOT_FOUND
     );
 
@@ -1086,14 +728,14 @@ async fn writers_need_a_publisher_token_and_a_wrong_token_learns_nothing(backend
     let token_body = r#"{"role":"admin"}"#;
     let escalate = send_with(&h, "POST", "/api/tokens", token_body, &[as_publisher, json]).await;
     assert_eq!(escalate.status, StatusCode::FORBIDDEN);
-    let got = send_with(&h, "GET", uri, "", &[as_reader]).await;
+    let got = get_with(&h, uri, &[as_reader]).await;
     assert_eq!((got.status, got.body.as_str()), (StatusCode::OK, VALID));
 
     // Reads may carry the token in the query (EventSource cannot send headers); writes not.
     let no_auth = ("authorization", "");
     let by_query = format!("{uri}?access_token={reader}");
     assert_eq!(
-        send_with(&h, "GET", &by_query, "", &[no_auth]).await.status,
+        get_with(&h, &by_query, &[no_auth]).await.status,
         StatusCode::OK
     );
     let put_query = format!("{uri}?access_token={publisher}");
@@ -1114,7 +756,7 @@ async fn writers_need_a_publisher_token_and_a_wrong_token_learns_nothing(backend
     let id = alice["id"].as_str().unwrap();
     let revoked = send(&h, "DELETE", &format!("/api/tokens/{id}"), "").await;
     assert_eq!(revoked.status, StatusCode::OK, "{}", revoked.body);
-    let after = send_with(&h, "GET", uri, "", &[as_publisher]).await;
+    let after = get_with(&h, uri, &[as_publisher]).await;
     assert_eq!(after.status, StatusCode::UNAUTHORIZED);
     assert_eq!(after.body, refusals[0]);
     assert_eq!(
@@ -1132,10 +774,7 @@ async fn writers_need_a_publisher_token_and_a_wrong_token_learns_nothing(backend
 
     // Health and readiness need no token.
     for path in ["/api/health", "/api/ready"] {
-        assert_eq!(
-            send_with(&h, "GET", path, "", &[no_auth]).await.status,
-            StatusCode::OK
-        );
+        assert_eq!(get_with(&h, path, &[no_auth]).await.status, StatusCode::OK);
     }
 }
 
@@ -1147,9 +786,9 @@ async fn public_reads_need_no_token_but_writes_still_do(backend: Backend) {
         ..AppState::new(h.store.clone())
     });
     let no_auth = ("authorization", "");
-    let got = send_with(&h, "GET", "/api/bundles/shop", "", &[no_auth]).await;
+    let got = get_with(&h, "/api/bundles/shop", &[no_auth]).await;
     assert_eq!((got.status, got.body.as_str()), (StatusCode::OK, VALID));
-    let listed = send_with(&h, "GET", "/api/bundles", "", &[no_auth]).await;
+    let listed = get_with(&h, "/api/bundles", &[no_auth]).await;
     assert_eq!(listed.status, StatusCode::OK);
     let put = send_with(
         &h,
@@ -1165,19 +804,10 @@ async fn public_reads_need_no_token_but_writes_still_do(backend: Backend) {
     .await;
     assert_eq!(put.status, StatusCode::UNAUTHORIZED);
     // A wrong token is still refused, public or not.
-    let wrong = send_with(
-        &h,
-        "GET",
-        "/api/bundles/shop",
-        "",
-        &[("authorization", "Bearer x")],
-    )
-    .await;
+    let wrong = get_with(&h, "/api/bundles/shop", &[("authorization", "Bearer x")]).await;
     assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
     assert_eq!(
-        send_with(&h, "GET", "/api/tokens", "", &[no_auth])
-            .await
-            .status,
+        get_with(&h, "/api/tokens", &[no_auth]).await.status,
         StatusCode::UNAUTHORIZED
     );
 }
@@ -1201,10 +831,10 @@ async fn every_write_is_in_the_audit_log_and_the_history_names_its_author(backen
     .await;
     assert_eq!(v1.status, StatusCode::CREATED, "{}", v1.body);
     assert_eq!(v1.json()["author"], "王小明");
-    let tag1 = v1.headers[header::ETAG].to_str().unwrap().to_owned();
+    let tag1 = v1.etag();
     let changed = VALID.replace("120.00", "99.00");
-    let v2 = send_with(&h, "PUT", uri, &changed, &[("if-match", &tag1), json]).await;
-    let tag2 = v2.headers[header::ETAG].to_str().unwrap().to_owned();
+    let v2 = update(&h, uri, &changed, &tag1).await;
+    let tag2 = v2.etag();
     let back = send_with(
         &h,
         "POST",
@@ -1244,7 +874,7 @@ async fn every_write_is_in_the_audit_log_and_the_history_names_its_author(backen
     send(&h, "DELETE", "/api/bundles/shop/archive", "").await;
     // A refused write is not a write: nothing is recorded for it. (Version 3 has version 1's
     // content, so version 2's tag is the stale one.)
-    let stale = send_with(&h, "PUT", uri, VALID, &[("if-match", &tag2), json]).await;
+    let stale = update(&h, uri, VALID, &tag2).await;
     assert_eq!(stale.status, StatusCode::PRECONDITION_FAILED);
 
     let audit = send(&h, "GET", "/api/audit", "").await.json();
@@ -1301,11 +931,7 @@ async fn every_write_is_in_the_audit_log_and_the_history_names_its_author(backen
 async fn an_archived_bundle_stays_readable_but_is_not_listed_or_published_to(backend: Backend) {
     let h = harness(backend, false).await;
     let uri = "/api/bundles/shop";
-    let json = ("content-type", "application/json");
-    let tag = send(&h, "PUT", uri, VALID).await.headers[header::ETAG]
-        .to_str()
-        .unwrap()
-        .to_owned();
+    let tag = send(&h, "PUT", uri, VALID).await.etag();
     send(&h, "PUT", "/api/bundles/other", VALID).await;
     let archived = send(&h, "POST", "/api/bundles/shop/archive", "").await;
     assert_eq!(archived.status, StatusCode::OK, "{}", archived.body);
@@ -1351,7 +977,7 @@ async fn an_archived_bundle_stays_readable_but_is_not_listed_or_published_to(bac
         true
     );
     let changed = VALID.replace("120.00", "99.00");
-    let refused = send_with(&h, "PUT", uri, &changed, &[("if-match", &tag), json]).await;
+    let refused = update(&h, uri, &changed, &tag).await;
     assert_eq!(refused.status, StatusCode::CONFLICT, "{}", refused.body);
     assert_eq!(
         refused.headers[header::CONTENT_TYPE],
@@ -1359,7 +985,7 @@ async fn an_archived_bundle_stays_readable_but_is_not_listed_or_published_to(bac
     );
     let back = send(&h, "DELETE", "/api/bundles/shop/archive", "").await;
     assert_eq!(back.status, StatusCode::OK);
-    let put = send_with(&h, "PUT", uri, &changed, &[("if-match", &tag), json]).await;
+    let put = update(&h, uri, &changed, &tag).await;
     assert_eq!(put.status, StatusCode::OK, "{}", put.body);
     assert_eq!(
         send(&h, "POST", "/api/bundles/nope/archive", "")
@@ -1432,7 +1058,7 @@ async fn instances_sharing_postgres_all_announce_each_publish() {
 
 async fn the_api_describes_itself_in_openapi(backend: Backend) {
     let h = harness(backend, false).await;
-    let reply = send_with(&h, "GET", "/api/openapi.json", "", &[("authorization", "")]).await;
+    let reply = get_with(&h, "/api/openapi.json", &[("authorization", "")]).await;
     assert_eq!(reply.status, StatusCode::OK);
     assert_eq!(reply.headers[header::CONTENT_TYPE], "application/json");
     let doc = reply.json();
@@ -1542,12 +1168,7 @@ async fn a_request_that_takes_too_long_is_cut_off() {
     let half = half.to_owned();
     let stalled = futures_util::stream::once(async move { Ok::<_, std::io::Error>(half) })
         .chain(futures_util::stream::pending());
-    let request = Request::builder()
-        .method("PUT")
-        .uri("/api/bundles/slow")
-        .header("authorization", format!("Bearer {}", h.admin))
-        .header("if-none-match", "*")
-        .header("content-type", "application/json")
+    let request = create_request(&h, "/api/bundles/slow")
         .body(Body::from_stream(stalled))
         .unwrap();
     let started = std::time::Instant::now();
