@@ -3,6 +3,7 @@
 pub mod diff;
 pub mod doc;
 pub mod draft;
+pub mod impact;
 pub mod json_text;
 pub mod pointer;
 pub mod samples;

@@ -3,7 +3,7 @@
 
 use jimu_core::Bundle;
 use jimu_core::Problem;
-use jimu_core::settle::{CsvHeader, OrderSplit, Settler, Statement};
+use jimu_core::settle::{CsvHeader, CsvRow, OrderSplit, Settler, Statement};
 
 /// Every order read and settled, in the order of the rows.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -32,9 +32,25 @@ fn csv_problem(line: usize, message: jimu_core::Localized) -> Problem {
 /// Reads and settles every order of a CSV text: the text is tokenized here, every row is read
 /// by jimu-core (`settle::CsvHeader`, as `jimu settle` reads them) and settled in order.
 pub fn settle(bundle: &Bundle, csv_text: &str) -> Settled {
-    let mut settled = Settled::default();
+    settle_read(bundle, &read(csv_text), true)
+}
+
+/// Sample orders read from CSV text, before any bundle settles them: read once with [`read`],
+/// then settled by as many bundles as needed with [`settle_read`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ReadOrders {
+    /// Every data row under a good header, in the order of the text (empty rows left out).
+    pub rows: Vec<CsvRow>,
+    /// Problems with the text itself (not CSV, a bad header, a line that cannot be read).
+    pub problems: Vec<Problem>,
+}
+
+/// Reads the orders of a CSV text without settling them: the text is tokenized here and every
+/// row is read by jimu-core (`settle::CsvHeader`, as `jimu settle` reads them).
+pub fn read(csv_text: &str) -> ReadOrders {
+    let mut read = ReadOrders::default();
     if csv_text.trim().is_empty() {
-        return settled;
+        return read;
     }
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
@@ -47,41 +63,64 @@ pub fn settle(bundle: &Bundle, csv_text: &str) -> Settled {
             match CsvHeader::new(&cells, 1) {
                 Ok(header) => header,
                 Err(problems) => {
-                    settled.problems = problems;
-                    return settled;
+                    read.problems = problems;
+                    return read;
                 }
             }
         }
         Some(Err(err)) => {
-            settled.problems.push(unreadable(1, &err));
-            return settled;
+            read.problems.push(unreadable(1, &err));
+            return read;
         }
-        None => return settled,
+        None => return read,
     };
-    let mut settler = Settler::new(bundle, true);
     for record in records {
         let record = match record {
             Ok(record) => record,
             Err(err) => {
                 let line = err.position().map_or(0, |p| p.line() as usize);
-                settled.problems.push(unreadable(line, &err));
+                read.problems.push(unreadable(line, &err));
                 continue;
             }
         };
         let line = record.position().map_or(0, |p| p.line() as usize);
         let cells: Vec<&str> = record.iter().collect();
-        let Some(row) = header.read_row(&cells, line) else {
-            continue;
-        };
-        let outcome = row.order.and_then(|order| settler.settle(&order));
-        settled.rows.push(Row {
-            line,
-            order: row.id.unwrap_or_default(),
-            outcome,
-        });
+        if let Some(row) = header.read_row(&cells, line) {
+            read.rows.push(row);
+        }
     }
-    settled.statements = settler.finish();
-    settled
+    read
+}
+
+/// Settles orders already read (see [`read`]) in the order of their rows, as [`settle`] does;
+/// `keep_lines`: the statements list every line ([`settle`] keeps them), otherwise only their
+/// totals and counts are kept.
+pub fn settle_read(bundle: &Bundle, read: &ReadOrders, keep_lines: bool) -> Settled {
+    if read.rows.is_empty() {
+        // No order: no period is covered, so there is no statement either.
+        return Settled {
+            problems: read.problems.clone(),
+            ..Settled::default()
+        };
+    }
+    let mut settler = Settler::new(bundle, keep_lines);
+    let rows = read
+        .rows
+        .iter()
+        .map(|row| Row {
+            line: row.line,
+            order: row.id.clone().unwrap_or_default(),
+            outcome: match &row.order {
+                Ok(order) => settler.settle(order),
+                Err(problems) => Err(problems.clone()),
+            },
+        })
+        .collect();
+    Settled {
+        rows,
+        statements: settler.finish(),
+        problems: read.problems.clone(),
+    }
 }
 
 fn unreadable(line: usize, err: &csv::Error) -> Problem {

@@ -184,7 +184,7 @@ pub fn price(
     quantities: &Typed,
     zone: &str,
 ) -> (Priced, Vec<String>) {
-    let (request_json, items, mut problems) = request(bundle, context, quantities, zone);
+    let (request_json, items, problems) = request(bundle, context, quantities, zone);
     if !problems.is_empty() {
         return (
             Priced::Problems {
@@ -194,27 +194,28 @@ pub fn price(
             items,
         );
     }
-    let request = match QuoteRequest::from_value(&request_json, bundle) {
+    (price_request(bundle, &request_json), items)
+}
+
+/// Prices a request already built (as [`request`] builds one, or a kept sample's `request`):
+/// read by jimu-core against the bundle, then quoted.
+pub fn price_request(bundle: &Bundle, request_json: &Value) -> Priced {
+    let request = match QuoteRequest::from_value(request_json, bundle) {
         Ok(request) => request,
-        Err(found) => {
-            problems.extend(found);
-            return (
-                Priced::Problems {
-                    stage: Stage::Request,
-                    problems,
-                },
-                items,
-            );
+        Err(problems) => {
+            return Priced::Problems {
+                stage: Stage::Request,
+                problems,
+            };
         }
     };
-    let priced = match quote(bundle, &request) {
+    match quote(bundle, &request) {
         Ok(quote) => Priced::Quoted(quote),
         Err(problems) => Priced::Problems {
             stage: Stage::Quote,
             problems,
         },
-    };
-    (priced, items)
+    }
 }
 
 /// The context variable a request problem is about (`/context/<name>…`).
