@@ -1,5 +1,6 @@
 //! The configurator's state: the document store and what is derived from it, without a browser.
 
+pub mod catalog_csv;
 pub mod diff;
 pub mod doc;
 pub mod draft;
