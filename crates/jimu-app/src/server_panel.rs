@@ -687,6 +687,7 @@ fn PublishCard(locale: RwSignal<Locale>, server: Server) -> impl IntoView {
                 </button>
             </div>
             {base_line}
+            <crate::previews::impact::PublishImpact ws=server.ws />
             <OutcomeBox locale server />
         </section>
     }

@@ -4,6 +4,9 @@
 
 pub mod flows;
 pub mod forms;
+pub mod money;
 pub mod overview;
+pub mod pricing;
 pub mod section;
+pub mod settlement;
 pub mod text_view;

@@ -18,18 +18,12 @@ pub fn SectionPage(ws: Workspace, section: Section) -> impl IntoView {
     if section == Section::Forms {
         return view! { <crate::editors::forms::FormDesigner ws /> }.into_any();
     }
-    let members = section.members();
-    // The member tab open: the one holding the selection, else the first.
-    let tab = RwSignal::new(0usize);
-    Effect::new(move |_| {
-        ws.reveal.track();
-        if let Some(selected) = ws.selection.get_untracked()
-            && let Some(first) = pointer::first(&selected)
-            && let Some(i) = members.iter().position(|m| *m == first)
-        {
-            tab.set(i);
-        }
-    });
+    if section == Section::Pricing {
+        return view! { <crate::editors::pricing::PricingEditor ws /> }.into_any();
+    }
+    if section == Section::Settlement {
+        return view! { <crate::editors::settlement::SettlementEditor ws /> }.into_any();
+    }
     let problems = Signal::derive(move || {
         ws.checked.with(|c| {
             c.as_ref()
@@ -48,6 +42,49 @@ pub fn SectionPage(ws: Workspace, section: Section) -> impl IntoView {
             Key::SectionProblems,
             &[("count", &problems.with(Vec::len).to_string())],
         )
+    });
+    let preview = match section {
+        Section::Pricing => view! { <previews::quote::QuotePreview ws /> }.into_any(),
+        Section::Settlement => view! { <previews::orders::OrdersPreview ws /> }.into_any(),
+        Section::Forms => view! { <previews::form::FormPreview ws /> }.into_any(),
+        Section::Flows => view! { <previews::ticket::TicketPreview ws /> }.into_any(),
+        _ => view! { <OrgSummary ws /> }.into_any(),
+    };
+    view! {
+        <div class="page section-page" data-section=section.slug()>
+            <header class="page-head">
+                <h1 class="page-title">{move || ws.t(section_key(section))}</h1>
+                <p class="muted">{move || ws.t(section_note(section))}</p>
+            </header>
+            <div class="split-view">
+                <div class="pane">
+                    <MemberJson ws section />
+                    <Show when=move || !problems.with(Vec::is_empty)>
+                        <ProblemList ws problems heading list_id="section-problems" />
+                    </Show>
+                </div>
+                <div class="pane">{preview}</div>
+            </div>
+        </div>
+    }
+    .into_any()
+}
+
+/// The section's members as text views, one tab each (the tab holding the selection open):
+/// every section page has it, beside or under its visual editor.
+#[component]
+pub fn MemberJson(ws: Workspace, section: Section) -> impl IntoView {
+    let members = section.members();
+    // The member tab open: the one holding the selection, else the first.
+    let tab = RwSignal::new(0usize);
+    Effect::new(move |_| {
+        ws.reveal.track();
+        if let Some(selected) = ws.selection.get_untracked()
+            && let Some(first) = pointer::first(&selected)
+            && let Some(i) = members.iter().position(|m| *m == first)
+        {
+            tab.set(i);
+        }
     });
     let tabs = members
         .iter()
@@ -68,22 +105,8 @@ pub fn SectionPage(ws: Workspace, section: Section) -> impl IntoView {
             }
         })
         .collect_view();
-    let preview = match section {
-        Section::Pricing => view! { <previews::quote::QuotePreview ws /> }.into_any(),
-        Section::Settlement => view! { <previews::orders::OrdersPreview ws /> }.into_any(),
-        Section::Forms => view! { <previews::form::FormPreview ws /> }.into_any(),
-        Section::Flows => view! { <previews::ticket::TicketPreview ws /> }.into_any(),
-        _ => view! { <OrgSummary ws /> }.into_any(),
-    };
     view! {
-        <div class="page section-page" data-section=section.slug()>
-            <header class="page-head">
-                <h1 class="page-title">{move || ws.t(section_key(section))}</h1>
-                <p class="muted">{move || ws.t(section_note(section))}</p>
-            </header>
-            <div class="split-view">
-                <div class="pane">
-                    <section class="card" aria-labelledby="json-title">
+        <section class="card" aria-labelledby="json-title">
                         <div class="card-head">
                             <h2 class="card-title" id="json-title">{move || ws.t(Key::JsonTitle)}</h2>
                             <div role="tablist" class="tabs" aria-label=move || ws.t(Key::JsonTitle)>{tabs}</div>
@@ -102,15 +125,7 @@ pub fn SectionPage(ws: Workspace, section: Section) -> impl IntoView {
                             }}
                         </div>
                     </section>
-                    <Show when=move || !problems.with(Vec::is_empty)>
-                        <ProblemList ws problems heading list_id="section-problems" />
-                    </Show>
-                </div>
-                <div class="pane">{preview}</div>
-            </div>
-        </div>
     }
-    .into_any()
 }
 
 fn section_note(section: Section) -> Key {

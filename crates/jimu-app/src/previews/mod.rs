@@ -4,6 +4,7 @@
 //! result is marked stale rather than hidden.
 
 pub mod form;
+pub mod impact;
 pub mod orders;
 pub mod quote;
 pub mod ticket;

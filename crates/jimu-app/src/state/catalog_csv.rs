@@ -7,13 +7,6 @@
 //! for both languages (`"name": "空调清洗"`) has only its `_zh` cell filled; one written in
 //! each language fills both. Amounts stay the text they are written as (`"30.00"` stays
 //! `"30.00"`), so export then import gives back the same JSON.
-#![cfg_attr(
-    not(test),
-    allow(
-        dead_code,
-        reason = "issue 19's catalog editor calls it; until then only the tests do"
-    )
-)]
 
 use jimu_core::Localized;
 use jimu_core::limits::valid_id;

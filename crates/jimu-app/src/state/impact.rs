@@ -6,13 +6,6 @@
 //! the previews show for that bundle. A side that cannot price, evaluate or
 //! settle a sample gives that sample's problems instead of a panic. The sample orders are read
 //! once and settled by both bundles.
-#![cfg_attr(
-    not(test),
-    allow(
-        dead_code,
-        reason = "issue 19's money editors call it; until then only the tests do"
-    )
-)]
 
 use crate::previews::form::model as form_model;
 use crate::previews::orders::model as orders_model;

@@ -636,87 +636,6 @@ pub fn rename(doc: &Value, layout: &Layout, id: &str, new: &str) -> Option<Vec<E
     Some(edits)
 }
 
-/// A condition the pickers can show: `field op value`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Condition {
-    pub field: String,
-    /// `==`, `!=`, `>`, `>=`, `<`, `<=`, `filled`, `empty`, `contains`.
-    pub op: String,
-    /// The value as typed (without quotes).
-    pub value: String,
-}
-
-pub const OPERATORS: &[&str] = &[
-    "==", "!=", ">", ">=", "<", "<=", "filled", "empty", "contains",
-];
-
-/// Reads an expression the pickers can show; `None` for anything else (the raw text shows it).
-pub fn parse_condition(source: &str) -> Option<Condition> {
-    let s = source.trim();
-    let ident = |t: &str| {
-        let t = t.trim();
-        (t.chars().next()?.is_alphabetic() && t.chars().all(|c| c.is_alphanumeric() || c == '_'))
-            .then(|| t.to_owned())
-    };
-    let literal = |t: &str| -> Option<String> {
-        let t = t.trim();
-        let quoted = t.len() >= 2
-            && ((t.starts_with('\'') && t.ends_with('\''))
-                || (t.starts_with('"') && t.ends_with('"')));
-        if quoted {
-            let inner = &t[1..t.len() - 1];
-            return (!inner.contains(['\'', '"'])).then(|| inner.to_owned());
-        }
-        (t == "true" || t == "false" || t.parse::<f64>().is_ok()).then(|| t.to_owned())
-    };
-    if let Some((value, field)) = s.split_once(" in ") {
-        let value = literal(value)?;
-        return Some(Condition {
-            field: ident(field)?,
-            op: "contains".to_owned(),
-            value,
-        });
-    }
-    for op in ["==", "!=", ">=", "<=", ">", "<"] {
-        if let Some((field, value)) = s.split_once(op) {
-            let field = ident(field)?;
-            if value.trim() == "null" && (op == "==" || op == "!=") {
-                let op = if op == "==" { "empty" } else { "filled" };
-                return Some(Condition {
-                    field,
-                    op: op.to_owned(),
-                    value: String::new(),
-                });
-            }
-            return Some(Condition {
-                field,
-                op: op.to_owned(),
-                value: literal(value)?,
-            });
-        }
-    }
-    None
-}
-
-/// Writes a condition as an expression; `numeric` fields (numbers, money, ratings, yes/no) take
-/// the value as it is, others quoted.
-pub fn write_condition(c: &Condition, numeric: bool) -> String {
-    let quoted = || {
-        let bare = numeric || c.value == "true" || c.value == "false";
-        if bare && !c.value.is_empty() {
-            c.value.clone()
-        } else {
-            format!("'{}'", c.value.replace('\'', ""))
-        }
-    };
-    match c.op.as_str() {
-        "filled" => format!("{} != null", c.field),
-        "empty" => format!("{} == null", c.field),
-        "contains" => format!("{} in {}", quoted(), c.field),
-        op => format!("{} {op} {}", c.field, quoted()),
-    }
-}
-
 /// Whether a field of `kind` holds a number or yes/no (compared without quotes).
 pub fn is_numeric(kind: &str) -> bool {
     matches!(kind, "number" | "money" | "rating" | "yes_no" | "computed")
@@ -1090,28 +1009,6 @@ mod tests {
             json!(["name", "mobile"])
         );
         assert_eq!(after["forms"][0]["fields"][1]["id"], "mobile");
-    }
-
-    #[test]
-    fn conditions_read_and_written_by_the_pickers() {
-        let check = |source: &str, field: &str, op: &str, value: &str, numeric: bool| {
-            let c = parse_condition(source).unwrap_or_else(|| panic!("{source} parses"));
-            assert_eq!(
-                (c.field.as_str(), c.op.as_str(), c.value.as_str()),
-                (field, op, value)
-            );
-            assert_eq!(write_condition(&c, numeric), source);
-        };
-        check("parts_used == true", "parts_used", "==", "true", true);
-        check("kind == 'repair'", "kind", "==", "repair", false);
-        check("amount >= 500", "amount", ">=", "500", true);
-        check("phone != null", "phone", "filled", "", false);
-        check("note == null", "note", "empty", "", false);
-        check("'vip' in tags", "tags", "contains", "vip", false);
-        check("code != '007'", "code", "!=", "007", false);
-        assert_eq!(parse_condition("a + b > 3"), None);
-        assert_eq!(parse_condition("a == b"), None);
-        assert_eq!(parse_condition(""), None);
     }
 
     #[test]
