@@ -84,7 +84,7 @@ try {
   await page.waitForFunction(() => document.querySelector('#draft-name')?.textContent.trim() === 'big-form');
   await page.waitForSelector('#status[data-state="valid"]', { timeout: 120_000 });
   await page.click('.nav-link[data-section="forms"]');
-  await page.waitForSelector('#pf-f1');
+  await page.waitForSelector('#pf-f0');
   await page.waitForTimeout(1000);
   await page.evaluate(() => {
     performance.clearMeasures();
@@ -96,12 +96,12 @@ try {
       requestAnimationFrame(() => window.__keys.push(performance.now() - start));
     });
   });
-  // Digits typed into f1 (a number read by the next field's logic and by the route), 80 ms
+  // Digits typed into f0 (a text the next field's logic reads), 80 ms
   // apart, then cleared, six times: fields appear and disappear as it goes.
   for (let run = 0; run < 6; run++) {
-    await page.click('#pf-f1');
+    await page.click('#pf-f0');
     await page.keyboard.type('1234567890', { delay: 80 });
-    await page.fill('#pf-f1', '');
+    await page.fill('#pf-f0', '');
     await page.waitForTimeout(300);
   }
   const result = await page.evaluate(() => ({
