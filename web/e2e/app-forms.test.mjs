@@ -184,7 +184,7 @@ test('an admin builds the repair work order, previews its logic and masking, ext
 
   // A form that extends the work order: it drops the customer's name and adds a rating.
   await page.click('#add-form');
-  await page.waitForSelector('.tab[data-form="form"][aria-selected="true"]');
+  await page.waitForSelector('.tab[data-item="form"][aria-selected="true"]');
   await page.fill('#fd-form-id', 'repair_vip');
   await both(page, 'fd-form-name', 'VIP 维修工单', 'VIP repair');
   await page.selectOption('#fd-extends', 'repair');
@@ -199,7 +199,7 @@ test('an admin builds the repair work order, previews its logic and masking, ext
   await page.click('.fd-card[data-field="phone"] .fd-card-main');
   await page.click('#fd-override');
   await page.waitForSelector('.fd-card[data-field="phone"] .tag-changed');
-  await page.click('.tab[data-form="repair_vip"]');
+  await page.click('.tab[data-item="repair_vip"]');
   await page.waitForSelector('#fd-inherit-summary');
   assert.match(await text(page, '#fd-inherit-summary'), /4 .*1 .*1 .*1 /);
   doc = await savedDoc(page);
@@ -234,7 +234,7 @@ test('an admin builds the repair work order, previews its logic and masking, ext
   await ready(page);
   await page.waitForSelector('.fd-card');
   assert.deepEqual((await savedDoc(page)).forms, saved.forms);
-  await page.click('.tab[data-form="repair_vip"]');
+  await page.click('.tab[data-item="repair_vip"]');
   await page.waitForSelector('.fd-removed [data-removed="customer"]');
   assert.deepEqual(await structure(page), shown);
   await shot(page, 'form-after-reload.png');

@@ -4,3 +4,4 @@ pub mod condition;
 pub mod fields;
 pub mod problems;
 pub mod samples;
+pub mod tabs;

@@ -18,6 +18,7 @@ use crate::state::doc::Edit;
 use crate::state::pointer;
 use crate::state::section::Section;
 use crate::ui::problems::ProblemList;
+use crate::ui::tabs::{ItemTabs, named_items, problems_within};
 use ctx::FlowCtx;
 use leptos::prelude::*;
 use serde_json::{Value, json};
@@ -26,34 +27,7 @@ use serde_json::{Value, json};
 #[component]
 pub fn FlowDesigner(ws: Workspace) -> impl IntoView {
     let ctx = FlowCtx::new(ws);
-    let flows = Memo::new(move |_| {
-        let tag = ws.locale.get().tag();
-        ws.read(|doc| {
-            doc.get("flows")
-                .and_then(Value::as_array)
-                .map(|flows| {
-                    flows
-                        .iter()
-                        .map(|f| {
-                            let id = f
-                                .get("id")
-                                .and_then(Value::as_str)
-                                .unwrap_or("?")
-                                .to_owned();
-                            let name = match f.get("name") {
-                                Some(Value::Object(m)) => {
-                                    m.get(tag).and_then(Value::as_str).unwrap_or(&id).to_owned()
-                                }
-                                Some(Value::String(s)) => s.clone(),
-                                _ => id.clone(),
-                            };
-                            (id, name)
-                        })
-                        .collect::<Vec<_>>()
-                })
-                .unwrap_or_default()
-        })
-    });
+    let flows = named_items(ws, "flows");
     // Keep the index in range when flows are removed (or the draft changes).
     Effect::new(move |_| {
         let len = flows.with(Vec::len);
@@ -129,24 +103,7 @@ pub fn FlowDesigner(ws: Workspace) -> impl IntoView {
         ctx.edge.set(None);
     };
     let show_json = RwSignal::new(false);
-    let problems = Signal::derive(move || {
-        let at = ctx.flow_at.get();
-        ws.checked.with(|c| {
-            c.as_ref()
-                .map(|c| {
-                    c.problems()
-                        .iter()
-                        .filter(|p| {
-                            pointer::is_within(&p.path, &at)
-                                || (Section::holding(&p.path) == Section::Flows
-                                    && !p.path.starts_with("/flows/"))
-                        })
-                        .cloned()
-                        .collect::<Vec<_>>()
-                })
-                .unwrap_or_default()
-        })
-    });
+    let problems = problems_within(ws, ctx.flow_at.into(), Section::Flows, "flows");
     let heading = Signal::derive(move || {
         ws.locale.get().fill(
             Key::FlowProblems,
@@ -157,33 +114,11 @@ pub fn FlowDesigner(ws: Workspace) -> impl IntoView {
         <div class="page flow-page" data-section="flows">
             <header class="page-head flow-head">
                 <h1 class="page-title">{move || ws.t(Key::NavFlows)}</h1>
-                <div class="tabs flow-tabs" role="tablist" aria-label=move || ws.t(Key::FlowTabs)>
-                    {move || {
-                        flows
-                            .get()
-                            .into_iter()
-                            .enumerate()
-                            .map(|(i, (id, name))| {
-                                view! {
-                                    <button
-                                        type="button"
-                                        role="tab"
-                                        class="tab"
-                                        data-flow=id.clone()
-                                        aria-selected=move || if ctx.index.get() == i { "true" } else { "false" }
-                                        on:click=move |_| {
-                                            ctx.index.set(i);
-                                            ctx.selected.set(Vec::new());
-                                            ctx.edge.set(None);
-                                        }
-                                    >
-                                        {name}
-                                    </button>
-                                }
-                            })
-                            .collect_view()
-                    }}
-                </div>
+                <ItemTabs ws items=flows index=ctx.index label=Key::FlowTabs pick=move |i| {
+                    ctx.index.set(i);
+                    ctx.selected.set(Vec::new());
+                    ctx.edge.set(None);
+                } />
                 <button type="button" class="btn btn-small" id="add-flow" on:click=add_flow>{move || ws.t(Key::AddFlow)}</button>
                 <button
                     type="button"

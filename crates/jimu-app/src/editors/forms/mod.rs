@@ -18,6 +18,7 @@ use crate::state::doc::Edit;
 use crate::state::pointer;
 use crate::state::section::Section;
 use crate::ui::problems::ProblemList;
+use crate::ui::tabs::{ItemTabs, named_items, problems_within};
 use leptos::prelude::*;
 use model::{Layout, Target};
 use serde_json::{Value, json};
@@ -159,28 +160,7 @@ impl FormCtx {
 #[component]
 pub fn FormDesigner(ws: Workspace) -> impl IntoView {
     let ctx = FormCtx::new(ws);
-    let forms = Memo::new(move |_| {
-        let tag = ws.locale.get().tag();
-        ws.read(|doc| {
-            doc.get("forms")
-                .and_then(Value::as_array)
-                .map(|forms| {
-                    forms
-                        .iter()
-                        .map(|f| {
-                            let id = f.get("id").and_then(Value::as_str).unwrap_or("?");
-                            let name = match f.get("name") {
-                                Some(Value::Object(m)) => m.get(tag).and_then(Value::as_str),
-                                Some(Value::String(s)) => Some(s.as_str()),
-                                _ => None,
-                            };
-                            (id.to_owned(), name.unwrap_or(id).to_owned())
-                        })
-                        .collect::<Vec<_>>()
-                })
-                .unwrap_or_default()
-        })
-    });
+    let forms = named_items(ws, "forms");
     // Keep the index in range, and the preview on the form shown.
     Effect::new(move |_| {
         let list = forms.get();
@@ -260,24 +240,12 @@ pub fn FormDesigner(ws: Workspace) -> impl IntoView {
             .get()
             .filter(|id| ctx.layout.with(|l| l.field(id).is_some()))
     });
-    let problems = Signal::derive(move || {
-        let at = ctx.layout.with(|l| l.at.clone());
-        ws.checked.with(|c| {
-            c.as_ref()
-                .map(|c| {
-                    c.problems()
-                        .iter()
-                        .filter(|p| {
-                            (!at.is_empty() && pointer::is_within(&p.path, &at))
-                                || (Section::holding(&p.path) == Section::Forms
-                                    && !p.path.starts_with("/forms/"))
-                        })
-                        .cloned()
-                        .collect::<Vec<_>>()
-                })
-                .unwrap_or_default()
-        })
-    });
+    let problems = problems_within(
+        ws,
+        Signal::derive(move || ctx.layout.with(|l| l.at.clone())),
+        Section::Forms,
+        "forms",
+    );
     let heading = Signal::derive(move || {
         ws.locale.get().fill(
             Key::SectionProblems,
@@ -288,32 +256,10 @@ pub fn FormDesigner(ws: Workspace) -> impl IntoView {
         <div class="page form-page" data-section="forms">
             <header class="page-head flow-head">
                 <h1 class="page-title">{move || ws.t(Key::NavForms)}</h1>
-                <div class="tabs flow-tabs" role="tablist" aria-label=move || ws.t(Key::FormTabs)>
-                    {move || {
-                        forms
-                            .get()
-                            .into_iter()
-                            .enumerate()
-                            .map(|(i, (id, name))| {
-                                view! {
-                                    <button
-                                        type="button"
-                                        role="tab"
-                                        class="tab"
-                                        data-form=id
-                                        aria-selected=move || if ctx.index.get() == i { "true" } else { "false" }
-                                        on:click=move |_| {
-                                            ctx.index.set(i);
-                                            ctx.selected.set(None);
-                                        }
-                                    >
-                                        {name}
-                                    </button>
-                                }
-                            })
-                            .collect_view()
-                    }}
-                </div>
+                <ItemTabs ws items=forms index=ctx.index label=Key::FormTabs pick=move |i| {
+                    ctx.index.set(i);
+                    ctx.selected.set(None);
+                } />
                 <button type="button" class="btn btn-small" id="add-form" on:click=add_form>{move || ws.t(Key::AddForm)}</button>
                 <button
                     type="button"

@@ -119,7 +119,24 @@ pub fn nice_ceiling(x: f64) -> f64 {
         .unwrap_or(10.0 * p)
 }
 
+/// An axis label: whole numbers as they are, thousands and millions shortened (`500k`, `2M`).
 fn label(x: f64) -> String {
+    if x >= 1_000_000.0 {
+        let m = x / 1_000_000.0;
+        return if m.fract().abs() < 1e-9 {
+            format!("{m:.0}M")
+        } else {
+            format!("{m:.1}M")
+        };
+    }
+    if x >= 10_000.0 {
+        let k = x / 1000.0;
+        return if k.fract().abs() < 1e-9 {
+            format!("{k:.0}k")
+        } else {
+            format!("{k:.1}k")
+        };
+    }
     if x.fract().abs() < 1e-9 {
         format!("{x:.0}")
     } else {
@@ -270,6 +287,11 @@ mod tests {
         assert_eq!(nice_ceiling(65.0), 100.0);
         assert_eq!(nice_ceiling(15.0), 20.0);
         assert_eq!(nice_ceiling(4.5), 5.0);
+        assert_eq!(label(2_000_000.0), "2M");
+        assert_eq!(label(1_500_000.0), "1.5M");
+        assert_eq!(label(500_000.0), "500k");
+        assert_eq!(label(2.5), "2.50");
+        assert_eq!(label(7500.0), "7500");
     }
 
     #[test]

@@ -14,9 +14,19 @@ use crate::state::section::Section;
 use crate::ui::problems::ProblemList;
 use leptos::prelude::*;
 
-/// The problems of a section, for the list under its editors.
-pub fn section_problems(ws: Workspace, section: Section) -> Signal<Vec<jimu_core::Problem>> {
-    Signal::derive(move || {
+/// A money section's page: its title and note, the section's problems, the editors (`main`),
+/// the text view of its members under them, and the previews beside them (`side`) with the
+/// impact of the draft.
+#[component]
+pub fn MoneyPage(
+    ws: Workspace,
+    section: Section,
+    title: Key,
+    note: Key,
+    main: AnyView,
+    side: AnyView,
+) -> impl IntoView {
+    let problems = Signal::derive(move || {
         ws.checked.with(|c| {
             c.as_ref()
                 .map(|c| {
@@ -28,12 +38,7 @@ pub fn section_problems(ws: Workspace, section: Section) -> Signal<Vec<jimu_core
                 })
                 .unwrap_or_default()
         })
-    })
-}
-
-#[component]
-pub fn PricingEditor(ws: Workspace) -> impl IntoView {
-    let problems = section_problems(ws, Section::Pricing);
+    });
     let heading = Signal::derive(move || {
         ws.locale.get().fill(
             Key::SectionProblems,
@@ -41,26 +46,36 @@ pub fn PricingEditor(ws: Workspace) -> impl IntoView {
         )
     });
     view! {
-        <div class="page money-page" data-section="pricing">
+        <div class="page money-page" data-section=section.slug()>
             <header class="page-head flow-head">
-                <h1 class="page-title">{move || ws.t(Key::NavPricing)}</h1>
-                <p class="muted">{move || ws.t(Key::NotePricing)}</p>
+                <h1 class="page-title">{move || ws.t(title)}</h1>
+                <p class="muted">{move || ws.t(note)}</p>
             </header>
             <div class="money-layout">
                 <div class="money-main">
                     <Show when=move || !problems.with(Vec::is_empty)>
                         <ProblemList ws problems heading list_id="section-problems" />
                     </Show>
-                    <rules::RuleGroups ws />
-                    <tables::TierTables ws />
-                    <catalog::CatalogTable ws />
-                    <crate::editors::section::MemberJson ws section=Section::Pricing />
+                    {main}
+                    <crate::editors::section::MemberJson ws section />
                 </div>
                 <div class="money-side">
-                    <QuotePreview ws />
+                    {side}
                     <crate::previews::impact::ImpactPanel ws />
                 </div>
             </div>
         </div>
     }
+}
+
+#[component]
+pub fn PricingEditor(ws: Workspace) -> impl IntoView {
+    let main = view! {
+        <rules::RuleGroups ws />
+        <tables::TierTables ws />
+        <catalog::CatalogTable ws />
+    }
+    .into_any();
+    let side = view! { <QuotePreview ws /> }.into_any();
+    view! { <MoneyPage ws section=Section::Pricing title=Key::NavPricing note=Key::NotePricing main side /> }
 }

@@ -15,6 +15,12 @@ use leptos::prelude::*;
 use serde_json::{Value, json};
 
 const STACKING: [(&str, Key); 3] = [
+    ("all_in_order", Key::StackAllShort),
+    ("first_match", Key::StackFirstShort),
+    ("best_for_customer", Key::StackBestShort),
+];
+/// Each stacking policy in words.
+const STACKING_SAID: [(&str, Key); 3] = [
     ("all_in_order", Key::StackAllInOrder),
     ("first_match", Key::StackFirstMatch),
     ("best_for_customer", Key::StackBest),
@@ -173,7 +179,7 @@ fn Group(ws: Workspace, g: usize) -> impl IntoView {
                 .value_at(&format!("{at}/stacking"))
                 .and_then(|v| v.as_str().map(str::to_owned))
                 .unwrap_or_default();
-            STACKING
+            STACKING_SAID
                 .iter()
                 .find(|(v, _)| *v == s)
                 .map(|(_, k)| ws.t(*k))

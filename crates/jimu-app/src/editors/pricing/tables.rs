@@ -137,7 +137,7 @@ fn Table(ws: Workspace, t: usize) -> impl IntoView {
         <div class="money-table" data-table=t>
             <div class="money-table-form">
                 <div class="money-row">
-                    <TextAt ws at=p("id") id=format!("table-{t}-id") label=Key::FdFormId mono=true />
+                    <TextAt ws at=p("id") id=format!("table-{t}-id") label=Key::ColId mono=true />
                     <TextAt ws at=p("unit") id=format!("table-{t}-unit") label=Key::FdUnit optional=true />
                 </div>
                 <LocalizedAt ws at=p("name") id=format!("table-{t}-name") label=Key::FdName />

@@ -10,13 +10,12 @@ pub mod plans;
 use crate::editors::money::chart::{TierChart, series};
 use crate::editors::money::tiers::TierGrid;
 use crate::editors::money::{RemoveButton, name_of, push, remove_item};
-use crate::editors::pricing::section_problems;
+use crate::editors::pricing::MoneyPage;
 use crate::i18n::Key;
 use crate::previews::orders::OrdersPreview;
 use crate::shell::workspace::Workspace;
 use crate::state::section::Section;
 use crate::ui::fields::{LocalizedAt, SelectAt, TextAt, fixed, len_at, listed};
-use crate::ui::problems::ProblemList;
 use jimu_core::format::pricing::Charge;
 use leptos::prelude::*;
 use serde_json::{Value, json};
@@ -31,36 +30,14 @@ pub const PARTY_KINDS: [(&str, Key); 5] = [
 
 #[component]
 pub fn SettlementEditor(ws: Workspace) -> impl IntoView {
-    let problems = section_problems(ws, Section::Settlement);
-    let heading = Signal::derive(move || {
-        ws.locale.get().fill(
-            Key::SectionProblems,
-            &[("count", &problems.with(Vec::len).to_string())],
-        )
-    });
-    view! {
-        <div class="page money-page" data-section="settlement">
-            <header class="page-head flow-head">
-                <h1 class="page-title">{move || ws.t(Key::NavSettlement)}</h1>
-                <p class="muted">{move || ws.t(Key::NoteSettlement)}</p>
-            </header>
-            <div class="money-layout">
-                <div class="money-main">
-                    <Show when=move || !problems.with(Vec::is_empty)>
-                        <ProblemList ws problems heading list_id="section-problems" />
-                    </Show>
-                    <Parties ws />
-                    <plans::Plans ws />
-                    <SharedTables ws />
-                    <crate::editors::section::MemberJson ws section=Section::Settlement />
-                </div>
-                <div class="money-side">
-                    <OrdersPreview ws />
-                    <crate::previews::impact::ImpactPanel ws />
-                </div>
-            </div>
-        </div>
+    let main = view! {
+        <Parties ws />
+        <plans::Plans ws />
+        <SharedTables ws />
     }
+    .into_any();
+    let side = view! { <OrdersPreview ws /> }.into_any();
+    view! { <MoneyPage ws section=Section::Settlement title=Key::NavSettlement note=Key::NoteSettlement main side /> }
 }
 
 /// The parties as a tree: each under its parent, with its kind.

@@ -28,6 +28,15 @@ pub fn FormPreview(ws: Workspace) -> impl IntoView {
         ws.good
             .with(|g| g.as_ref().map(|g| ArcEq(g.bundle.clone())))
     });
+    // What each field offers depends on the bundle and the form, not on the values typed: kept
+    // while those stay the same, so a keystroke does not read the form's definitions again.
+    type SpecCache = (
+        std::sync::Arc<jimu_core::Bundle>,
+        String,
+        Vec<String>,
+        Vec<(String, Spec)>,
+    );
+    let spec_cache = StoredValue::new(None::<SpecCache>);
     let shown = Memo::new(move |_| {
         let bundle = bundle.get()?.0;
         let (chosen, role, values) = ws
@@ -41,7 +50,23 @@ pub fn FormPreview(ws: Workspace) -> impl IntoView {
             .as_ref()
             .map(|e| e.fields.iter().map(|f| f.id.clone()).collect())
             .unwrap_or_default();
-        let specs = model::specs(&bundle, &form, &ids);
+        let kept = spec_cache.with_value(|c| {
+            c.as_ref()
+                .filter(|(b, f, i, _)| {
+                    std::sync::Arc::ptr_eq(b, &bundle) && *f == form && *i == ids
+                })
+                .map(|c| c.3.clone())
+        });
+        let specs = kept.unwrap_or_else(|| {
+            let specs = model::specs(&bundle, &form, &ids);
+            spec_cache.set_value(Some((
+                bundle.clone(),
+                form.clone(),
+                ids.clone(),
+                specs.clone(),
+            )));
+            specs
+        });
         Some(Shown {
             form,
             evaluation,

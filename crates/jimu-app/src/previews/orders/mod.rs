@@ -23,8 +23,11 @@ pub fn OrdersPreview(ws: Workspace) -> impl IntoView {
     });
     let settled = Memo::new(move |_| {
         let b = bundle.get()?.0;
-        ws.inputs
-            .with(|i| Some(SettledEq(model::settle(&b, &i.orders_csv))))
+        ws.inputs.with(|i| {
+            Some(SettledEq(browser::timed("jimu:orders", || {
+                model::settle(&b, &i.orders_csv)
+            })))
+        })
     });
     let on_file = move |ev: leptos::ev::Event| {
         let input: web_sys::HtmlInputElement = event_target(&ev);
