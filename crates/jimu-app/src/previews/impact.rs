@@ -8,7 +8,7 @@ use crate::browser;
 use crate::i18n::Key;
 use crate::previews::quote::ArcEq;
 use crate::shell::workspace::Workspace;
-use crate::state::impact::{Impact, impact};
+use crate::state::impact::{Impact, OrdersCache, impact_cached};
 use jimu_core::Bundle;
 use leptos::prelude::*;
 use rust_decimal::Decimal;
@@ -57,12 +57,20 @@ pub fn impact_of(ws: Workspace, published: Published) -> Memo<Option<(String, Ar
             })
         })
     });
+    let cache = StoredValue::new_local(OrdersCache::default());
     Memo::new(move |_| {
         let (what, before) = published.file.get().or_else(|| from_server.get())?;
         let after = ws.good.with(|g| g.as_ref().map(|g| g.bundle.clone()))?;
         let orders = ws.inputs.with(|i| i.orders_csv.clone());
-        let doc = ws.read(|doc| with_orders(doc, &orders));
-        let found = browser::timed("jimu:impact", || impact(&after, &before.0, &doc));
+        // Every edit of the document is checked into a new bundle, which wakes this memo: the
+        // document itself (its samples) is read untracked, so an edit is diffed once, with the
+        // bundle it made, not also before the check with the old one.
+        let doc = ws.store.with_untracked(|s| with_orders(s.doc(), &orders));
+        let found = browser::timed("jimu:impact", || {
+            cache
+                .try_update_value(|c| impact_cached(&after, &before.0, &doc, c))
+                .unwrap_or_default()
+        });
         Some((what, Arc::new(found)))
     })
 }

@@ -148,7 +148,39 @@ impl Impact {
 
 /// Runs the samples kept in `doc` (the draft's document, its `/editor/samples`) through the
 /// `published` bundle and through the `draft`, and says what changes.
+#[cfg(test)]
 pub fn impact(draft: &Bundle, published: &Bundle, doc: &Value) -> Impact {
+    impact_with(draft, published, doc, &mut OrdersCache::default(), None)
+}
+
+/// What stays the same while only the draft changes: the sample orders read from their text,
+/// and the published bundle's settlement of them. Kept between calls of [`impact_cached`].
+#[derive(Default)]
+pub struct OrdersCache {
+    text: String,
+    read: Option<Arc<orders_model::ReadOrders>>,
+    published: Option<(Arc<Bundle>, Arc<orders_model::Settled>)>,
+}
+
+/// [`impact`], reusing what `cache` holds from the last call: the orders are read again only
+/// when their text changed, and settled by the published bundle only when it (or the text)
+/// changed; the draft's side is always settled anew.
+pub fn impact_cached(
+    draft: &Bundle,
+    published: &Arc<Bundle>,
+    doc: &Value,
+    cache: &mut OrdersCache,
+) -> Impact {
+    impact_with(draft, published, doc, cache, Some(published))
+}
+
+fn impact_with(
+    draft: &Bundle,
+    published: &Bundle,
+    doc: &Value,
+    cache: &mut OrdersCache,
+    key: Option<&Arc<Bundle>>,
+) -> Impact {
     let quotes = quotes(draft, published, doc);
     let forms = forms(draft, published, doc);
     let mut impact = Impact {
@@ -166,7 +198,7 @@ pub fn impact(draft: &Bundle, published: &Bundle, doc: &Value) -> Impact {
         ..Impact::default()
     };
     if let Some(text) = samples::orders_csv(doc) {
-        orders(draft, published, text, &mut impact);
+        orders(draft, published, text, &mut impact, cache, key);
     }
     impact
 }
@@ -327,15 +359,36 @@ fn changes(
         .collect()
 }
 
-fn orders(draft: &Bundle, published: &Bundle, text: &str, impact: &mut Impact) {
-    let read = orders_model::read(text);
+fn orders(
+    draft: &Bundle,
+    published: &Bundle,
+    text: &str,
+    impact: &mut Impact,
+    cache: &mut OrdersCache,
+    key: Option<&Arc<Bundle>>,
+) {
+    if cache.read.is_none() || cache.text != text {
+        cache.text = text.to_owned();
+        cache.read = Some(Arc::new(orders_model::read(text)));
+        cache.published = None;
+    }
+    let read = cache.read.clone().unwrap_or_default();
     impact.orders_problems.clone_from(&read.problems);
     impact.counts.orders = read.rows.len();
     if read.rows.is_empty() {
         return;
     }
     // Only statement totals are compared: their lines are not kept.
-    let before = orders_model::settle_read(published, &read, false);
+    let before = match (key, &cache.published) {
+        (Some(k), Some((b, settled))) if Arc::ptr_eq(k, b) => settled.clone(),
+        _ => {
+            let settled = Arc::new(orders_model::settle_read(published, &read, false));
+            if let Some(k) = key {
+                cache.published = Some((k.clone(), settled.clone()));
+            }
+            settled
+        }
+    };
     let after = orders_model::settle_read(draft, &read, false);
     let mut parties = Parties::new(draft, published);
     for (b, a) in before.rows.iter().zip(&after.rows) {
@@ -611,6 +664,18 @@ mod tests {
         }
         let impact = impact(&bundle(&after), &bundle(&before), &after);
         assert_eq!(render(&impact), expected, "{impact:#?}");
+        // Kept between edits, the orders and the published side give the same impact.
+        let published = Arc::new(bundle(&before));
+        let mut cache = OrdersCache::default();
+        let warm = impact_cached(&published, &published, &after, &mut cache);
+        assert!(
+            warm.orders.is_empty(),
+            "the published bundle against itself"
+        );
+        assert_eq!(
+            impact_cached(&bundle(&after), &published, &after, &mut cache),
+            impact
+        );
         assert_eq!(impact.currency_before, "CNY");
         assert_eq!(impact.currency_after, "CNY");
         assert_eq!(
