@@ -162,6 +162,15 @@ test('settlement: orders imported and split; a commission switched from marginal
   const statement = async () => text(page, '#statements tr[data-payee="anchor-a"]');
   const marginal = await statement();
   assert.match(marginal, /19200\.00/);
+  // The split per payee as a chart (the largest bar full width), and both tables as CSV.
+  assert.equal(await page.getAttribute('#split-chart li[data-payee="brand"] .bar', 'style'), 'width: 100.0%');
+  assert.ok(await page.locator('#split-chart li[data-payee="anchor-a"]').count());
+  const [splits] = await Promise.all([page.waitForEvent('download'), page.click('#export-splits')]);
+  const splitsCsv = readFileSync(await splits.path(), 'utf8');
+  assert.match(splitsCsv, /^\uFEFF?order,plan,period,party,payee,component,amount/);
+  assert.match(splitsCsv, /o-1,live-commerce,2026-11,streamer,anchor-a,base-commission,8000\.00/);
+  const [statements] = await Promise.all([page.waitForEvent('download'), page.click('#export-statements')]);
+  assert.match(readFileSync(await statements.path(), 'utf8'), /anchor-a,streamer,2026-11,2026-11-30,2,19200\.00/);
   await shot(page, 'settlement-splits.png');
 
   // The impact diff against the published version (here the template's file): nothing yet.

@@ -158,7 +158,38 @@ pub fn OrdersPreview(ws: Workspace) -> impl IntoView {
                         }
                     })
                     .collect_view();
-                let per_party = model::totals(&settled)
+                let totals = model::totals(&settled);
+                let largest = totals.iter().map(|t| t.2).max().unwrap_or_default();
+                let bars = totals
+                    .iter()
+                    .map(|(party, payee, total)| {
+                        let share = if largest.is_zero() {
+                            0.0
+                        } else {
+                            rust_decimal::prelude::ToPrimitive::to_f64(&(*total / largest * rust_decimal::Decimal::from(100))).unwrap_or(0.0).max(0.0)
+                        };
+                        view! {
+                            <li data-payee=payee.clone()>
+                                <span class="bar-label">{payee.clone()} <span class="muted small">{party.clone()}</span></span>
+                                <span class="bar-track"><span class="bar" style=format!("width: {share:.1}%")></span></span>
+                                <span class="num">{total.to_string()}</span>
+                            </li>
+                        }
+                    })
+                    .collect_view();
+                let export_splits = {
+                    let settled = settled.clone();
+                    move |_| {
+                        let _ = browser::download("splits.csv", &format!("\u{feff}{}", model::splits_csv(&settled)), "text/csv");
+                    }
+                };
+                let export_statements = {
+                    let settled = settled.clone();
+                    move |_| {
+                        let _ = browser::download("statements.csv", &format!("\u{feff}{}", model::statements_csv(&settled)), "text/csv");
+                    }
+                };
+                let per_party = totals
                     .into_iter()
                     .map(|(party, payee, total)| {
                         let key = payee.clone();
@@ -187,6 +218,10 @@ pub fn OrdersPreview(ws: Workspace) -> impl IntoView {
                 view! {
                     {(!settled.problems.is_empty()).then(|| view! { <ul class="problems card-error">{text_problems}</ul> })}
                     <p class="muted" id="orders-summary">{summary}</p>
+                    <div class="preview-controls">
+                        <button type="button" class="btn btn-small" id="export-splits" on:click=export_splits>{locale.text(Key::ExportSplits)}</button>
+                        <button type="button" class="btn btn-small" id="export-statements" on:click=export_statements>{locale.text(Key::ExportStatements)}</button>
+                    </div>
                     <table id="splits" class="data-table">
                         <caption class="visually-hidden">{locale.text(Key::SplitsTitle)}</caption>
                         <thead>
@@ -200,6 +235,7 @@ pub fn OrdersPreview(ws: Workspace) -> impl IntoView {
                         <tbody>{rows}</tbody>
                     </table>
                     <h3 class="subhead">{locale.text(Key::PartyTotalsTitle)}</h3>
+                    <ul class="bar-chart" id="split-chart" aria-label=locale.text(Key::SplitChart)>{bars}</ul>
                     <table id="party-totals" class="data-table compact">
                         <thead>
                             <tr>

@@ -153,6 +153,63 @@ pub fn totals(settled: &Settled) -> Vec<(String, String, rust_decimal::Decimal)>
     sums
 }
 
+/// Writes rows of cells as CSV text (quoted where a cell needs it).
+fn csv_text(rows: impl IntoIterator<Item = Vec<String>>) -> String {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    for row in rows {
+        // Writing into memory cannot fail.
+        let _ = writer.write_record(&row);
+    }
+    String::from_utf8(writer.into_inner().unwrap_or_default()).unwrap_or_default()
+}
+
+/// Every share of every settled order as CSV: one row per share, as `jimu settle` splits them.
+pub fn splits_csv(settled: &Settled) -> String {
+    let header = [
+        "order",
+        "plan",
+        "period",
+        "party",
+        "payee",
+        "component",
+        "amount",
+    ];
+    let rows = settled
+        .rows
+        .iter()
+        .filter_map(|r| r.outcome.as_ref().ok())
+        .flat_map(|split| {
+            split.shares.iter().map(move |s| {
+                vec![
+                    split.order.clone(),
+                    split.plan.to_string(),
+                    split.period.to_string(),
+                    s.party.to_string(),
+                    s.payee.to_string(),
+                    s.component.to_string(),
+                    s.amount.to_string(),
+                ]
+            })
+        });
+    csv_text(std::iter::once(header.map(str::to_owned).to_vec()).chain(rows))
+}
+
+/// The period statements as CSV: one row per payee and period.
+pub fn statements_csv(settled: &Settled) -> String {
+    let header = ["payee", "party", "period", "settles_on", "orders", "total"];
+    let rows = settled.statements.iter().map(|s| {
+        vec![
+            s.payee.clone(),
+            s.party.to_string(),
+            s.period.clone(),
+            s.settles_on.clone().unwrap_or_default(),
+            s.orders.to_string(),
+            s.total.to_string(),
+        ]
+    });
+    csv_text(std::iter::once(header.map(str::to_owned).to_vec()).chain(rows))
+}
+
 /// The columns a bundle's orders need: `id`, `amount`, `placed_at`, and a `payees.<party>`
 /// column for every party paid as the order names.
 pub fn columns(bundle: &Bundle) -> Vec<String> {
@@ -228,6 +285,49 @@ o-3,99.99,2026-11-03T15:30:00+08:00,franchise,zhejiang,new-year,store-hz-02,agen
             .sum();
         assert_eq!(total, settled_sum);
         assert!(totals(&settled).windows(2).all(|w| w[0].2 >= w[1].2));
+    }
+
+    #[test]
+    fn splits_and_statements_export_as_csv() {
+        let b = bundle("settlement-franchise-vs-direct");
+        let settled = settle(&b, ORDERS);
+        let splits = splits_csv(&settled);
+        let lines: Vec<&str> = splits.lines().collect();
+        assert_eq!(lines[0], "order,plan,period,party,payee,component,amount");
+        // o-1's four shares (o-2 does not settle), then o-3's.
+        assert!(lines[1].starts_with("o-1,"), "{splits}");
+        assert!(
+            lines.iter().any(|l| l.starts_with("o-1,")
+                && l.contains(",store,store-gz-01,")
+                && l.ends_with(",136.00")),
+            "{splits}"
+        );
+        assert!(
+            !splits.contains("o-2,"),
+            "an order that does not settle has no shares"
+        );
+        let shares: usize = settled
+            .rows
+            .iter()
+            .filter_map(|r| r.outcome.as_ref().ok())
+            .map(|s| s.shares.len())
+            .sum();
+        assert_eq!(lines.len(), 1 + shares);
+        let statements = statements_csv(&settled);
+        let lines: Vec<&str> = statements.lines().collect();
+        assert_eq!(lines[0], "payee,party,period,settles_on,orders,total");
+        assert_eq!(lines.len(), 1 + settled.statements.len());
+        let tech = lines
+            .iter()
+            .find(|l| l.starts_with("tech-li,"))
+            .expect("tech-li's statement");
+        let total: rust_decimal::Decimal = settled
+            .statements
+            .iter()
+            .find(|s| s.payee == "tech-li")
+            .expect("a statement")
+            .total;
+        assert!(tech.ends_with(&format!(",2,{total}")), "{tech}");
     }
 
     #[test]
