@@ -24,19 +24,7 @@ pub fn SectionPage(ws: Workspace, section: Section) -> impl IntoView {
     if section == Section::Settlement {
         return view! { <crate::editors::settlement::SettlementEditor ws /> }.into_any();
     }
-    let problems = Signal::derive(move || {
-        ws.checked.with(|c| {
-            c.as_ref()
-                .map(|c| {
-                    c.problems()
-                        .iter()
-                        .filter(|p| Section::holding(&p.path) == section)
-                        .cloned()
-                        .collect::<Vec<_>>()
-                })
-                .unwrap_or_default()
-        })
-    });
+    let problems = section_problems(ws, section);
     let heading = Signal::derive(move || {
         ws.locale.get().fill(
             Key::SectionProblems,
@@ -68,6 +56,23 @@ pub fn SectionPage(ws: Workspace, section: Section) -> impl IntoView {
         </div>
     }
     .into_any()
+}
+
+/// The problems about a section, for the list on its page.
+pub fn section_problems(ws: Workspace, section: Section) -> Signal<Vec<jimu_core::Problem>> {
+    Signal::derive(move || {
+        ws.checked.with(|c| {
+            c.as_ref()
+                .map(|c| {
+                    c.problems()
+                        .iter()
+                        .filter(|p| Section::holding(&p.path) == section)
+                        .cloned()
+                        .collect::<Vec<_>>()
+                })
+                .unwrap_or_default()
+        })
+    })
 }
 
 /// The section's members as text views, one tab each (the tab holding the selection open):

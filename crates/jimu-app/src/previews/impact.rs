@@ -75,6 +75,21 @@ pub fn impact_of(ws: Workspace, published: Published) -> Memo<Option<(String, Ar
     })
 }
 
+/// The impact in one sentence: against what, and how many orders, quotes and routes change.
+fn summary(locale: crate::i18n::Locale, what: &str, c: &crate::state::impact::Counts) -> String {
+    locale.fill(
+        Key::ImpactSummary,
+        &[
+            ("what", what),
+            ("orders", &c.orders_changed.to_string()),
+            ("of_orders", &c.orders.to_string()),
+            ("quotes", &c.quotes_changed.to_string()),
+            ("of_quotes", &c.quotes.to_string()),
+            ("routes", &c.forms_changed.to_string()),
+        ],
+    )
+}
+
 fn signed(d: Decimal) -> String {
     if d > Decimal::ZERO {
         format!("+{d}")
@@ -126,17 +141,7 @@ pub fn ImpactPanel(ws: Workspace) -> impl IntoView {
                     return view! { <p class="card-note">{locale.text(Key::ImpactNothing)}</p> }.into_any();
                 };
                 let c = &found.counts;
-                let summary = locale.fill(
-                    Key::ImpactSummary,
-                    &[
-                        ("what", &what),
-                        ("orders", &c.orders_changed.to_string()),
-                        ("of_orders", &c.orders.to_string()),
-                        ("quotes", &c.quotes_changed.to_string()),
-                        ("of_quotes", &c.quotes.to_string()),
-                        ("routes", &c.forms_changed.to_string()),
-                    ],
-                );
+                let summary = summary(locale, &what, &found.counts);
                 let parties = found
                     .parties
                     .iter()
@@ -231,18 +236,7 @@ pub fn PublishImpact(ws: Workspace) -> impl IntoView {
     move || {
         let (what, found) = found.get()?;
         let locale = ws.locale.get();
-        let c = &found.counts;
-        let summary = locale.fill(
-            Key::ImpactSummary,
-            &[
-                ("what", &what),
-                ("orders", &c.orders_changed.to_string()),
-                ("of_orders", &c.orders.to_string()),
-                ("quotes", &c.quotes_changed.to_string()),
-                ("of_quotes", &c.quotes.to_string()),
-                ("routes", &c.forms_changed.to_string()),
-            ],
-        );
+        let summary = summary(locale, &what, &found.counts);
         let parties = found
             .parties
             .iter()

@@ -26,19 +26,7 @@ pub fn MoneyPage(
     main: AnyView,
     side: AnyView,
 ) -> impl IntoView {
-    let problems = Signal::derive(move || {
-        ws.checked.with(|c| {
-            c.as_ref()
-                .map(|c| {
-                    c.problems()
-                        .iter()
-                        .filter(|p| Section::holding(&p.path) == section)
-                        .cloned()
-                        .collect::<Vec<_>>()
-                })
-                .unwrap_or_default()
-        })
-    });
+    let problems = crate::editors::section::section_problems(ws, section);
     let heading = Signal::derive(move || {
         ws.locale.get().fill(
             Key::SectionProblems,
